@@ -1,0 +1,145 @@
+// The one interface through which dotlog touches files.
+//
+// The store never calls the operating system directly: it asks a FileSystem.
+// DefaultFileSystem() is the POSIX implementation; tests substitute one that
+// records what was synced and can simulate a crash or an I/O error.
+#ifndef DOTLOG_FILE_SYSTEM_H_
+#define DOTLOG_FILE_SYSTEM_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace dotlog {
+
+// A file written only at its end. Used by one thread at a time.
+class AppendFile {
+ public:
+  virtual ~AppendFile() = default;
+  // Writes all of `data` at the end of the file. On error a prefix of `data`
+  // may have reached the file; the caller cuts it off with Truncate.
+  virtual absl::Status Append(std::string_view data) = 0;
+  // Makes every appended byte durable (fdatasync).
+  virtual absl::Status Sync() = 0;
+  // Cuts the file to `size` bytes.
+  virtual absl::Status Truncate(uint64_t size) = 0;
+  // The file's current size in bytes.
+  virtual absl::StatusOr<uint64_t> Size() = 0;
+};
+
+// A file read at arbitrary offsets, possibly while another process appends.
+class ReadableFile {
+ public:
+  virtual ~ReadableFile() = default;
+  // The file's current size in bytes. Thread-safe.
+  virtual absl::StatusOr<uint64_t> Size() = 0;
+  // Copies up to `n` bytes at `offset` into `dst`; returns how many were
+  // copied, fewer than `n` only at end of file. Thread-safe.
+  virtual absl::StatusOr<size_t> ReadAt(uint64_t offset, char* dst,
+                                        size_t n) = 0;
+  // Returns the file's first `size` bytes (size <= Size()) in memory that
+  // stays valid until the next Map call or the file's destruction. Bytes
+  // never change once appended, so the view may be read from any thread;
+  // Map itself must not run concurrently with readers of an earlier view.
+  virtual absl::StatusOr<std::string_view> Map(uint64_t size) = 0;
+};
+
+// An exclusive advisory lock shared by every process that opens the same
+// path. It is released by Unlock, by destruction, and by the death of the
+// process, so a crashed holder never blocks anyone.
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+  // Waits at most `timeout` for the lock. DeadlineExceeded when it expires.
+  virtual absl::Status Lock(std::chrono::milliseconds timeout) = 0;
+  virtual void Unlock() = 0;
+};
+
+// A small region of memory shared by every process that maps the same path.
+// Contents start as zeros and survive as long as the file does.
+class SharedRegion {
+ public:
+  virtual ~SharedRegion() = default;
+  // The region's first byte, aligned to 8 bytes; size() bytes long.
+  virtual void* data() = 0;
+  virtual size_t size() const = 0;
+};
+
+// Tells when something in one directory may have changed. Used by one
+// thread at a time.
+class DirWatcher {
+ public:
+  virtual ~DirWatcher() = default;
+  // Waits until an entry of the directory is created, renamed into it or
+  // written, if that happened since the watcher was made or since the
+  // previous Wait returned, or until `timeout` passes. OK in both cases; it
+  // may also return early with nothing changed, so callers re-read what they
+  // watch after every return.
+  virtual absl::Status Wait(std::chrono::milliseconds timeout) = 0;
+};
+
+// File-system operations. Implementations are thread-safe. Every error is
+// an absl::Status whose message names the path and the failed operation.
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  // Creates `path` and its missing parents with mode 0700, making each new
+  // entry durable. OK if it already exists as a directory.
+  virtual absl::Status CreateDir(const std::string& path) = 0;
+  // The names (not paths) of the entries in directory `path`.
+  virtual absl::StatusOr<std::vector<std::string>> ListDir(
+      const std::string& path) = 0;
+  // Makes the directory's entries (creations, renames, removals) durable.
+  virtual absl::Status SyncDir(const std::string& path) = 0;
+  // True if `path` names an existing entry.
+  virtual absl::StatusOr<bool> Exists(const std::string& path) = 0;
+
+  // Creates a new empty file (mode 0600) for appending. AlreadyExists if the
+  // path exists. The new entry is not durable until SyncDir.
+  virtual absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(
+      const std::string& path) = 0;
+  // Opens an existing file for appending. NotFound if it is absent.
+  virtual absl::StatusOr<std::unique_ptr<AppendFile>> OpenAppendFile(
+      const std::string& path) = 0;
+  // Opens an existing file for reading. NotFound if it is absent.
+  virtual absl::StatusOr<std::unique_ptr<ReadableFile>> OpenReadableFile(
+      const std::string& path) = 0;
+
+  // Atomically replaces `to` with `from`. Durable after SyncDir.
+  virtual absl::Status Rename(const std::string& from,
+                              const std::string& to) = 0;
+  // Removes a file. Durable after SyncDir.
+  virtual absl::Status Remove(const std::string& path) = 0;
+
+  // Opens (creating with mode 0600 if needed) the lock at `path`.
+  virtual absl::StatusOr<std::unique_ptr<FileLock>> OpenLock(
+      const std::string& path) = 0;
+  // Maps `bytes` bytes of the file at `path` (created and zero-filled if
+  // needed) as memory shared between processes.
+  virtual absl::StatusOr<std::unique_ptr<SharedRegion>> MapShared(
+      const std::string& path, size_t bytes) = 0;
+
+  // Starts watching directory `path`: changes made after this returns wake
+  // the watcher's Wait. Unimplemented for file systems that cannot watch
+  // (the default, so that other implementations need not provide it).
+  virtual absl::StatusOr<std::unique_ptr<DirWatcher>> WatchDir(
+      const std::string& path) {
+    return absl::UnimplementedError("watch " + path +
+                                    ": not supported by this file system");
+  }
+};
+
+// The POSIX file system. Never null; lives for the whole program.
+FileSystem* DefaultFileSystem();
+
+}  // namespace dotlog
+
+#endif  // DOTLOG_FILE_SYSTEM_H_

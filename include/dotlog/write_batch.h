@@ -1,0 +1,43 @@
+// A group of puts and deletes applied atomically.
+#ifndef DOTLOG_WRITE_BATCH_H_
+#define DOTLOG_WRITE_BATCH_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dotlog/options.h"
+
+namespace dotlog {
+
+// Collects operations for Store::Write, which validates all of them and then
+// stores them as one record: after any crash, either every operation of the
+// batch is visible or none is. Later operations on the same key win. A batch
+// is a plain value owned by the caller; it is not thread-safe.
+class WriteBatch {
+ public:
+  struct Op {
+    bool is_delete = false;
+    std::string key;
+    std::string value;  // JSON text as given; validated by Store::Write
+    PutOptions options;
+  };
+
+  // Adds a put of `json_value` (any JSON text) under `key`.
+  void Put(std::string_view key, std::string_view json_value,
+           const PutOptions& options = {});
+  // Adds a delete of `key`.
+  void Delete(std::string_view key);
+  // Removes every operation.
+  void Clear() { ops_.clear(); }
+
+  bool empty() const { return ops_.empty(); }
+  const std::vector<Op>& ops() const { return ops_; }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+}  // namespace dotlog
+
+#endif  // DOTLOG_WRITE_BATCH_H_

@@ -1,0 +1,111 @@
+#include "format/record.h"
+
+#include <xxhash.h>
+
+#include <cassert>
+
+#include "absl/strings/str_cat.h"
+#include "format/json_text.h"
+#include "format/timestamp.h"
+
+namespace dotlog {
+namespace {
+
+// Appends one mutation's fields without braces: "op":..,"key":..[,"value":..]
+void AppendMutationFields(const Mutation& m, std::string* out) {
+  out->append("\"op\":\"");
+  out->append(m.is_delete ? kOpDelete : kOpPut);
+  out->append("\",\"key\":");
+  AppendJsonString(out, m.key);
+  if (m.is_delete) return;
+  out->append(",\"value\":");
+  out->append(m.value);
+  if (m.expires_ms != 0) {
+    out->append(",\"expires\":\"");
+    AppendTimestamp(out, m.expires_ms);
+    out->push_back('"');
+  }
+}
+
+// Closes the line that starts at `line_start` in `out`: appends the
+// checksum of everything from `line_start` on, then `"}` and '\n'.
+void SealLine(size_t line_start, std::string* out) {
+  const uint64_t sum =
+      RecordChecksum(std::string_view(*out).substr(line_start));
+  out->append(kChecksumPrefix);
+  const std::string hex = absl::StrCat(absl::Hex(sum, absl::kZeroPad16));
+  assert(hex.size() == kChecksumDigits);
+  out->append(hex);
+  out->append(kChecksumSuffix);
+  out->push_back('\n');
+}
+
+}  // namespace
+
+uint64_t RecordChecksum(std::string_view covered) {
+  return XXH3_64bits(covered.data(), covered.size());
+}
+
+std::optional<uint64_t> StoredChecksum(std::string_view line) {
+  if (line.size() < kChecksumTrailerBytes ||
+      !line.ends_with(kChecksumSuffix) ||
+      line.substr(line.size() - kChecksumTrailerBytes, kChecksumPrefix.size()) !=
+          kChecksumPrefix) {
+    return std::nullopt;
+  }
+  uint64_t sum = 0;
+  for (char c : line.substr(line.size() - kChecksumDigits - kChecksumSuffix.size(),
+                            kChecksumDigits)) {
+    const int nibble = c >= '0' && c <= '9'   ? c - '0'
+                       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                              : -1;
+    if (nibble < 0) return std::nullopt;
+    sum = sum << 4 | static_cast<uint64_t>(nibble);
+  }
+  return sum;
+}
+
+void EncodeHeader(uint64_t number, uint64_t max_bytes, int64_t created_ms,
+                  std::string* out, bool base, uint64_t last_seq) {
+  const size_t start = out->size();
+  absl::StrAppend(out, "{\"dotlog\":", kFormatVersion, ",\"segment\":", number,
+                  ",\"max_bytes\":", max_bytes, ",\"created\":\"");
+  AppendTimestamp(out, created_ms);
+  out->push_back('"');
+  if (base) absl::StrAppend(out, ",\"base\":true,\"last_seq\":", last_seq);
+  SealLine(start, out);
+}
+
+void EncodeSeal(int64_t ts_ms, std::string* out) {
+  const size_t start = out->size();
+  out->append("{\"sealed\":true,\"ts\":\"");
+  AppendTimestamp(out, ts_ms);
+  out->push_back('"');
+  SealLine(start, out);
+}
+
+void EncodeRecord(uint64_t seq, int64_t ts_ms,
+                  const std::vector<Mutation>& ops, std::string* out) {
+  assert(!ops.empty());
+  const size_t start = out->size();
+  absl::StrAppend(out, "{\"seq\":", seq, ",\"ts\":\"");
+  AppendTimestamp(out, ts_ms);
+  out->append("\",");
+  if (ops.size() == 1) {
+    AppendMutationFields(ops[0], out);
+  } else {
+    out->append("\"op\":\"");
+    out->append(kOpBatch);
+    out->append("\",\"ops\":[");
+    for (size_t i = 0; i < ops.size(); ++i) {
+      if (i > 0) out->push_back(',');
+      out->push_back('{');
+      AppendMutationFields(ops[i], out);
+      out->push_back('}');
+    }
+    out->push_back(']');
+  }
+  SealLine(start, out);
+}
+
+}  // namespace dotlog

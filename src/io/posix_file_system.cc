@@ -1,0 +1,414 @@
+// The POSIX FileSystem: the only file in dotlog that calls the operating
+// system's file APIs. Every failed call becomes a Status in PosixError.
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "dotlog/file_system.h"
+
+namespace dotlog {
+namespace {
+
+// The one place where errno becomes a Status; the message reads
+// "<op> <path>: <strerror>". Call it right after the failed call.
+absl::Status PosixError(const char* op, const std::string& path) {
+  const int error = errno;
+  return absl::ErrnoToStatus(error, absl::StrCat(op, " ", path));
+}
+
+// Calls `f` until it does not fail with EINTR; returns its last result.
+template <typename F>
+auto RetryOnEintr(F f) {
+  auto result = f();
+  while (result == -1 && errno == EINTR) result = f();
+  return result;
+}
+
+// Owns a file descriptor and closes it on destruction. Move-only.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    std::swap(fd_, other.fd_);
+    return *this;
+  }
+  ~Fd() {
+    // close is not retried: on Linux the descriptor is gone even on EINTR.
+    if (fd_ >= 0) close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+absl::StatusOr<Fd> Open(const std::string& path, int flags, mode_t mode = 0) {
+  const int fd = RetryOnEintr([&] { return open(path.c_str(), flags, mode); });
+  if (fd < 0) return PosixError("open", path);
+  return Fd(fd);
+}
+
+absl::StatusOr<uint64_t> FileSize(const Fd& fd, const std::string& path) {
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0) return PosixError("fstat", path);
+  return static_cast<uint64_t>(st.st_size);
+}
+
+// The directory holding `path`: "." for a bare name, "/" for "/name".
+std::string ParentDir(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+class PosixAppendFile final : public AppendFile {
+ public:
+  PosixAppendFile(Fd fd, std::string path)
+      : fd_(std::move(fd)), path_(std::move(path)) {}
+
+  absl::Status Append(std::string_view data) override {
+    while (!data.empty()) {
+      const ssize_t n = write(fd_.get(), data.data(), data.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return PosixError("write", path_);
+      }
+      if (n == 0)
+        return absl::UnknownError(
+            absl::StrCat("write ", path_, ": wrote nothing"));
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Sync() override {
+    if (RetryOnEintr([&] { return fdatasync(fd_.get()); }) != 0) {
+      return PosixError("fdatasync", path_);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Truncate(uint64_t size) override {
+    const off_t length = static_cast<off_t>(size);
+    if (RetryOnEintr([&] { return ftruncate(fd_.get(), length); }) != 0) {
+      return PosixError("ftruncate", path_);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<uint64_t> Size() override { return FileSize(fd_, path_); }
+
+ private:
+  Fd fd_;
+  const std::string path_;
+};
+
+class PosixReadableFile final : public ReadableFile {
+ public:
+  PosixReadableFile(Fd fd, std::string path)
+      : fd_(std::move(fd)), path_(std::move(path)) {}
+  ~PosixReadableFile() override { Unmap(); }
+
+  absl::StatusOr<uint64_t> Size() override { return FileSize(fd_, path_); }
+
+  absl::StatusOr<size_t> ReadAt(uint64_t offset, char* dst, size_t n) override {
+    size_t done = 0;
+    while (done < n) {
+      const ssize_t r = pread(fd_.get(), dst + done, n - done,
+                              static_cast<off_t>(offset + done));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return PosixError("pread", path_);
+      }
+      if (r == 0) break;  // End of file.
+      done += static_cast<size_t>(r);
+    }
+    return done;
+  }
+
+  absl::StatusOr<std::string_view> Map(uint64_t size) override {
+    Unmap();
+    if (size == 0) return std::string_view();
+    // Touching a mapped page past the end of the file raises SIGBUS, so the
+    // precondition size <= Size() is checked rather than trusted.
+    absl::StatusOr<uint64_t> file_size = Size();
+    if (!file_size.ok()) return file_size.status();
+    if (size > *file_size) {
+      return absl::OutOfRangeError(
+          absl::StrCat("mmap ", path_, ": ", size,
+                       " bytes requested but file has ", *file_size));
+    }
+    void* addr = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd_.get(), 0);
+    if (addr == MAP_FAILED) return PosixError("mmap", path_);
+    map_ = addr;
+    map_size_ = size;
+    return std::string_view(static_cast<const char*>(map_), map_size_);
+  }
+
+ private:
+  void Unmap() {
+    if (map_ != nullptr) munmap(map_, map_size_);
+    map_ = nullptr;
+    map_size_ = 0;
+  }
+
+  Fd fd_;
+  const std::string path_;
+  void* map_ = nullptr;  // Null, or map_size_ bytes mapped from offset 0.
+  size_t map_size_ = 0;
+};
+
+class PosixFileLock final : public FileLock {
+ public:
+  PosixFileLock(Fd fd, std::string path)
+      : fd_(std::move(fd)), path_(std::move(path)) {}
+  ~PosixFileLock() override { Unlock(); }
+
+  absl::Status Lock(std::chrono::milliseconds timeout) override {
+    using Clock = std::chrono::steady_clock;
+    constexpr std::chrono::microseconds kMaxBackoff(1000);
+    const Clock::time_point deadline = Clock::now() + timeout;
+    std::chrono::microseconds backoff(20);
+    while (flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EINTR) continue;
+      if (errno != EWOULDBLOCK) return PosixError("flock", path_);
+      const Clock::time_point now = Clock::now();
+      if (now >= deadline) {
+        return absl::DeadlineExceededError(
+            absl::StrCat("lock ", path_, ": still held by another owner after ",
+                         timeout.count(), " ms"));
+      }
+      std::this_thread::sleep_for(
+          std::min<Clock::duration>(backoff, deadline - now));
+      backoff = std::min(backoff * 2, kMaxBackoff);
+    }
+    return absl::OkStatus();
+  }
+
+  void Unlock() override {
+    // Unlocking a descriptor that holds no lock is harmless.
+    flock(fd_.get(), LOCK_UN);
+  }
+
+ private:
+  Fd fd_;  // Our own open file description: flock excludes other ones.
+  const std::string path_;
+};
+
+class PosixSharedRegion final : public SharedRegion {
+ public:
+  PosixSharedRegion(void* data, size_t size) : data_(data), size_(size) {}
+  ~PosixSharedRegion() override { munmap(data_, size_); }
+  void* data() override { return data_; }
+  size_t size() const override { return size_; }
+
+ private:
+  void* const data_;  // Page-aligned, so also 8-byte aligned.
+  const size_t size_;
+};
+
+// An inotify instance watching one directory. Its events only say "look
+// again": Wait drains them without reading their contents.
+class PosixDirWatcher final : public DirWatcher {
+ public:
+  PosixDirWatcher(Fd fd, std::string path)
+      : fd_(std::move(fd)), path_(std::move(path)) {}
+
+  absl::Status Wait(std::chrono::milliseconds timeout) override {
+    struct pollfd ready = {fd_.get(), POLLIN, 0};
+    const int ms = static_cast<int>(
+        std::clamp<int64_t>(timeout.count(), 0, INT_MAX));
+    const int n = poll(&ready, 1, ms);
+    if (n < 0 && errno != EINTR) return PosixError("poll", path_);
+    if (n <= 0) return absl::OkStatus();  // timed out or interrupted
+    // One Wait consumes every change so far: read until the queue is empty.
+    alignas(struct inotify_event) char events[4096];
+    for (;;) {
+      const ssize_t r = read(fd_.get(), events, sizeof(events));
+      if (r > 0 || (r < 0 && errno == EINTR)) continue;
+      if (r < 0 && errno != EAGAIN) return PosixError("read inotify", path_);
+      return absl::OkStatus();
+    }
+  }
+
+ private:
+  Fd fd_;  // non-blocking inotify descriptor
+  const std::string path_;
+};
+
+class PosixFileSystem final : public FileSystem {
+ public:
+  absl::Status CreateDir(const std::string& path) override {
+    if (path.empty()) return absl::InvalidArgumentError("mkdir: empty path");
+    // Visit every prefix ending before a '/', then the whole path, so each
+    // parent exists before its child is made.
+    for (size_t i = 1; i <= path.size(); ++i) {
+      if (i < path.size() && (path[i] != '/' || path[i - 1] == '/')) continue;
+      if (i == path.size() && path[i - 1] == '/') break;
+      absl::Status status = CreateOneDir(path.substr(0, i));
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<std::string>> ListDir(
+      const std::string& path) override {
+    DIR* dir = opendir(path.c_str());
+    if (dir == nullptr) return PosixError("opendir", path);
+    std::vector<std::string> names;
+    for (;;) {
+      errno = 0;
+      const struct dirent* entry = readdir(dir);
+      if (entry == nullptr) break;
+      const std::string_view name = entry->d_name;
+      if (name != "." && name != "..") names.emplace_back(name);
+    }
+    absl::Status status =
+        errno == 0 ? absl::OkStatus() : PosixError("readdir", path);
+    closedir(dir);
+    if (!status.ok()) return status;
+    return names;
+  }
+
+  absl::Status SyncDir(const std::string& path) override {
+    absl::StatusOr<Fd> fd = Open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (!fd.ok()) return fd.status();
+    if (RetryOnEintr([&] { return fsync(fd->get()); }) != 0) {
+      return PosixError("fsync", path);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<bool> Exists(const std::string& path) override {
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0) return true;
+    if (errno == ENOENT || errno == ENOTDIR) return false;
+    return PosixError("stat", path);
+  }
+
+  absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(
+      const std::string& path) override {
+    absl::StatusOr<Fd> fd =
+        Open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (!fd.ok()) return fd.status();
+    return std::make_unique<PosixAppendFile>(*std::move(fd), path);
+  }
+
+  absl::StatusOr<std::unique_ptr<AppendFile>> OpenAppendFile(
+      const std::string& path) override {
+    absl::StatusOr<Fd> fd = Open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (!fd.ok()) return fd.status();
+    return std::make_unique<PosixAppendFile>(*std::move(fd), path);
+  }
+
+  absl::StatusOr<std::unique_ptr<ReadableFile>> OpenReadableFile(
+      const std::string& path) override {
+    absl::StatusOr<Fd> fd = Open(path, O_RDONLY | O_CLOEXEC);
+    if (!fd.ok()) return fd.status();
+    return std::make_unique<PosixReadableFile>(*std::move(fd), path);
+  }
+
+  absl::Status Rename(const std::string& from, const std::string& to) override {
+    if (rename(from.c_str(), to.c_str()) != 0) {
+      return PosixError("rename", absl::StrCat(from, " to ", to));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Remove(const std::string& path) override {
+    if (unlink(path.c_str()) != 0) return PosixError("unlink", path);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::unique_ptr<FileLock>> OpenLock(
+      const std::string& path) override {
+    absl::StatusOr<Fd> fd = Open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (!fd.ok()) return fd.status();
+    return std::make_unique<PosixFileLock>(*std::move(fd), path);
+  }
+
+  absl::StatusOr<std::unique_ptr<SharedRegion>> MapShared(
+      const std::string& path, size_t bytes) override {
+    if (bytes == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("mmap ", path, ": a shared region cannot be empty"));
+    }
+    absl::StatusOr<Fd> fd = Open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (!fd.ok()) return fd.status();
+    absl::StatusOr<uint64_t> size = FileSize(*fd, path);
+    if (!size.ok()) return size.status();
+    if (*size < bytes) {  // Grow with zeros; never shrink another's region.
+      const off_t length = static_cast<off_t>(bytes);
+      if (RetryOnEintr([&] { return ftruncate(fd->get(), length); }) != 0) {
+        return PosixError("ftruncate", path);
+      }
+    }
+    void* addr =
+        mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd->get(), 0);
+    if (addr == MAP_FAILED) return PosixError("mmap", path);
+    // The mapping outlives the descriptor, which Fd now closes.
+    return std::make_unique<PosixSharedRegion>(addr, bytes);
+  }
+
+  absl::StatusOr<std::unique_ptr<DirWatcher>> WatchDir(
+      const std::string& path) override {
+    Fd fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    if (fd.get() < 0) return PosixError("inotify_init1", path);
+    constexpr uint32_t kEvents = IN_MODIFY | IN_CREATE | IN_MOVED_TO |
+                                 IN_CLOSE_WRITE | IN_ONLYDIR;
+    if (inotify_add_watch(fd.get(), path.c_str(), kEvents) < 0) {
+      return PosixError("inotify_add_watch", path);
+    }
+    return std::make_unique<PosixDirWatcher>(std::move(fd), path);
+  }
+
+ private:
+  // Makes one directory (mode 0700) whose parent exists, then fsyncs the
+  // parent so the new entry is durable. OK if it is already a directory.
+  absl::Status CreateOneDir(const std::string& path) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+      if (errno != ENOENT) return PosixError("stat", path);
+      if (mkdir(path.c_str(), 0700) == 0) return SyncDir(ParentDir(path));
+      if (errno != EEXIST) return PosixError("mkdir", path);
+      // Lost a race with another creator: look at what it made.
+      if (stat(path.c_str(), &st) != 0) return PosixError("stat", path);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("mkdir ", path, ": exists and is not a directory"));
+    }
+    return absl::OkStatus();
+  }
+};
+
+}  // namespace
+
+FileSystem* DefaultFileSystem() {
+  static PosixFileSystem file_system;
+  return &file_system;
+}
+
+}  // namespace dotlog

@@ -1,0 +1,162 @@
+#include "store/compaction.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "format/record.h"
+#include "format/segment_scanner.h"
+#include "format/timestamp.h"
+#include "util/strings.h"
+
+namespace dotlog {
+namespace {
+
+// One operation of one record, pointing into the input buffers.
+struct VersionRef {
+  uint64_t seq = 0;
+  uint32_t op_index = 0;       // position within a batch
+  std::string_view line;       // the whole record line (no '\n')
+  bool single = false;         // the line holds only this operation
+  bool is_delete = false;
+  std::string_view value;      // JSON text of a put
+  int64_t ts_ms = 0;           // the record's "ts", if needed (see below)
+  int64_t expires_ms = 0;
+
+  bool operator<(const VersionRef& o) const {
+    return seq != o.seq ? seq < o.seq : op_index < o.op_index;
+  }
+};
+
+const HistoryRule* RuleFor(std::string_view key,
+                           const std::vector<HistoryRule>& rules) {
+  for (const HistoryRule& rule : rules) {
+    if (absl::StartsWith(AV(key), rule.prefix)) return &rule;
+  }
+  return nullptr;
+}
+
+// Keeps the versions of one key that survive compaction, oldest first.
+void SelectVersions(std::vector<VersionRef>& versions, const HistoryRule* rule,
+                    int64_t now_ms, std::vector<VersionRef>* out) {
+  std::sort(versions.begin(), versions.end());
+  const VersionRef& newest = versions.back();
+  if (newest.is_delete ||
+      (newest.expires_ms != 0 && newest.expires_ms <= now_ms)) {
+    return;  // the key is gone, and its history with it
+  }
+  if (rule == nullptr) {
+    out->push_back(newest);
+    return;
+  }
+  const size_t n = versions.size();
+  for (size_t i = 0; i < n; ++i) {
+    const bool recent_enough = n - i <= rule->keep_versions;
+    const bool young_enough = rule->keep_for.count() > 0 &&
+                              now_ms - versions[i].ts_ms < rule->keep_for.count();
+    if (i + 1 == n || recent_enough || young_enough) out->push_back(versions[i]);
+  }
+}
+
+absl::Status AppendVersion(const VersionRef& v, std::string_view key,
+                           std::string* out) {
+  if (v.single) {
+    out->append(v.line);
+    out->push_back('\n');
+    return absl::OkStatus();
+  }
+  std::vector<Mutation> op(1);
+  op[0].is_delete = v.is_delete;
+  op[0].key = std::string(key);
+  op[0].value = std::string(v.value);
+  op[0].expires_ms = v.expires_ms;
+  EncodeRecord(v.seq, v.ts_ms, op, out);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<BaseSegment> BuildBase(const std::vector<SegmentBytes>& inputs,
+                                      uint64_t number, uint64_t max_bytes,
+                                      int64_t now_ms,
+                                      const std::vector<HistoryRule>& history) {
+  absl::flat_hash_map<std::string, std::vector<VersionRef>> keys;
+  uint64_t last_seq = 0;
+  std::vector<std::string_view> damaged;
+  SegmentScanner scanner;
+  for (const SegmentBytes& input : inputs) {
+    const std::string_view bytes = input.bytes.view();
+    auto end = scanner.Scan(
+        input.bytes, 0, 1, TailPolicy::kReportAll,
+        [&](const ScannedLine& line) {
+          const DecodedLine& d = *line.decoded;
+          if (d.is_header || d.is_seal) {
+            if (d.is_header) last_seq = std::max(last_seq, d.last_seq);
+            return absl::OkStatus();
+          }
+          last_seq = std::max(last_seq, d.seq);
+          // The time is needed to re-encode an operation of a batch, and to
+          // apply a keep_for rule. (d.ts lives only until the next line.)
+          int64_t ts_ms = 0;
+          if (d.ops.size() > 1 || !history.empty()) {
+            ts_ms = ParseTimestamp(d.ts).value_or(0);  // unreadable: oldest
+          }
+          for (uint32_t i = 0; i < d.ops.size(); ++i) {
+            const DecodedOp& op = d.ops[i];
+            VersionRef v;
+            v.seq = d.seq;
+            v.op_index = i;
+            v.line = line.bytes;
+            v.single = d.ops.size() == 1;
+            v.is_delete = op.is_delete;
+            if (!op.is_delete) v.value = line.bytes.substr(op.value_offset, op.value_size);
+            v.ts_ms = ts_ms;
+            v.expires_ms = op.expires_ms;
+            std::vector<VersionRef>& versions = keys[AV(op.key)];
+            if (RuleFor(op.key, history) == nullptr && !versions.empty()) {
+              if (v < versions.back()) continue;  // older than the one kept
+              versions.back() = v;
+            } else {
+              versions.push_back(v);
+            }
+          }
+          return absl::OkStatus();
+        },
+        [&](const DamagedLine& d) {
+          const size_t from = d.offset;
+          const size_t nl = bytes.find('\n', from);
+          damaged.push_back(bytes.substr(from, nl == std::string_view::npos
+                                                   ? std::string_view::npos
+                                                   : nl - from));
+        });
+    if (!end.ok()) return end.status();
+  }
+
+  std::vector<std::pair<VersionRef, const std::string*>> kept;
+  std::vector<VersionRef> selected;
+  for (auto& [key, versions] : keys) {
+    selected.clear();
+    SelectVersions(versions, RuleFor(key, history), now_ms, &selected);
+    for (const VersionRef& v : selected) kept.emplace_back(v, &key);
+  }
+  std::sort(kept.begin(), kept.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  BaseSegment base;
+  // The base remembers the highest sequence number it replaces, so that
+  // numbers of dropped records (deletes, say) are never handed out again.
+  EncodeHeader(number, max_bytes, now_ms, &base.bytes, /*base=*/true, last_seq);
+  for (const auto& [v, key] : kept) {
+    if (absl::Status s = AppendVersion(v, *key, &base.bytes); !s.ok()) return s;
+    ++base.records;
+  }
+  for (std::string_view line : damaged) {
+    base.bytes.append(line);
+    base.bytes.push_back('\n');
+    ++base.damaged;
+  }
+  return base;
+}
+
+}  // namespace dotlog

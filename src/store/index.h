@@ -1,0 +1,90 @@
+// The in-memory index: for each key, where its newest value lives.
+#ifndef DOTLOG_STORE_INDEX_H_
+#define DOTLOG_STORE_INDEX_H_
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace dotlog {
+
+class Snapshot;
+
+// Location and metadata of a key's newest record. 32 bytes.
+struct IndexEntry {
+  static constexpr uint32_t kTombstone = std::numeric_limits<uint32_t>::max();
+
+  uint64_t seq = 0;          // record's sequence number
+  int64_t expires_ms = 0;    // 0: never expires
+  uint32_t segment = 0;      // segment number
+  uint32_t value_offset = 0; // file offset of the value's JSON text
+  uint32_t value_size = 0;   // its length, or kTombstone for a delete
+  uint32_t charged_bytes = 0;  // share of the record's bytes this key keeps live
+
+  bool is_tombstone() const { return value_size == kTombstone; }
+  bool expired(int64_t now_ms) const {
+    return expires_ms != 0 && expires_ms <= now_ms;
+  }
+};
+
+// Maps keys to IndexEntry, in two layers: an optional read-only base (an
+// index snapshot, mapped from disk) and an in-memory overlay holding every
+// change applied since. Not thread-safe: the store guards it.
+class Index {
+ public:
+  // Starts over from `base` (may be null): the overlay is emptied.
+  void Reset(std::shared_ptr<const Snapshot> base);
+
+  // Records that `key` was written by `entry`, unless the index already
+  // holds a record of the key with a higher sequence number (records may be
+  // applied out of order while loading). Among equal sequence numbers (one
+  // batch) the later call wins. A tombstone is kept while `keep_tombstones`
+  // (during a load), and whenever it hides a key of the base.
+  void Apply(std::string_view key, const IndexEntry& entry,
+             bool keep_tombstones);
+  // Drops the tombstones kept by Apply that hide nothing in the base.
+  void DropTombstones();
+
+  // The key's entry, or nullptr if absent or deleted. Expiry is the
+  // caller's business. Valid until the next mutation of the index.
+  const IndexEntry* Find(std::string_view key) const;
+
+  // Calls `fn` for every undeleted entry, expired ones included, in no
+  // particular order.
+  void ForEachLive(const std::function<void(std::string_view key,
+                                            const IndexEntry& entry)>& fn) const;
+  // Live, unexpired entries whose keys start with `prefix`, sorted by key.
+  std::vector<std::pair<std::string, IndexEntry>> Prefix(
+      std::string_view prefix, int64_t now_ms) const;
+  // Number of unexpired, undeleted keys.
+  uint64_t CountLive(int64_t now_ms) const;
+  // Sum of charged_bytes over undeleted keys.
+  uint64_t live_bytes() const { return live_bytes_; }
+  // Entries held in memory (the overlay), tombstones included.
+  size_t overlay_size() const { return map_.size(); }
+  size_t size() const { return overlay_size(); }
+  // Keys in both layers, deleted ones hidden in the base counted twice.
+  uint64_t approximate_size() const;
+  // Keys in the base layer.
+  uint64_t base_size() const;
+  void Clear() { Reset(nullptr); }
+
+ private:
+  // The entry of `key` in either layer, tombstones included.
+  const IndexEntry* FindAny(std::string_view key) const;
+
+  std::shared_ptr<const Snapshot> base_;
+  absl::flat_hash_map<std::string, IndexEntry> map_;
+  uint64_t live_bytes_ = 0;
+};
+
+}  // namespace dotlog
+
+#endif  // DOTLOG_STORE_INDEX_H_

@@ -1,0 +1,390 @@
+#include "store/log_view.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "format/record.h"
+
+namespace dotlog {
+namespace {
+// Appended bytes are read through pread until this many accumulate past the
+// mapped part of a segment; then the mapping is extended.
+constexpr uint64_t kRemapBytes = 1 << 20;
+}  // namespace
+
+LogView::LogView(FileSystem* fs, std::string dir,
+                 std::function<void(const DamagedRecord&)> on_damage)
+    : fs_(fs), dir_(std::move(dir)), on_damage_(std::move(on_damage)) {}
+
+Segment* LogView::newest() {
+  return segments_.empty() ? nullptr : &segments_.rbegin()->second;
+}
+
+absl::Status LogView::Load() {
+  // A compaction may remove segment files between the listing and their
+  // opening; the next attempt then finds its result.
+  constexpr int kAttempts = 5;
+  absl::Status s;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    Reset();
+    s = LoadOnce();
+    if (!absl::IsNotFound(s)) return s;
+  }
+  return s;
+}
+
+absl::Status LogView::Reload() { return Load(); }
+
+void LogView::Reset() {
+  segments_.clear();
+  index_.Reset(nullptr);
+  loading_ = false;
+  last_seq_ = 0;
+  records_ = 0;
+  records_since_snapshot_ = 0;
+}
+
+absl::Status LogView::LoadOnce() {
+  auto names = fs_->ListDir(dir_);
+  if (!names.ok()) return names.status();
+  std::vector<uint64_t> numbers;
+  for (const std::string& name : *names) {
+    if (auto n = ParseSegmentFileName(name)) numbers.push_back(*n);
+  }
+  std::sort(numbers.begin(), numbers.end());
+  loading_ = true;
+  auto from_snapshot = LoadSnapshot(numbers);
+  if (!from_snapshot.ok()) return from_snapshot.status();
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    if (segments_.contains(numbers[i])) continue;  // loaded from the snapshot
+    const bool is_newest = i + 1 == numbers.size();
+    absl::Status s = AddSegment(
+        numbers[i], is_newest ? TailPolicy::kWithholdTail : TailPolicy::kReportAll);
+    if (!s.ok()) return s;
+  }
+  loading_ = false;
+  index_.DropTombstones();
+  return absl::OkStatus();
+}
+
+void LogView::DropSegmentsBelow(uint64_t number) {
+  segments_.erase(segments_.begin(), segments_.lower_bound(number));
+  index_.Reset(nullptr);
+  records_ = 0;
+}
+
+absl::StatusOr<bool> LogView::LoadSnapshot(const std::vector<uint64_t>& numbers) {
+  if (numbers.empty()) return false;
+  auto snap = Snapshot::Open(fs_, absl::StrCat(dir_, "/", kSnapshotFileName));
+  // Absent, damaged or stale: it is only a cache; read the segments instead.
+  if (!snap.ok()) return false;
+  auto matches = SnapshotMatches(**snap, numbers);
+  if (!matches.ok()) return matches.status();
+  if (!*matches) return false;
+  const SnapshotPosition& pos = (*snap)->position();
+  index_.Reset(*snap);
+  last_seq_ = pos.last_seq;
+  records_ = pos.records;
+  for (uint64_t n : numbers) {
+    if (n > pos.segment) break;
+    const uint64_t end = n == pos.segment ? pos.offset : 0;
+    if (absl::Status s = AddKnownSegment(n, end); !s.ok()) return s;
+  }
+  segments_.begin()->second.header_sum = pos.first_header_sum;
+  Segment& seg = segments_[pos.segment];
+  seg.next_line = pos.next_line;
+  seg.max_bytes = pos.max_bytes;
+  seg.sealed = pos.sealed != 0;
+  seg.last_line_sum = pos.line_sum;
+  const bool is_newest = pos.segment == numbers.back();
+  if (absl::Status s = ScanFrom(&seg, is_newest ? TailPolicy::kWithholdTail
+                                                : TailPolicy::kReportAll);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = Remap(&seg, !is_newest); !s.ok()) return s;
+  return true;
+}
+
+absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
+                                              const std::vector<uint64_t>& numbers) {
+  const SnapshotPosition& pos = snap.position();
+  // The same segments from the same first one: no compaction since.
+  if (numbers.front() != pos.first_segment || pos.segment < pos.first_segment ||
+      !std::binary_search(numbers.begin(), numbers.end(), pos.segment) ||
+      static_cast<uint64_t>(std::upper_bound(numbers.begin(), numbers.end(), pos.segment) -
+                            numbers.begin()) != pos.segment - pos.first_segment + 1) {
+    return false;
+  }
+  auto line_ending_at = [&](uint64_t number, uint64_t from, uint64_t end,
+                            std::string* out) -> absl::StatusOr<bool> {
+    auto file = fs_->OpenReadableFile(absl::StrCat(dir_, "/", SegmentFileName(number)));
+    if (!file.ok()) return file.status();
+    out->resize(end - from);
+    auto got = (*file)->ReadAt(from, out->data(), out->size());
+    if (!got.ok()) return got.status();
+    return *got == out->size();
+  };
+  // The first segment still has the header the snapshot saw.
+  constexpr uint64_t kHeaderMax = 512;
+  std::string bytes;
+  auto read = line_ending_at(pos.first_segment, 0, kHeaderMax, &bytes);
+  if (!read.ok()) return read.status();
+  const size_t nl = bytes.find('\n');
+  if (nl == std::string::npos || StoredChecksum(std::string_view(bytes).substr(0, nl)) !=
+                                     pos.first_header_sum) {
+    return false;
+  }
+  // The line the snapshot ends after is still there, unchanged.
+  const uint64_t trailer = kChecksumTrailerBytes + 1;
+  if (pos.offset < trailer) return false;
+  read = line_ending_at(pos.segment, pos.offset - trailer, pos.offset, &bytes);
+  if (!read.ok()) return read.status();
+  return *read && bytes.back() == '\n' &&
+         StoredChecksum(std::string_view(bytes).substr(0, trailer - 1)) == pos.line_sum;
+}
+
+absl::Status LogView::AddKnownSegment(uint64_t number, uint64_t scanned_end) {
+  Segment seg;
+  seg.number = number;
+  seg.path = absl::StrCat(dir_, "/", SegmentFileName(number));
+  auto file = fs_->OpenReadableFile(seg.path);
+  if (!file.ok()) return file.status();
+  seg.file = std::move(*file);
+  if (scanned_end == 0) {
+    // A sealed segment before the snapshot's: all of it is known.
+    auto size = seg.file->Size();
+    if (!size.ok()) return size.status();
+    scanned_end = *size;
+  }
+  seg.scanned_end = scanned_end;
+  Segment& added = segments_[number] = std::move(seg);
+  return Remap(&added, /*sealed=*/true);
+}
+
+absl::Status LogView::WriteSnapshot(uint64_t writer_id) {
+  if (!damage_.empty() || segments_.empty()) return absl::OkStatus();
+  const Segment& first = segments_.begin()->second;
+  const Segment& last = segments_.rbegin()->second;
+  SnapshotPosition pos;
+  pos.first_segment = first.number;
+  pos.first_header_sum = first.header_sum;
+  pos.segment = last.number;
+  pos.offset = last.scanned_end;
+  pos.line_sum = last.last_line_sum;
+  pos.next_line = last.next_line;
+  pos.max_bytes = last.max_bytes;
+  pos.sealed = last.sealed ? 1 : 0;
+  pos.last_seq = last_seq_;
+  pos.records = records_;
+  if (pos.first_header_sum == 0 || pos.line_sum == 0) return absl::OkStatus();
+  if (absl::Status s = dotlog::WriteSnapshot(fs_, dir_, pos, index_, writer_id);
+      !s.ok()) {
+    return s;
+  }
+  records_since_snapshot_ = 0;
+  return absl::OkStatus();
+}
+
+void LogView::ReportDamage(const Segment& seg, const DamagedLine& d) {
+  // A reload after compaction reads unchanged damage again; say it once.
+  if (!reported_.insert(absl::StrCat(seg.path, ":", d.offset)).second) return;
+  DamagedRecord record{seg.path, d.line_number, d.offset, d.reason};
+  if (on_damage_) on_damage_(record);
+  damage_.push_back(std::move(record));
+}
+
+absl::Status LogView::CatchUp() {
+  Segment* seg = newest();
+  if (seg == nullptr) return Load();
+  if (absl::Status s = ScanFrom(seg, TailPolicy::kWithholdTail); !s.ok()) {
+    return s;
+  }
+  // Newer segments exist only after a closed one (full or sealed), and are
+  // found by probing consecutive numbers.
+  while (seg->closed()) {
+    const uint64_t next = seg->number + 1;
+    auto exists = fs_->Exists(absl::StrCat(dir_, "/", SegmentFileName(next)));
+    if (!exists.ok()) return exists.status();
+    if (!*exists) break;
+    // `seg` is sealed now: whatever it withheld is damage, not a tail.
+    if (absl::Status s = ScanFrom(seg, TailPolicy::kReportAll); !s.ok()) return s;
+    if (absl::Status s = Remap(seg, /*sealed=*/true); !s.ok()) return s;
+    if (absl::Status s = AddSegment(next, TailPolicy::kWithholdTail); !s.ok()) {
+      return s;
+    }
+    seg = newest();
+  }
+  return Remap(seg, /*sealed=*/false);
+}
+
+absl::Status LogView::ApplyAppended(uint64_t number, uint64_t offset,
+                                    const PaddedBuffer& bytes) {
+  Segment* seg = newest();
+  assert(seg != nullptr && seg->number == number);
+  // Invariant: the writer caught up and cut any withheld tail before it
+  // appended, so nothing lies between what was read and `offset`.
+  assert(seg->scanned_end >= offset);
+  if (seg->number != number || seg->scanned_end != offset) {
+    return absl::OkStatus();  // already read by a catch-up
+  }
+  if (absl::Status s = ScanBytes(seg, offset, bytes, TailPolicy::kWithholdTail);
+      !s.ok()) {
+    return s;
+  }
+  if (seg->scanned_end != offset + bytes.view().size()) {
+    return absl::InternalError(absl::StrCat(
+        seg->path, ": the record just appended at offset ", offset,
+        " does not decode"));
+  }
+  return absl::OkStatus();
+}
+
+void LogView::DropWithheldTail() {
+  if (Segment* seg = newest()) seg->withheld_bytes = 0;
+}
+
+absl::Status LogView::AddSegment(uint64_t number, TailPolicy policy) {
+  Segment seg;
+  seg.number = number;
+  seg.path = absl::StrCat(dir_, "/", SegmentFileName(number));
+  auto file = fs_->OpenReadableFile(seg.path);
+  if (!file.ok()) return file.status();
+  seg.file = std::move(*file);
+  Segment& added = segments_[number] = std::move(seg);
+  if (absl::Status s = ScanFrom(&added, policy); !s.ok()) return s;
+  return Remap(&added, policy == TailPolicy::kReportAll);
+}
+
+absl::Status LogView::ScanFrom(Segment* seg, TailPolicy policy) {
+  auto size = seg->file->Size();
+  if (!size.ok()) return size.status();
+  if (*size < seg->scanned_end) {
+    return absl::DataLossError(absl::StrCat(
+        seg->path, ": file shrank to ", *size, " bytes but ",
+        seg->scanned_end, " bytes of it were already read"));
+  }
+  const uint64_t start = seg->scanned_end;
+  if (absl::Status s = ReadRange(seg->file.get(), seg->path, start,
+                                 *size - start, &buffer_);
+      !s.ok()) {
+    return s;
+  }
+  return ScanBytes(seg, start, buffer_, policy);
+}
+
+absl::Status LogView::ScanBytes(Segment* seg, uint64_t offset,
+                                const PaddedBuffer& bytes, TailPolicy policy) {
+  auto end = scanner_.Scan(
+      bytes, offset, seg->next_line, policy,
+      [&](const ScannedLine& line) { return ApplyRecord(seg, line); },
+      [&](const DamagedLine& d) { ReportDamage(*seg, d); });
+  if (!end.ok()) return end.status();
+  seg->scanned_end = end->offset;
+  seg->next_line = end->next_line;
+  seg->withheld_bytes = end->withheld_bytes;
+  return absl::OkStatus();
+}
+
+absl::Status LogView::ApplyRecord(Segment* seg, const ScannedLine& line) {
+  const DecodedLine& d = *line.decoded;
+  seg->last_line_sum = StoredChecksum(line.bytes).value_or(0);
+  if (d.is_seal) {
+    seg->sealed = true;
+    return absl::OkStatus();
+  }
+  if (d.is_header) {
+    if (d.format_version > kFormatVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          seg->path, ": written in format version ", d.format_version,
+          ", newer than this dotlog reads (", kFormatVersion, ")"));
+    }
+    if (line.line_number == 1 && d.segment == seg->number) {
+      seg->max_bytes = d.max_bytes;
+      seg->header_sum = seg->last_line_sum;
+      if (d.base) {
+        DropSegmentsBelow(seg->number);
+        last_seq_ = std::max(last_seq_, d.last_seq);
+      }
+    }
+    return absl::OkStatus();
+  }
+  ++records_;
+  ++records_since_snapshot_;
+  last_seq_ = std::max(last_seq_, d.seq);
+  const uint32_t record_bytes = static_cast<uint32_t>(line.bytes.size() + 1);
+  const uint32_t share = record_bytes / static_cast<uint32_t>(d.ops.size());
+  for (const DecodedOp& op : d.ops) {
+    IndexEntry e;
+    e.seq = d.seq;
+    e.expires_ms = op.expires_ms;
+    e.segment = static_cast<uint32_t>(seg->number);
+    e.value_offset = static_cast<uint32_t>(line.offset + op.value_offset);
+    e.value_size = op.is_delete ? IndexEntry::kTombstone : op.value_size;
+    e.charged_bytes = share;
+    index_.Apply(op.key, e, loading_);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LogView::Remap(Segment* seg, bool sealed) {
+  if (seg->scanned_end == seg->mapped.size()) return absl::OkStatus();
+  if (!sealed && seg->scanned_end - seg->mapped.size() < kRemapBytes &&
+      !seg->mapped.empty()) {
+    return absl::OkStatus();
+  }
+  auto view = seg->file->Map(seg->scanned_end);
+  if (!view.ok()) return view.status();
+  seg->mapped = *view;
+  return absl::OkStatus();
+}
+
+absl::Status LogView::ReadValue(const IndexEntry& entry,
+                                std::string* out) const {
+  auto it = segments_.find(entry.segment);
+  if (it == segments_.end()) {
+    return absl::InternalError(
+        absl::StrCat("index points into unknown segment ", entry.segment));
+  }
+  const Segment& seg = it->second;
+  const uint64_t end = uint64_t{entry.value_offset} + entry.value_size;
+  if (end <= seg.mapped.size()) {
+    out->assign(seg.mapped.data() + entry.value_offset, entry.value_size);
+    return absl::OkStatus();
+  }
+  out->resize(entry.value_size);
+  auto got = seg.file->ReadAt(entry.value_offset, out->data(), out->size());
+  if (!got.ok()) return got.status();
+  if (*got != entry.value_size) {
+    return absl::DataLossError(absl::StrCat(
+        seg.path, ": value at offset ", entry.value_offset, " is cut short"));
+  }
+  return absl::OkStatus();
+}
+
+uint64_t LogView::total_bytes() const {
+  uint64_t total = 0;
+  for (const auto& [number, seg] : segments_) total += seg.scanned_end + seg.withheld_bytes;
+  return total;
+}
+
+Stats LogView::GetStats(int64_t now_ms) const {
+  Stats stats;
+  stats.live_keys = index_.CountLive(now_ms);
+  stats.records = records_;
+  stats.segments = segments_.size();
+  stats.total_bytes = total_bytes();
+  if (!segments_.empty()) {
+    stats.torn_tail_bytes = segments_.rbegin()->second.withheld_bytes;
+  }
+  stats.live_bytes = index_.live_bytes();
+  stats.dead_bytes = stats.total_bytes - std::min(stats.total_bytes, stats.live_bytes);
+  stats.damaged_records = damage_.size();
+  stats.last_seq = last_seq_;
+  stats.snapshot_keys = index_.base_size();
+  return stats;
+}
+
+}  // namespace dotlog

@@ -1,0 +1,115 @@
+// This process's view of the log: the segments read so far and the index
+// built from them. Loading, catching up with other processes, and reading
+// values all happen here; writing happens in the store.
+#ifndef DOTLOG_STORE_LOG_VIEW_H_
+#define DOTLOG_STORE_LOG_VIEW_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "dotlog/damage.h"
+#include "dotlog/file_system.h"
+#include "dotlog/stats.h"
+#include "format/segment_scanner.h"
+#include "store/index.h"
+#include "store/segment.h"
+#include "store/snapshot.h"
+
+namespace dotlog {
+
+// Not thread-safe: the store serialises every call except ReadValue, which
+// may run concurrently with other ReadValue calls.
+class LogView {
+ public:
+  LogView(FileSystem* fs, std::string dir,
+          std::function<void(const DamagedRecord&)> on_damage);
+
+  // Reads every segment in the directory from its start. FailedPrecondition
+  // if a segment was written by a newer format version. If a compaction
+  // removes files while they are being listed and opened, starts over.
+  absl::Status Load();
+
+  // Forgets everything read and loads again, for after a compaction.
+  // Damage already reported is not reported again.
+  absl::Status Reload();
+
+  // Reads what was appended since the last call: the newest segment's new
+  // lines and any segments created after it.
+  absl::Status CatchUp();
+
+  // Applies the lines in `bytes`, which this process appended at `offset`
+  // of segment `number`, unless CatchUp has already read them.
+  absl::Status ApplyAppended(uint64_t number, uint64_t offset,
+                             const PaddedBuffer& bytes);
+
+  // Forgets the newest segment's withheld tail once the writer has cut it.
+  void DropWithheldTail();
+
+  // Records read since the view was loaded from, or last wrote, a snapshot.
+  uint64_t records_since_snapshot() const { return records_since_snapshot_; }
+  // Writes an index snapshot of the view as it stands. Does nothing when
+  // the view has met damage (a snapshot would hide it from later opens).
+  absl::Status WriteSnapshot(uint64_t writer_id);
+
+  // Copies the value that `entry` points to into `out`.
+  absl::Status ReadValue(const IndexEntry& entry, std::string* out) const;
+
+  // The newest segment, or nullptr when the store has none.
+  Segment* newest();
+  // Every segment read, by number.
+  const std::map<uint64_t, Segment>& segments() const { return segments_; }
+  const Index& index() const { return index_; }
+  uint64_t last_seq() const { return last_seq_; }
+  const std::vector<DamagedRecord>& damage() const { return damage_; }
+  Stats GetStats(int64_t now_ms) const;
+  // Bytes in all segments read, and of them those of live records.
+  uint64_t total_bytes() const;
+
+ private:
+  absl::Status LoadOnce();
+  // Loads the part of the log a valid snapshot covers from the snapshot.
+  // False (and nothing changed) if there is no usable snapshot.
+  absl::StatusOr<bool> LoadSnapshot(const std::vector<uint64_t>& numbers);
+  // True if the log still begins and continues as `snap` says.
+  absl::StatusOr<bool> SnapshotMatches(const Snapshot& snap,
+                                       const std::vector<uint64_t>& numbers);
+  // Opens segment `number` without reading it: its records are known.
+  absl::Status AddKnownSegment(uint64_t number, uint64_t scanned_end);
+  void Reset();
+  void ReportDamage(const Segment& seg, const DamagedLine& d);
+  // A base segment replaces everything numbered below it.
+  void DropSegmentsBelow(uint64_t number);
+  // Opens segment `number` and reads it from its start.
+  absl::Status AddSegment(uint64_t number, TailPolicy policy);
+  // Reads segment `seg` from its scanned end to the file's end.
+  absl::Status ScanFrom(Segment* seg, TailPolicy policy);
+  absl::Status ScanBytes(Segment* seg, uint64_t offset,
+                         const PaddedBuffer& bytes, TailPolicy policy);
+  absl::Status ApplyRecord(Segment* seg, const ScannedLine& line);
+  // Maps more of the segment for zero-copy reads when enough was appended.
+  absl::Status Remap(Segment* seg, bool sealed);
+
+  FileSystem* const fs_;
+  const std::string dir_;
+  const std::function<void(const DamagedRecord&)> on_damage_;
+
+  std::map<uint64_t, Segment> segments_;
+  Index index_;
+  bool loading_ = false;  // keep tombstones while records arrive unordered
+  uint64_t last_seq_ = 0;
+  uint64_t records_ = 0;
+  uint64_t records_since_snapshot_ = 0;
+  std::vector<DamagedRecord> damage_;
+  absl::flat_hash_set<std::string> reported_;  // "path:offset" of damage_
+  SegmentScanner scanner_;
+  PaddedBuffer buffer_;
+};
+
+}  // namespace dotlog
+
+#endif  // DOTLOG_STORE_LOG_VIEW_H_

@@ -1,0 +1,52 @@
+// Segment files: their names and this process's reading state of each.
+#ifndef DOTLOG_STORE_SEGMENT_H_
+#define DOTLOG_STORE_SEGMENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dotlog/file_system.h"
+#include "format/line_decoder.h"
+
+namespace dotlog {
+
+// "segment-000042.jsonl" for 42. Numbers need not be six digits wide.
+std::string SegmentFileName(uint64_t number);
+// The number in a segment file name, or nullopt for any other name.
+std::optional<uint64_t> ParseSegmentFileName(std::string_view name);
+
+// The name of the file that holds the write lock and the shared counters.
+inline constexpr char kLockFileName[] = "LOCK";
+
+// One segment file as this process has read it so far.
+// A writer starts segment N+1 only after N is full (max_bytes) or sealed.
+struct Segment {
+  uint64_t number = 0;
+  std::string path;
+  std::unique_ptr<ReadableFile> file;
+  uint64_t max_bytes = 0;       // from the header; 0 until one is read
+  bool sealed = false;          // ends in a seal line
+  uint64_t scanned_end = 0;     // bytes consumed: intact or reported
+  uint64_t next_line = 1;       // number of the line at scanned_end
+  uint64_t withheld_bytes = 0;  // possibly torn tail after scanned_end
+  std::string_view mapped;      // zero-copy view of the file's start
+  uint64_t header_sum = 0;      // checksum of the header line, once read
+  uint64_t last_line_sum = 0;   // checksum of the line ending at scanned_end
+
+  // True once no record can follow: the next segment may exist.
+  bool closed() const {
+    return sealed || max_bytes == 0 || scanned_end >= max_bytes;
+  }
+};
+
+// Reads `size` bytes at `offset` of `file` into `out`. DataLoss if the file
+// is shorter than that.
+absl::Status ReadRange(ReadableFile* file, const std::string& path,
+                       uint64_t offset, uint64_t size, PaddedBuffer* out);
+
+}  // namespace dotlog
+
+#endif  // DOTLOG_STORE_SEGMENT_H_

@@ -1,0 +1,47 @@
+// Counters shared by every process that has the store open, kept in the
+// first bytes of the LOCK file mapped into memory.
+//
+// They are hints, never the source of truth: the segment files are. A
+// process that died between appending and bumping the counter leaves it
+// stale until the next write, and a reboot leaves whatever was last written
+// back. Readers compare the counter with the value they saw at their last
+// catch-up; any difference, up or down, sends them to read the files.
+#ifndef DOTLOG_STORE_SHARED_STATE_H_
+#define DOTLOG_STORE_SHARED_STATE_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "dotlog/file_system.h"
+
+namespace dotlog {
+
+class SharedState {
+ public:
+  // Bytes of the region this layout uses.
+  static constexpr size_t kRegionBytes = 4096;
+
+  // `region` must outlive this object and hold at least kRegionBytes.
+  explicit SharedState(SharedRegion* region);
+
+  // Bumped by a writer, while it holds the write lock, after each append.
+  uint64_t commit_counter() const;
+  // Bumps the counter and returns its new value.
+  uint64_t BumpCommitCounter();
+
+  // Bumped by compaction, while it holds the write lock, after it published
+  // a base segment and before it removes the files that base replaced.
+  uint64_t generation() const;
+  uint64_t BumpGeneration();
+
+  // The process id of the current lock holder, 0 when none recorded.
+  uint64_t writer_pid() const;
+  void set_writer_pid(uint64_t pid);
+
+ private:
+  uint64_t* words_;
+};
+
+}  // namespace dotlog
+
+#endif  // DOTLOG_STORE_SHARED_STATE_H_

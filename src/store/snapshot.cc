@@ -1,0 +1,160 @@
+#include "store/snapshot.h"
+
+#include <xxhash.h>
+
+#include <cstring>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace dotlog {
+namespace {
+
+constexpr char kMagic[8] = {'d', 'o', 't', 'l', 'o', 'g', 'i', 'x'};
+constexpr uint64_t kLayoutVersion = 1;
+// Header: magic, then these u64 fields in order.
+enum Field {
+  kVersion, kEntrySize, kEntryCount, kBucketCount, kFirstSegment,
+  kFirstHeaderSum, kSegment, kOffset, kLineSum, kNextLine, kMaxBytes,
+  kSealed, kLastSeq, kRecords, kKeyBytes, kFieldCount
+};
+constexpr size_t kHeaderBytes = sizeof(kMagic) + 8 * kFieldCount;
+struct DiskEntry {
+  IndexEntry entry;
+  uint32_t key_offset;
+  uint32_t key_size;
+};
+static_assert(sizeof(IndexEntry) == 32 && sizeof(DiskEntry) == 40);
+static_assert(kHeaderBytes % 8 == 0);
+
+uint64_t HashKey(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+
+uint64_t BucketsFor(uint64_t entries) {
+  uint64_t b = 2;
+  while (b < entries * 2) b *= 2;
+  return b;
+}
+
+absl::Status Damaged(const std::string& path, std::string_view why) {
+  return absl::DataLossError(absl::StrCat(path, ": index snapshot ", std::string(why)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Open(
+    FileSystem* fs, const std::string& path) {
+  auto file = fs->OpenReadableFile(path);
+  if (!file.ok()) return file.status();
+  auto size = (*file)->Size();
+  if (!size.ok()) return size.status();
+  if (*size < kHeaderBytes + 8) return Damaged(path, "is too short");
+  auto bytes = (*file)->Map(*size);
+  if (!bytes.ok()) return bytes.status();
+  const char* p = bytes->data();
+  uint64_t stored_sum;
+  std::memcpy(&stored_sum, p + *size - 8, 8);
+  if (std::memcmp(p, kMagic, sizeof(kMagic)) != 0) return Damaged(path, "has no magic");
+  if (XXH3_64bits(p, *size - 8) != stored_sum) return Damaged(path, "checksum mismatch");
+  uint64_t f[kFieldCount];
+  std::memcpy(f, p + sizeof(kMagic), sizeof(f));
+  if (f[kVersion] != kLayoutVersion || f[kEntrySize] != sizeof(DiskEntry)) {
+    return Damaged(path, "has another layout");
+  }
+  const uint64_t n = f[kEntryCount], b = f[kBucketCount];
+  if (b != BucketsFor(n) || n >= (1u << 31) ||
+      kHeaderBytes + 4 * b + sizeof(DiskEntry) * n + f[kKeyBytes] + 8 != *size) {
+    return Damaged(path, "has inconsistent sizes");
+  }
+  std::shared_ptr<Snapshot> snap(new Snapshot());
+  snap->file_ = std::move(*file);
+  snap->bytes_ = *bytes;
+  snap->position_ = SnapshotPosition{
+      f[kFirstSegment], f[kFirstHeaderSum], f[kSegment],  f[kOffset],
+      f[kLineSum],      f[kNextLine],       f[kMaxBytes], f[kSealed],
+      f[kLastSeq],      f[kRecords]};
+  snap->entry_count_ = n;
+  snap->bucket_count_ = b;
+  snap->buckets_ = reinterpret_cast<const uint32_t*>(p + kHeaderBytes);
+  snap->entries_ = p + kHeaderBytes + 4 * b;
+  snap->keys_ = std::string_view(snap->entries_ + sizeof(DiskEntry) * n, f[kKeyBytes]);
+  // Every entry's key must lie inside the key bytes.
+  for (uint64_t i = 0; i < n; ++i) {
+    const auto* e = reinterpret_cast<const DiskEntry*>(snap->entries_ + i * sizeof(DiskEntry));
+    if (uint64_t{e->key_offset} + e->key_size > snap->keys_.size()) {
+      return Damaged(path, "has a key outside its key bytes");
+    }
+  }
+  return std::shared_ptr<const Snapshot>(std::move(snap));
+}
+
+const IndexEntry* Snapshot::Find(std::string_view key) const {
+  const uint64_t mask = bucket_count_ - 1;
+  for (uint64_t i = HashKey(key) & mask, probes = 0; probes < bucket_count_;
+       i = (i + 1) & mask, ++probes) {
+    const uint32_t slot = buckets_[i];
+    if (slot == 0 || slot > entry_count_) return nullptr;
+    const auto* e = reinterpret_cast<const DiskEntry*>(entries_ + (slot - 1) * sizeof(DiskEntry));
+    if (keys_.substr(e->key_offset, e->key_size) == key) return &e->entry;
+  }
+  return nullptr;
+}
+
+void Snapshot::ForEach(const std::function<void(std::string_view key,
+                                                const IndexEntry& entry)>& fn) const {
+  for (uint64_t i = 0; i < entry_count_; ++i) {
+    const auto* e = reinterpret_cast<const DiskEntry*>(entries_ + i * sizeof(DiskEntry));
+    fn(keys_.substr(e->key_offset, e->key_size), e->entry);
+  }
+}
+
+absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
+                           const SnapshotPosition& position, const Index& index,
+                           uint64_t writer_id) {
+  std::vector<DiskEntry> entries;
+  std::string keys;
+  std::vector<uint64_t> hashes;
+  index.ForEachLive([&](std::string_view key, const IndexEntry& entry) {
+    entries.push_back(DiskEntry{entry, static_cast<uint32_t>(keys.size()),
+                                static_cast<uint32_t>(key.size())});
+    keys.append(key);
+    hashes.push_back(HashKey(key));
+  });
+  const uint64_t n = entries.size(), b = BucketsFor(n);
+  std::vector<uint32_t> buckets(b, 0);
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t slot = hashes[i] & (b - 1);
+    while (buckets[slot] != 0) slot = (slot + 1) & (b - 1);
+    buckets[slot] = static_cast<uint32_t>(i + 1);
+  }
+  const uint64_t f[kFieldCount] = {
+      kLayoutVersion,           sizeof(DiskEntry),        n,
+      b,                        position.first_segment,   position.first_header_sum,
+      position.segment,         position.offset,          position.line_sum,
+      position.next_line,       position.max_bytes,       position.sealed,
+      position.last_seq,        position.records,         keys.size()};
+  std::string out(kMagic, sizeof(kMagic));
+  out.append(reinterpret_cast<const char*>(f), sizeof(f));
+  out.append(reinterpret_cast<const char*>(buckets.data()), 4 * b);
+  out.append(reinterpret_cast<const char*>(entries.data()), sizeof(DiskEntry) * n);
+  out.append(keys);
+  const uint64_t sum = XXH3_64bits(out.data(), out.size());
+  out.append(reinterpret_cast<const char*>(&sum), 8);
+
+  // Several processes may write at once: each through its own file.
+  const std::string temp = absl::StrCat(dir, "/", kSnapshotFileName, ".", writer_id);
+  {
+    auto file = fs->CreateFile(temp);
+    if (absl::IsAlreadyExists(file.status())) {
+      if (absl::Status s = fs->Remove(temp); !s.ok()) return s;
+      file = fs->CreateFile(temp);
+    }
+    if (!file.ok()) return file.status();
+    if (absl::Status s = (*file)->Append(out); !s.ok()) {
+      fs->Remove(temp).IgnoreError();
+      return s;
+    }
+  }
+  return fs->Rename(temp, absl::StrCat(dir, "/", kSnapshotFileName));
+}
+
+}  // namespace dotlog

@@ -1,0 +1,82 @@
+// The index snapshot: a cache of the index written beside the log so that a
+// process can open a large store without reading every record. It is never
+// the source of truth: a reader uses it only if its checksum verifies and
+// the log still starts and continues exactly where the snapshot says, and
+// otherwise reads the segments as if it were absent. Deleting it is always
+// safe.
+//
+// Layout (native little-endian; README "Index snapshot"):
+//   [0, 8)      magic "dotlogix"
+//   [8, 104)    SnapshotHeader fields, 8 bytes each
+//   buckets     bucket_count x u32: entry index + 1, 0 for empty
+//   entries     entry_count x {IndexEntry (32 bytes), u32 key offset, u32 key size}
+//   keys        the key bytes
+//   [end-8,end) XXH3-64 (seed 0) of every byte before it
+#ifndef DOTLOG_STORE_SNAPSHOT_H_
+#define DOTLOG_STORE_SNAPSHOT_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "dotlog/file_system.h"
+#include "store/index.h"
+
+namespace dotlog {
+
+inline constexpr char kSnapshotFileName[] = "index.snapshot";
+
+// Where in the log a snapshot stops, and how to recognise that log again.
+struct SnapshotPosition {
+  uint64_t first_segment = 0;    // lowest segment number of the log
+  uint64_t first_header_sum = 0; // checksum of that segment's header line
+  uint64_t segment = 0;          // the snapshot covers the log up to ...
+  uint64_t offset = 0;           // ... this offset of this segment,
+  uint64_t line_sum = 0;         // where the line ending there has this sum
+  uint64_t next_line = 0;        // number of the line starting at `offset`
+  uint64_t max_bytes = 0;        // that segment's header max_bytes
+  uint64_t sealed = 0;           // 1 if that segment ends in a seal line
+  uint64_t last_seq = 0;
+  uint64_t records = 0;          // records in the covered part of the log
+};
+
+class Snapshot {
+ public:
+  // Reads and verifies the snapshot at `path`. NotFound if there is none;
+  // DataLoss if it is damaged or from another layout.
+  static absl::StatusOr<std::shared_ptr<const Snapshot>> Open(FileSystem* fs,
+                                                              const std::string& path);
+
+  const SnapshotPosition& position() const { return position_; }
+  // The entry of `key`, or nullptr. Points into the mapped file.
+  const IndexEntry* Find(std::string_view key) const;
+  // Calls `fn` for every entry.
+  void ForEach(const std::function<void(std::string_view key,
+                                        const IndexEntry& entry)>& fn) const;
+  uint64_t size() const { return entry_count_; }
+
+ private:
+  Snapshot() = default;
+  std::unique_ptr<ReadableFile> file_;
+  std::string_view bytes_;
+  SnapshotPosition position_;
+  uint64_t entry_count_ = 0;
+  uint64_t bucket_count_ = 0;
+  const uint32_t* buckets_ = nullptr;
+  const char* entries_ = nullptr;
+  std::string_view keys_;
+};
+
+// Writes a snapshot of `index` at `position` to `dir`, through a temporary
+// file named after `writer_id` (unique among processes writing at once) and
+// renamed into place. It is a cache, so it is not synced.
+absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
+                           const SnapshotPosition& position, const Index& index,
+                           uint64_t writer_id);
+
+}  // namespace dotlog
+
+#endif  // DOTLOG_STORE_SNAPSHOT_H_

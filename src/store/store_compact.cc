@@ -1,0 +1,169 @@
+// Compaction of StoreImpl.
+//
+// Durability sequence (each step is a crash point the tests exercise):
+//   1. Under the write lock: seal the newest segment by starting a new one
+//      (the sealed one is synced first, the new one's header and the
+//      directory entry are synced). Writers go on appending to the new one.
+//   2. Without any lock: read the sealed segments and build the base
+//      segment: the live records, with their original sequence numbers.
+//   3. Write it to "segment-N.jsonl.compacting" and fsync it.
+//   4. Under the write lock: rename it over segment N, the newest sealed
+//      segment, and fsync the directory. This is the commit point: before
+//      it the old files are the store, after it the base (whose header says
+//      "base":true) replaces every segment numbered below it, so leftover
+//      old files are ignored by every reader.
+//   5. Still under the lock: bump the shared generation, so every process
+//      reloads from the base and closes the old files, then remove the old
+//      segments (and leftovers of earlier crashed compactions) and fsync the
+//      directory.
+// A crash at any point leaves the store reading exactly as before: the
+// base holds the same live state as the files it replaces.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "store/compaction.h"
+#include "store/segment.h"
+#include "store/store_impl.h"
+
+namespace dotlog {
+namespace {
+constexpr char kCompactionLockName[] = "COMPACTION.LOCK";
+constexpr char kTempSuffix[] = ".compacting";
+}  // namespace
+
+absl::Status StoreImpl::Compact() {
+  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  // One compaction at a time per store, across processes.
+  auto lock = fs_->OpenLock(absl::StrCat(dir_, "/", kCompactionLockName));
+  if (!lock.ok()) return lock.status();
+  if (!(*lock)->Lock(std::chrono::milliseconds(0)).ok()) {
+    return absl::AbortedError(
+        absl::StrCat("another process is compacting ", dir_));
+  }
+
+  // Step 1.
+  auto sealed = SealForCompaction();
+  if (!sealed.ok()) return sealed.status();
+  if (sealed->empty()) return absl::OkStatus();
+  const uint64_t generation = shared_.generation();
+  const uint64_t number = sealed->back();
+
+  // Step 2.
+  std::vector<SegmentBytes> inputs(sealed->size());
+  for (size_t i = 0; i < sealed->size(); ++i) {
+    SegmentBytes& in = inputs[i];
+    in.number = (*sealed)[i];
+    in.path = absl::StrCat(dir_, "/", SegmentFileName(in.number));
+    auto file = fs_->OpenReadableFile(in.path);
+    if (!file.ok()) return file.status();
+    auto size = (*file)->Size();
+    if (!size.ok()) return size.status();
+    if (absl::Status s = ReadRange(file->get(), in.path, 0, *size, &in.bytes); !s.ok()) {
+      return s;
+    }
+  }
+  auto base = BuildBase(inputs, number, options_.segment_bytes, NowMs(),
+                        options_.history);
+  if (!base.ok()) return base.status();
+
+  // Step 3.
+  const std::string temp = absl::StrCat(inputs.back().path, kTempSuffix);
+  if (auto exists = fs_->Exists(temp); exists.ok() && *exists) {
+    if (absl::Status s = fs_->Remove(temp); !s.ok()) return s;
+  }
+  {
+    auto file = fs_->CreateFile(temp);
+    if (!file.ok()) return file.status();
+    if (absl::Status s = (*file)->Append(base->bytes); !s.ok()) return s;
+    if (absl::Status s = (*file)->Sync(); !s.ok()) return s;
+  }
+
+  // Steps 4 and 5.
+  return PublishBase(number, temp, generation);
+}
+
+absl::StatusOr<std::vector<uint64_t>> StoreImpl::SealForCompaction() {
+  std::vector<uint64_t> sealed;
+  absl::Status s = WithWriteLock([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    absl::MutexLock l(&mu_);
+    Segment* seg = view_.newest();
+    if (seg == nullptr) return absl::OkStatus();
+    if (active_number_ != seg->number) {
+      auto file = fs_->OpenAppendFile(seg->path);
+      if (!file.ok()) return file.status();
+      active_ = std::move(*file);
+      active_number_ = seg->number;
+    }
+    if (seg->withheld_bytes > 0) {
+      if (absl::Status t = active_->Truncate(seg->scanned_end); !t.ok()) return t;
+      view_.DropWithheldTail();
+    }
+    auto next = RollOver(seg);
+    if (!next.ok()) return next.status();
+    for (const auto& [number, segment] : view_.segments()) {
+      if (number < (*next)->number) sealed.push_back(number);
+    }
+    seen_counter_.store(shared_.BumpCommitCounter(), std::memory_order_release);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return sealed;
+}
+
+absl::Status StoreImpl::PublishBase(uint64_t number, const std::string& temp,
+                                    uint64_t generation) {
+  const std::string path = absl::StrCat(dir_, "/", SegmentFileName(number));
+  absl::Status s = WithWriteLock([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    if (shared_.generation() != generation) {
+      return absl::AbortedError(absl::StrCat(
+          "store ", dir_, " was compacted by another process meanwhile"));
+    }
+    // Step 4: the commit point.
+    if (absl::Status s = fs_->Rename(temp, path); !s.ok()) return s;
+    if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
+    // Step 5.
+    shared_.BumpGeneration();
+    auto names = fs_->ListDir(dir_);
+    if (!names.ok()) return names.status();
+    for (const std::string& name : *names) {
+      auto n = ParseSegmentFileName(name);
+      const bool stale_temp = name.size() > sizeof(kTempSuffix) &&
+                              name.ends_with(kTempSuffix);
+      if ((n && *n < number) || stale_temp) {
+        absl::Status s = fs_->Remove(absl::StrCat(dir_, "/", name));
+        if (!s.ok() && !absl::IsNotFound(s)) return s;
+      }
+    }
+    if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
+    absl::MutexLock l(&mu_);
+    return CatchUpLocked(/*force=*/true);
+  });
+  // The old snapshot no longer matches the log: write one of the base.
+  if (s.ok()) MaybeWriteSnapshot(/*now=*/true);
+  return s;
+}
+
+void StoreImpl::MaybeAutoCompact() {
+  if (!options_.auto_compact) return;
+  uint64_t total, live;
+  {
+    absl::ReaderMutexLock l(&mu_);
+    total = view_.total_bytes();
+    live = std::min(total, view_.index().live_bytes());
+  }
+  const uint64_t dead = total - live;
+  if (total < options_.compaction_min_bytes ||
+      total < auto_compact_after_bytes_.load() ||
+      static_cast<double>(dead) <=
+          options_.compaction_dead_ratio * static_cast<double>(total)) {
+    return;
+  }
+  absl::Status s = Compact();
+  if (!s.ok() && !absl::IsAborted(s)) {
+    // Do not rewrite the store on every write while compaction keeps
+    // failing (a full disk, say): wait until it has grown by half.
+    auto_compact_after_bytes_.store(total + total / 2);
+  }
+}
+
+}  // namespace dotlog

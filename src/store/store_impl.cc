@@ -1,0 +1,245 @@
+#include "store/store_impl.h"
+
+#include "absl/strings/str_cat.h"
+#include "dotlog/limits.h"
+#include "format/timestamp.h"
+#include "store/mutation.h"
+#include "store/segment.h"
+
+namespace dotlog {
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
+                                                   const Options& options) {
+  if (options.segment_bytes < (4u << 10) || options.segment_bytes > (1u << 30)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "segment_bytes ", options.segment_bytes,
+        " is outside the allowed range [4096, 1073741824]"));
+  }
+  if (dir.empty()) return absl::InvalidArgumentError("store directory is empty");
+  FileSystem* fs = options.file_system ? options.file_system : DefaultFileSystem();
+  auto exists = fs->Exists(dir);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) {
+    if (!options.create_if_missing) {
+      return absl::NotFoundError(absl::StrCat("store directory ", dir, " does not exist"));
+    }
+    if (absl::Status s = fs->CreateDir(dir); !s.ok()) return s;
+  }
+  const std::string lock_path = absl::StrCat(dir, "/", kLockFileName);
+  auto lock = fs->OpenLock(lock_path);
+  if (!lock.ok()) return lock.status();
+  auto region = fs->MapShared(lock_path, SharedState::kRegionBytes);
+  if (!region.ok()) return region.status();
+  auto store = std::make_unique<StoreImpl>(dir, options, fs, std::move(*lock),
+                                           std::move(*region));
+  if (absl::Status s = store->Load(); !s.ok()) return s;
+  return store;
+}
+
+StoreImpl::StoreImpl(std::string dir, const Options& options, FileSystem* fs,
+                     std::unique_ptr<FileLock> lock,
+                     std::unique_ptr<SharedRegion> region)
+    : dir_(std::move(dir)),
+      options_(options),
+      fs_(fs),
+      clock_(options.clock ? options.clock : SystemClock()),
+      lock_(std::move(lock)),
+      region_(std::move(region)),
+      shared_(region_.get()),
+      view_(fs, dir_, options.on_damage) {}
+
+StoreImpl::~StoreImpl() {
+  if (!closed_.load()) Close().IgnoreError();
+}
+
+absl::Status StoreImpl::Load() {
+  absl::MutexLock l(&mu_);
+  // Read the counters before the files: a commit racing with the load then
+  // shows up as a counter change and is read by the next call.
+  const uint64_t counter = shared_.commit_counter();
+  const uint64_t generation = shared_.generation();
+  if (absl::Status s = view_.Load(); !s.ok()) return s;
+  seen_counter_.store(counter, std::memory_order_release);
+  seen_generation_.store(generation, std::memory_order_release);
+  return absl::OkStatus();
+}
+
+int64_t StoreImpl::NowMs() const { return ToUnixMillis(clock_->Now()); }
+
+absl::Status StoreImpl::CheckOpen() const {
+  if (closed_.load(std::memory_order_acquire)) {
+    return absl::FailedPreconditionError(absl::StrCat("store ", dir_, " is closed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StoreImpl::Refresh() {
+  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  if (shared_.commit_counter() == seen_counter_.load(std::memory_order_acquire) &&
+      shared_.generation() == seen_generation_.load(std::memory_order_acquire)) {
+    return absl::OkStatus();
+  }
+  absl::MutexLock l(&mu_);
+  return CatchUpLocked(/*force=*/false);
+}
+
+absl::Status StoreImpl::CatchUpLocked(bool force) {
+  constexpr int kAttempts = 5;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    const uint64_t counter = shared_.commit_counter();
+    const uint64_t generation = shared_.generation();
+    const bool compacted = generation != seen_generation_.load();
+    if (!force && !compacted && counter == seen_counter_.load()) {
+      return absl::OkStatus();
+    }
+    absl::Status s = compacted ? view_.Reload() : view_.CatchUp();
+    if (!s.ok()) return s;
+    if (shared_.generation() == generation) {
+      seen_counter_.store(counter, std::memory_order_release);
+      seen_generation_.store(generation, std::memory_order_release);
+      return absl::OkStatus();
+    }
+    // A compaction published while the files were being read (and may have
+    // removed some): read again from what it left.
+    seen_generation_.store(generation, std::memory_order_release);
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "store ", dir_, " was compacted ", kAttempts,
+      " times while being read; try again"));
+}
+
+absl::Status StoreImpl::NotFound(std::string_view key) const {
+  return absl::NotFoundError(absl::StrCat("key ", QuoteKey(key), " not found"));
+}
+
+const IndexEntry* StoreImpl::FindLive(std::string_view key,
+                                      int64_t now_ms) const {
+  const IndexEntry* entry = view_.index().Find(key);
+  return entry == nullptr || entry->expired(now_ms) ? nullptr : entry;
+}
+
+absl::StatusOr<Item> StoreImpl::LookupLocked(std::string_view key,
+                                             int64_t now_ms) {
+  const IndexEntry* entry = FindLive(key, now_ms);
+  if (entry == nullptr) return NotFound(key);
+  Item item;
+  item.key = std::string(key);
+  item.seq = entry->seq;
+  if (entry->expires_ms != 0) item.expires_at = FromUnixMillis(entry->expires_ms);
+  if (absl::Status s = view_.ReadValue(*entry, &item.value); !s.ok()) return s;
+  return item;
+}
+
+absl::StatusOr<std::string> StoreImpl::Get(std::string_view key) {
+  if (absl::Status s = Refresh(); !s.ok()) return s;
+  const int64_t now = NowMs();
+  absl::ReaderMutexLock l(&mu_);
+  const IndexEntry* entry = FindLive(key, now);
+  if (entry == nullptr) return NotFound(key);
+  std::string value;
+  if (absl::Status s = view_.ReadValue(*entry, &value); !s.ok()) return s;
+  return value;
+}
+
+absl::StatusOr<Item> StoreImpl::Lookup(std::string_view key) {
+  if (absl::Status s = Refresh(); !s.ok()) return s;
+  const int64_t now = NowMs();
+  absl::ReaderMutexLock l(&mu_);
+  return LookupLocked(key, now);
+}
+
+absl::StatusOr<bool> StoreImpl::Contains(std::string_view key) {
+  if (absl::Status s = Refresh(); !s.ok()) return s;
+  const int64_t now = NowMs();
+  absl::ReaderMutexLock l(&mu_);
+  return FindLive(key, now) != nullptr;
+}
+
+absl::StatusOr<std::vector<std::string>> StoreImpl::ListKeys(
+    std::string_view prefix) {
+  if (absl::Status s = Refresh(); !s.ok()) return s;
+  const int64_t now = NowMs();
+  absl::ReaderMutexLock l(&mu_);
+  std::vector<std::string> keys;
+  for (auto& [key, entry] : view_.index().Prefix(prefix, now)) {
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+absl::StatusOr<std::vector<Item>> StoreImpl::List(std::string_view prefix) {
+  if (absl::Status s = Refresh(); !s.ok()) return s;
+  const int64_t now = NowMs();
+  absl::ReaderMutexLock l(&mu_);
+  std::vector<Item> items;
+  for (auto& [key, entry] : view_.index().Prefix(prefix, now)) {
+    Item item;
+    item.key = std::move(key);
+    item.seq = entry.seq;
+    if (entry.expires_ms != 0) item.expires_at = FromUnixMillis(entry.expires_ms);
+    if (absl::Status s = view_.ReadValue(entry, &item.value); !s.ok()) return s;
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+absl::StatusOr<Stats> StoreImpl::GetStats() {
+  if (absl::Status s = Refresh(); !s.ok()) return s;
+  const int64_t now = NowMs();
+  absl::ReaderMutexLock l(&mu_);
+  return view_.GetStats(now);
+}
+
+std::vector<DamagedRecord> StoreImpl::Damage() {
+  absl::ReaderMutexLock l(&mu_);
+  return view_.damage();
+}
+
+absl::Status StoreImpl::Put(std::string_view key, std::string_view json_value,
+                            const PutOptions& options) {
+  auto m = MakePut(key, json_value, options, NowMs());
+  if (!m.ok()) return m.status();
+  std::vector<Mutation> ops;
+  ops.push_back(std::move(*m));
+  return CommitOps(std::move(ops));
+}
+
+absl::Status StoreImpl::Delete(std::string_view key) {
+  auto m = MakeDelete(key);
+  if (!m.ok()) return m.status();
+  return Commit([&]() -> absl::StatusOr<std::vector<Mutation>> {
+    std::vector<Mutation> ops;
+    // Deleting an absent key writes nothing: a decision on the state, so
+    // the write is not blind.
+    if (FindLive(key, NowMs()) != nullptr) ops.push_back(std::move(*m));
+    return ops;
+  }, /*blind=*/false);
+}
+
+absl::Status StoreImpl::Write(const WriteBatch& batch) {
+  auto ops = MakeBatch(batch, NowMs());
+  if (!ops.ok()) return ops.status();
+  return CommitOps(std::move(*ops));
+}
+
+absl::Status StoreImpl::CommitOps(std::vector<Mutation> ops) {
+  return Commit([&]() -> absl::StatusOr<std::vector<Mutation>> {
+    return std::move(ops);
+  }, /*blind=*/true);
+}
+
+absl::Status StoreImpl::Close() {
+  if (closed_.exchange(true)) {
+    return absl::FailedPreconditionError(absl::StrCat("store ", dir_, " is closed"));
+  }
+  absl::MutexLock w(&write_mu_);
+  absl::Status s;
+  if (active_ != nullptr && write_error_.ok() &&
+      options_.sync == SyncMode::kNone) {
+    s = active_->Sync();
+  }
+  active_.reset();
+  return s;
+}
+
+}  // namespace dotlog

@@ -1,0 +1,152 @@
+// Writing the dump formats; reading them back is in dump_load.cc.
+#include "dotlog/dump.h"
+
+#include "absl/strings/str_cat.h"
+#include "format/json_text.h"
+#include "format/timestamp.h"
+#include "tools_lib/pretty_json.h"
+#include "util/strings.h"
+
+namespace dotlog {
+namespace {
+
+// Output is handed to the sink in pieces of about this many bytes.
+constexpr size_t kChunkBytes = 64 << 10;
+
+void AppendExpires(
+    const std::optional<std::chrono::system_clock::time_point>& t,
+    std::string* out) {
+  out->push_back('"');
+  AppendTimestamp(out, ToUnixMillis(*t));
+  out->push_back('"');
+}
+
+std::string_view OpName(Change::Op op) {
+  return op == Change::Op::kPut ? "put" : "del";
+}
+
+// Appends `"name":` followed by the change's op, key and (for a put) value.
+void AppendOpKeyValue(const Change& c, std::string* out) {
+  absl::StrAppend(out, "\"op\":\"", AV(OpName(c.op)), "\",\"key\":");
+  AppendJsonString(out, c.key);
+  if (c.op == Change::Op::kPut) {
+    out->append(",\"value\":");
+    out->append(c.value);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<DumpFormat> ParseDumpFormat(std::string_view name) {
+  if (name == "json") return DumpFormat::kJson;
+  if (name == "jsonl") return DumpFormat::kJsonl;
+  if (name == "history") return DumpFormat::kHistory;
+  std::string quoted;
+  AppendJsonString(&quoted, IsValidUtf8(name) ? name : "?");
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown dump format ", quoted, " (expected json, jsonl or history)"));
+}
+
+void AppendJsonDump(const std::vector<Item>& items, std::string* out) {
+  if (items.empty()) {
+    out->append("{}\n");
+    return;
+  }
+  out->append("{\n");
+  for (size_t i = 0; i < items.size(); ++i) {
+    out->append("  ");
+    AppendJsonString(out, items[i].key);
+    out->append(": ");
+    AppendPrettyJson(items[i].value, 1, out);
+    out->append(i + 1 < items.size() ? ",\n" : "\n");
+  }
+  out->append("}\n");
+}
+
+void AppendJsonlLine(const Item& item, std::string* out) {
+  out->append("{\"key\":");
+  AppendJsonString(out, item.key);
+  out->append(",\"value\":");
+  out->append(item.value);
+  out->append(",\"expires\":");
+  if (item.expires_at) {
+    AppendExpires(item.expires_at, out);
+  } else {
+    out->append("null");
+  }
+  out->append("}\n");
+}
+
+void AppendHistoryLine(const Change& change, std::string* out) {
+  absl::StrAppend(out, "{\"seq\":", change.seq, ",\"ts\":");
+  AppendJsonString(out, change.ts);
+  out->push_back(',');
+  AppendOpKeyValue(change, out);
+  if (change.expires_at) {
+    out->append(",\"expires\":");
+    AppendExpires(change.expires_at, out);
+  }
+  out->append("}\n");
+}
+
+void AppendWatchLine(const Change& change, std::string* out) {
+  out->push_back('{');
+  AppendOpKeyValue(change, out);
+  out->append(",\"ts\":");
+  AppendJsonString(out, change.ts);
+  if (change.expires_at) {
+    out->append(",\"expires\":");
+    AppendExpires(change.expires_at, out);
+  }
+  out->append("}\n");
+}
+
+absl::Status DumpStore(Store& store, std::string_view prefix, DumpFormat format,
+                       DumpSink sink) {
+  if (format == DumpFormat::kHistory) {
+    return absl::InvalidArgumentError(
+        "the history format is read from the segment files: use DumpHistory");
+  }
+  // One List call: every item comes from the same moment of the log.
+  auto items = store.List(prefix);
+  if (!items.ok()) return items.status();
+  std::string out;
+  if (format == DumpFormat::kJson) {
+    AppendJsonDump(*items, &out);
+    return sink(out);
+  }
+  for (const Item& item : *items) {
+    AppendJsonlLine(item, &out);
+    if (out.size() >= kChunkBytes) {
+      if (absl::Status s = sink(out); !s.ok()) return s;
+      out.clear();
+    }
+  }
+  return out.empty() ? absl::OkStatus() : sink(out);
+}
+
+absl::Status DumpHistory(const std::string& dir, FileSystem* fs,
+                         std::string_view prefix, DumpSink sink) {
+  if (fs == nullptr) fs = DefaultFileSystem();
+  auto exists = fs->Exists(dir);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) {
+    return absl::NotFoundError(
+        absl::StrCat("store directory ", dir, " does not exist"));
+  }
+  ChangeFeed feed(dir, fs);
+  FeedPosition position;
+  std::string out;
+  absl::Status s = feed.ReadAfter(&position, [&](const Change& c) {
+    if (!c.key.starts_with(prefix)) return absl::OkStatus();
+    AppendHistoryLine(c, &out);
+    if (out.size() < kChunkBytes) return absl::OkStatus();
+    absl::Status written = sink(out);
+    out.clear();
+    return written;
+  });
+  if (!s.ok()) return s;
+  return out.empty() ? absl::OkStatus() : sink(out);
+}
+
+}  // namespace dotlog

@@ -1,0 +1,161 @@
+// The index snapshot: a cache that makes open cheap, used only while it
+// matches the log exactly, and never a source of wrong answers.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+
+#include "dotlog/store.h"
+#include "support/temp_dir.h"
+
+namespace dotlog {
+namespace {
+
+using testing::TempDir;
+
+std::unique_ptr<Store> OpenOrDie(const std::string& dir, const Options& options = {}) {
+  auto store = Store::Open(dir, options);
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
+std::map<std::string, std::string> Contents(Store& store) {
+  auto items = store.List("");
+  REQUIRE(items.ok());
+  std::map<std::string, std::string> out;
+  for (const Item& item : *items) out[item.key] = item.value;
+  return out;
+}
+
+Options Fast() {
+  Options options;
+  options.sync = SyncMode::kNone;
+  options.auto_compact = false;
+  return options;
+}
+
+// Writes enough records for the writer to leave a snapshot behind, then a
+// few more that only the log holds.
+std::map<std::string, std::string> Fill(const std::string& dir) {
+  auto store = OpenOrDie(dir, Fast());
+  for (int i = 0; i < 600; ++i) {
+    REQUIRE(store->Put("k/" + std::to_string(i % 300), std::to_string(i)).ok());
+  }
+  for (int i = 0; i < 300; i += 7) REQUIRE(store->Delete("k/" + std::to_string(i)).ok());
+  REQUIRE(store->Put("tail", "\"after the snapshot\"").ok());
+  return Contents(*store);
+}
+
+TEST_CASE("a writer leaves a snapshot that the next open uses", "[snapshot]") {
+  TempDir tmp;
+  const auto expected = Fill(tmp.path());
+  REQUIRE(std::filesystem::exists(tmp.Join("index.snapshot")));
+  auto store = OpenOrDie(tmp.path(), Fast());
+  CHECK(store->GetStats()->snapshot_keys > 0);
+  CHECK(Contents(*store) == expected);
+  CHECK(*store->Get("tail") == "\"after the snapshot\"");
+  CHECK(absl::IsNotFound(store->Get("k/0").status()));
+}
+
+TEST_CASE("stats read the same with and without the snapshot", "[snapshot]") {
+  TempDir tmp;
+  Fill(tmp.path());
+  const Stats with = *OpenOrDie(tmp.path(), Fast())->GetStats();
+  std::filesystem::remove(tmp.Join("index.snapshot"));
+  const Stats without = *OpenOrDie(tmp.path(), Fast())->GetStats();
+  CHECK(with.snapshot_keys > 0);
+  CHECK(without.snapshot_keys == 0);
+  CHECK(with.live_keys == without.live_keys);
+  CHECK(with.records == without.records);
+  CHECK(with.live_bytes == without.live_bytes);
+  CHECK(with.last_seq == without.last_seq);
+}
+
+TEST_CASE("a damaged snapshot is ignored", "[snapshot]") {
+  TempDir tmp;
+  const auto expected = Fill(tmp.path());
+  const std::string path = tmp.Join("index.snapshot");
+  const std::string good = testing::ReadFileBytes(path);
+  for (size_t at : {size_t{0}, size_t{9}, size_t{60}, good.size() / 2, good.size() - 1}) {
+    std::string bad = good;
+    bad[at] ^= 0x20;
+    testing::WriteFileBytes(path, bad);
+    auto store = OpenOrDie(tmp.path(), Fast());
+    INFO("flipped byte " << at);
+    CHECK(store->GetStats()->snapshot_keys == 0);
+    CHECK(Contents(*store) == expected);
+  }
+  testing::WriteFileBytes(path, good.substr(0, good.size() / 3));
+  CHECK(Contents(*OpenOrDie(tmp.path(), Fast())) == expected);
+}
+
+TEST_CASE("a snapshot from before a compaction is ignored", "[snapshot]") {
+  TempDir tmp;
+  Fill(tmp.path());
+  const std::string old_snapshot = testing::ReadFileBytes(tmp.Join("index.snapshot"));
+  std::map<std::string, std::string> expected;
+  {
+    auto store = OpenOrDie(tmp.path(), Fast());
+    REQUIRE(store->Compact().ok());
+    REQUIRE(store->Put("k/1", "\"changed\"").ok());
+    expected = Contents(*store);
+  }
+  testing::WriteFileBytes(tmp.Join("index.snapshot"), old_snapshot);
+  auto store = OpenOrDie(tmp.path(), Fast());
+  CHECK(store->GetStats()->snapshot_keys == 0);
+  CHECK(Contents(*store) == expected);
+}
+
+TEST_CASE("a snapshot whose log was cut short is ignored", "[snapshot]") {
+  TempDir tmp;
+  Fill(tmp.path());
+  // Keep the snapshot but lose the end of the log it describes, as a power
+  // loss with SyncMode::kNone could.
+  const std::string seg = tmp.Join("segment-000001.jsonl");
+  std::string bytes = testing::ReadFileBytes(seg);
+  bytes.resize(bytes.size() / 2);
+  bytes.resize(bytes.rfind('\n') + 1);
+  testing::WriteFileBytes(seg, bytes);
+  auto store = OpenOrDie(tmp.path(), Fast());
+  CHECK(store->GetStats()->snapshot_keys == 0);
+  CHECK(store->Damage().empty());
+}
+
+TEST_CASE("a store with damage writes no snapshot, so every open reports it", "[snapshot]") {
+  TempDir tmp;
+  {
+    auto store = OpenOrDie(tmp.path(), Fast());
+    REQUIRE(store->Put("a", "1").ok());
+    REQUIRE(store->Put("b", "2").ok());
+  }
+  const std::string seg = tmp.Join("segment-000001.jsonl");
+  std::string bytes = testing::ReadFileBytes(seg);
+  bytes[bytes.find("\"a\",\"value\":1") + 12] = '5';
+  testing::WriteFileBytes(seg, bytes);
+  {
+    auto store = OpenOrDie(tmp.path(), Fast());
+    REQUIRE(store->Damage().size() == 1);
+    for (int i = 0; i < 600; ++i) REQUIRE(store->Put("c", std::to_string(i)).ok());
+  }
+  CHECK_FALSE(std::filesystem::exists(tmp.Join("index.snapshot")));
+  CHECK(OpenOrDie(tmp.path(), Fast())->Damage().size() == 1);
+}
+
+TEST_CASE("writes after a snapshot-based open land on top of it", "[snapshot]") {
+  TempDir tmp;
+  auto expected = Fill(tmp.path());
+  {
+    auto store = OpenOrDie(tmp.path(), Fast());
+    REQUIRE(store->GetStats()->snapshot_keys > 0);
+    REQUIRE(store->Delete("k/1").ok());
+    REQUIRE(store->Put("k/2", "\"new\"").ok());
+    expected.erase("k/1");
+    expected["k/2"] = "\"new\"";
+    CHECK(Contents(*store) == expected);
+  }
+  CHECK(Contents(*OpenOrDie(tmp.path(), Fast())) == expected);
+  std::filesystem::remove(tmp.Join("index.snapshot"));
+  CHECK(Contents(*OpenOrDie(tmp.path(), Fast())) == expected);
+}
+
+}  // namespace
+}  // namespace dotlog

@@ -1,0 +1,311 @@
+// The Store API contract, on the POSIX file system.
+#include "dotlog/store.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "dotlog/limits.h"
+#include "support/fake_clock.h"
+#include "support/temp_dir.h"
+
+namespace dotlog {
+namespace {
+
+using testing::FakeClock;
+using testing::TempDir;
+using namespace std::chrono_literals;
+
+std::unique_ptr<Store> OpenOrDie(const std::string& dir, Options options = {}) {
+  auto store = Store::Open(dir, options);
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
+TEST_CASE("a value put is returned by get, minified", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  REQUIRE(store->Put("wallpaper/current/DP-1", "{ \"path\" : \"/w/a.png\" }").ok());
+  auto v = store->Get("wallpaper/current/DP-1");
+  REQUIRE(v.ok());
+  CHECK(*v == "{\"path\":\"/w/a.png\"}");
+}
+
+TEST_CASE("a missing key is NotFound and the message names it", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  auto v = store->Get("no/such/key");
+  REQUIRE(absl::IsNotFound(v.status()));
+  CHECK(std::string(v.status().message()).find("no/such/key") != std::string::npos);
+  CHECK_FALSE(*store->Contains("no/such/key"));
+}
+
+TEST_CASE("a later put of the same key wins", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  REQUIRE(store->Put("k", "1").ok());
+  REQUIRE(store->Put("k", "2").ok());
+  CHECK(*store->Get("k") == "2");
+}
+
+TEST_CASE("a deleted key is gone, also after reopening", "[store]") {
+  TempDir tmp;
+  {
+    auto store = OpenOrDie(tmp.path());
+    REQUIRE(store->Put("k", "1").ok());
+    REQUIRE(store->Delete("k").ok());
+    CHECK(absl::IsNotFound(store->Get("k").status()));
+  }
+  auto store = OpenOrDie(tmp.path());
+  CHECK(absl::IsNotFound(store->Get("k").status()));
+}
+
+TEST_CASE("deleting an absent key succeeds and writes nothing", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  REQUIRE(store->Put("a", "1").ok());
+  const uint64_t before = store->GetStats()->total_bytes;
+  REQUIRE(store->Delete("absent").ok());
+  CHECK(store->GetStats()->total_bytes == before);
+}
+
+TEST_CASE("every write survives closing and reopening", "[store]") {
+  TempDir tmp;
+  {
+    auto store = OpenOrDie(tmp.path());
+    for (int i = 0; i < 100; ++i) {
+      REQUIRE(store->Put("key/" + std::to_string(i), std::to_string(i * i)).ok());
+    }
+    REQUIRE(store->Close().ok());
+  }
+  auto store = OpenOrDie(tmp.path());
+  for (int i = 0; i < 100; ++i) {
+    CHECK(*store->Get("key/" + std::to_string(i)) == std::to_string(i * i));
+  }
+  CHECK(store->GetStats()->live_keys == 100);
+  CHECK(store->Damage().empty());
+}
+
+TEST_CASE("a batch applies all its operations, later ones winning", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  REQUIRE(store->Put("gone", "0").ok());
+  WriteBatch batch;
+  batch.Put("a", "1");
+  batch.Put("b", "[1,2]");
+  batch.Delete("gone");
+  batch.Put("a", "3");
+  REQUIRE(store->Write(batch).ok());
+  CHECK(*store->Get("a") == "3");
+  CHECK(*store->Get("b") == "[1,2]");
+  CHECK(absl::IsNotFound(store->Get("gone").status()));
+  CHECK(store->GetStats()->records == 2);
+}
+
+TEST_CASE("a batch with one invalid operation writes nothing", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  WriteBatch batch;
+  batch.Put("a", "1");
+  batch.Put("b", "{oops");
+  auto s = store->Write(batch);
+  REQUIRE(absl::IsInvalidArgument(s));
+  CHECK(std::string(s.message()).find("batch operation 1") != std::string::npos);
+  CHECK(absl::IsNotFound(store->Get("a").status()));
+  CHECK(store->GetStats()->total_bytes == 0);
+}
+
+TEST_CASE("listing returns live keys under a prefix in byte order", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  for (const char* k : {"w/c", "w/a", "x/a", "w/b", "w"}) REQUIRE(store->Put(k, "1").ok());
+  REQUIRE(store->Delete("w/b").ok());
+  auto keys = store->ListKeys("w/");
+  REQUIRE(keys.ok());
+  CHECK(*keys == std::vector<std::string>{"w/a", "w/c"});
+  auto items = store->List("");
+  REQUIRE(items.ok());
+  REQUIRE(items->size() == 4);
+  CHECK((*items)[0].key == "w");
+  CHECK((*items)[3].key == "x/a");
+}
+
+TEST_CASE("a key is invisible from the moment it expires", "[store]") {
+  TempDir tmp;
+  FakeClock clock;
+  Options options;
+  options.clock = &clock;
+  auto store = OpenOrDie(tmp.path(), options);
+  REQUIRE(store->Put("cache", "1", {.ttl = 30s}).ok());
+  REQUIRE(store->Put("forever", "2").ok());
+  clock.Advance(29999ms);
+  CHECK(*store->Contains("cache"));
+  auto item = store->Lookup("cache");
+  REQUIRE(item.ok());
+  REQUIRE(item->expires_at.has_value());
+  clock.Advance(1ms);
+  CHECK(absl::IsNotFound(store->Get("cache").status()));
+  CHECK_FALSE(*store->Contains("cache"));
+  CHECK(*store->ListKeys("") == std::vector<std::string>{"forever"});
+  CHECK(store->GetStats()->live_keys == 1);
+}
+
+TEST_CASE("an absolute expiry survives reopening", "[store]") {
+  TempDir tmp;
+  FakeClock clock;
+  Options options;
+  options.clock = &clock;
+  const auto at = clock.Now() + 1h;
+  {
+    auto store = OpenOrDie(tmp.path(), options);
+    REQUIRE(store->Put("k", "1", {.expires_at = at}).ok());
+  }
+  auto store = OpenOrDie(tmp.path(), options);
+  auto item = store->Lookup("k");
+  REQUIRE(item.ok());
+  CHECK(*item->expires_at == at);
+  clock.Advance(1h);
+  CHECK(absl::IsNotFound(store->Get("k").status()));
+}
+
+TEST_CASE("bad input is refused with InvalidArgument and writes nothing", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  REQUIRE(store->Put("keep", "1").ok());
+  const uint64_t before = store->GetStats()->total_bytes;
+  struct Case { std::string key, value, expect; };
+  const std::vector<Case> cases = {
+      {"", "1", "key is empty"},
+      {std::string(kMaxKeyBytes + 1, 'k'), "1", "longer than the limit"},
+      {"bad\xFFkey", "1", "not valid UTF-8"},
+      {"k", "{\"a\":", "not valid JSON"},
+      {"k", "\"\xC3\x28\"", "not valid JSON"},
+      {"k", "", "not valid JSON"},
+      {"k", "\"" + std::string(kMaxValueBytes, 'v') + "\"", "over the limit"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.expect);
+    auto s = store->Put(c.key, c.value);
+    REQUIRE(absl::IsInvalidArgument(s));
+    CHECK(std::string(s.message()).find(c.expect) != std::string::npos);
+  }
+  CHECK(absl::IsInvalidArgument(store->Put("k", "1", {.ttl = 1s, .expires_at = std::chrono::system_clock::now()})));
+  CHECK(absl::IsInvalidArgument(store->Delete("")));
+  CHECK(store->GetStats()->total_bytes == before);
+}
+
+TEST_CASE("segments roll over at the configured size", "[store]") {
+  TempDir tmp;
+  Options options;
+  options.segment_bytes = 4096;
+  {
+    auto store = OpenOrDie(tmp.path(), options);
+    for (int i = 0; i < 200; ++i) {
+      REQUIRE(store->Put("k" + std::to_string(i), "\"" + std::string(50, 'x') + "\"").ok());
+    }
+    CHECK(store->GetStats()->segments > 3);
+  }
+  auto store = OpenOrDie(tmp.path(), options);
+  CHECK(store->GetStats()->live_keys == 200);
+  for (const auto& entry : std::filesystem::directory_iterator(tmp.path())) {
+    if (entry.path().extension() == ".jsonl") {
+      CHECK(entry.file_size() < 4096 + 200);
+    }
+  }
+}
+
+TEST_CASE("stats count live and dead bytes", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  REQUIRE(store->Put("a", "1").ok());
+  const Stats one = *store->GetStats();
+  REQUIRE(store->Put("a", "2").ok());
+  const Stats two = *store->GetStats();
+  CHECK(two.records == 2);
+  CHECK(two.live_keys == 1);
+  CHECK(two.live_bytes == one.live_bytes);
+  CHECK(two.dead_bytes > one.dead_bytes);
+  CHECK(two.total_bytes == two.live_bytes + two.dead_bytes);
+  CHECK(two.last_seq == 2);
+}
+
+TEST_CASE("the store directory is 0700 and its files 0600", "[store]") {
+  TempDir tmp;
+  const std::string dir = tmp.Join("a/b/state");
+  auto store = OpenOrDie(dir);
+  REQUIRE(store->Put("k", "1").ok());
+  namespace fs = std::filesystem;
+  CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    CHECK((entry.status().permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write));
+  }
+}
+
+TEST_CASE("files the store does not own are left alone", "[store]") {
+  TempDir tmp;
+  testing::WriteFileBytes(tmp.Join("notes.txt"), "mine\n");
+  testing::WriteFileBytes(tmp.Join("segment-x.jsonl"), "not a segment\n");
+  {
+    auto store = OpenOrDie(tmp.path());
+    REQUIRE(store->Put("k", "1").ok());
+  }
+  auto store = OpenOrDie(tmp.path());
+  CHECK(*store->Get("k") == "1");
+  CHECK(store->Damage().empty());
+  CHECK(testing::ReadFileBytes(tmp.Join("notes.txt")) == "mine\n");
+}
+
+TEST_CASE("opening a missing directory without create_if_missing is NotFound", "[store]") {
+  TempDir tmp;
+  Options options;
+  options.create_if_missing = false;
+  CHECK(absl::IsNotFound(Store::Open(tmp.Join("nope"), options).status()));
+  CHECK_FALSE(std::filesystem::exists(tmp.Join("nope")));
+}
+
+TEST_CASE("every call after Close fails with FailedPrecondition", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  REQUIRE(store->Close().ok());
+  CHECK(absl::IsFailedPrecondition(store->Put("k", "1")));
+  CHECK(absl::IsFailedPrecondition(store->Get("k").status()));
+  CHECK(absl::IsFailedPrecondition(store->Close()));
+}
+
+TEST_CASE("two handles in one process see each other's writes", "[store]") {
+  TempDir tmp;
+  auto a = OpenOrDie(tmp.path());
+  auto b = OpenOrDie(tmp.path());
+  REQUIRE(a->Put("k", "1").ok());
+  CHECK(*b->Get("k") == "1");
+  REQUIRE(b->Put("k", "2").ok());
+  REQUIRE(b->Delete("k").ok());
+  REQUIRE(b->Put("j", "3").ok());
+  CHECK(absl::IsNotFound(a->Get("k").status()));
+  CHECK(*a->Get("j") == "3");
+  CHECK(a->GetStats()->last_seq == 4);
+}
+
+TEST_CASE("several threads may write and read one handle at once", "[store]") {
+  TempDir tmp;
+  Options options;
+  options.sync = SyncMode::kNone;
+  auto store = OpenOrDie(tmp.path(), options);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const std::string key = "t" + std::to_string(t) + "/" + std::to_string(i);
+        REQUIRE(store->Put(key, std::to_string(i)).ok());
+        REQUIRE(*store->Get(key) == std::to_string(i));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(store->GetStats()->live_keys == 800);
+  CHECK(store->GetStats()->last_seq == 800);
+}
+
+}  // namespace
+}  // namespace dotlog

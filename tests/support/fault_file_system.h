@@ -1,0 +1,178 @@
+// An in-memory FileSystem for crash and fault-injection tests.
+//
+// It remembers, for every file, which bytes were synced, and for every
+// directory, which entries were synced. A test runs a workload, makes the
+// machine "lose power" at a chosen mutation point (CrashAtPoint), reboots it
+// (Recover) and checks that everything the store promised survived. It can
+// also make one mutation fail with a chosen error (FailAtPoint), as a full
+// disk or an I/O error would.
+//
+// Mutation points are the calls CreateFile, Append, Sync (of a file),
+// Truncate, Rename, Remove and SyncDir, numbered from 1 in call order,
+// whether they succeed or not. Reads, CreateDir, OpenLock, MapShared and the
+// test helpers are not mutation points.
+//
+// Paths are plain strings: "/a/b" lives in directory "/a", "b" in ".".
+// Directories "/" and "." always exist; others come from CreateDir.
+#ifndef DOTLOG_TESTS_SUPPORT_FAULT_FILE_SYSTEM_H_
+#define DOTLOG_TESTS_SUPPORT_FAULT_FILE_SYSTEM_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "dotlog/file_system.h"
+
+namespace dotlog::testing {
+
+// Thread-safe. Every file, lock, region and watcher handle it returns must be
+// destroyed before the FaultFileSystem.
+class FaultFileSystem final : public FileSystem {
+ public:
+  // What the disk holds after power loss, beyond the synced bytes.
+  enum class CrashMode {
+    kDropUnsynced,         // Nothing: every file is its synced bytes.
+    kKeepUnsyncedPrefix,   // A random prefix of the unsynced appended tail.
+    kGarbageUnsyncedTail,  // A random-length tail of zeros or random bytes.
+  };
+
+  FaultFileSystem();
+  ~FaultFileSystem() override;
+
+  // FileSystem. A file renamed or removed while open stays usable through
+  // its open handles, as a POSIX inode does. ListDir names files and
+  // subdirectories, sorted. OpenLock and MapShared create an empty, unsynced
+  // entry at their path, as the POSIX ones create a file; MapShared cannot
+  // grow an existing region (FailedPrecondition).
+  absl::Status CreateDir(const std::string& path) override;
+  absl::StatusOr<std::vector<std::string>> ListDir(
+      const std::string& path) override;
+  absl::Status SyncDir(const std::string& path) override;
+  absl::StatusOr<bool> Exists(const std::string& path) override;
+  absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(
+      const std::string& path) override;
+  absl::StatusOr<std::unique_ptr<AppendFile>> OpenAppendFile(
+      const std::string& path) override;
+  absl::StatusOr<std::unique_ptr<ReadableFile>> OpenReadableFile(
+      const std::string& path) override;
+  absl::Status Rename(const std::string& from, const std::string& to) override;
+  absl::Status Remove(const std::string& path) override;
+  absl::StatusOr<std::unique_ptr<FileLock>> OpenLock(
+      const std::string& path) override;
+  absl::StatusOr<std::unique_ptr<SharedRegion>> MapShared(
+      const std::string& path, size_t bytes) override;
+  // Wakes on every mutation point reached and every WriteRaw, wherever it
+  // happens (a spurious wake-up for other directories, which Wait allows).
+  absl::StatusOr<std::unique_ptr<DirWatcher>> WatchDir(
+      const std::string& path) override;
+
+  // How many mutation points have been reached since construction or the
+  // last Recover. Calls refused after a crash are not counted.
+  uint64_t mutation_count() const;
+  // Describes mutation point `n` (1-based), e.g. "append 57 bytes to
+  // /s/segment-000001.jsonl", or says that it has not been reached.
+  std::string DescribePoint(uint64_t n) const;
+
+  // When mutation point `n` is reached, power is lost: that operation does
+  // not happen and returns Unavailable("simulated crash at ..."), and so
+  // does every later mutation until Recover. Reads keep working.
+  void CrashAtPoint(uint64_t n);
+  // True once a CrashAtPoint point has been reached, until Recover.
+  bool crashed() const;
+  // Mutation point `n` fails once with `error`, without taking effect; if it
+  // is an Append, the first `partial_bytes` bytes of its data reach the file
+  // first (a short write). REQUIRES: !error.ok().
+  void FailAtPoint(uint64_t n, absl::Status error, size_t partial_bytes = 0);
+
+  // Reboots after power loss. Every directory's entries revert to its synced
+  // entries, every file's bytes to its synced bytes, then `mode` decides
+  // what survives of each file's unsynced growth (a file that was truncated
+  // or rewritten after its last Sync keeps just its synced bytes). Random
+  // choices come from `seed` only. Shared regions are zeroed, locks
+  // released, pending faults and the crash cleared, and mutation numbering
+  // restarts at 0. The survivors count as synced. REQUIRES: no file handle
+  // is used afterwards (the process holding it died).
+  void Recover(CrashMode mode, uint64_t seed);
+
+  // The current bytes of the file at `path`; NotFound if there is none.
+  absl::StatusOr<std::string> ReadAll(const std::string& path);
+  // Creates or replaces the file at `path` with `bytes`, marking both the
+  // bytes and the directory entry synced. Not a mutation point. Handles open
+  // on a replaced file keep the old file. NotFound if the directory is
+  // missing.
+  absl::Status WriteRaw(const std::string& path, std::string bytes);
+  // How many bytes of the file at `path` were synced; 0 if there is none.
+  uint64_t synced_size(const std::string& path);
+
+ private:
+  class FileHandle;
+  class LockHandle;
+  class RegionHandle;
+  class WatcherHandle;
+
+  // One file (an inode). Fields guarded by mu_.
+  struct File {
+    std::string bytes;   // Current contents.
+    std::string synced;  // Contents as of the last Sync.
+  };
+  using FilePtr = std::shared_ptr<File>;
+  struct Dir {
+    std::map<std::string, FilePtr> entries;         // Current.
+    std::map<std::string, FilePtr> synced_entries;  // As of last SyncDir.
+    std::set<std::string> subdirs;                  // Always durable.
+  };
+  struct Fault {
+    absl::Status error;
+    size_t partial_bytes;
+  };
+  struct SharedBuffer {
+    std::unique_ptr<uint64_t[]> words;  // 8-byte aligned.
+    size_t size;                        // In bytes.
+  };
+
+  // Numbers the mutation point `what` and decides its fate: OK to proceed,
+  // or the error to return without effect; for a planned short write,
+  // *partial_bytes (if not null) is how many bytes to apply first.
+  absl::Status BeginMutation(std::string what, size_t* partial_bytes = nullptr)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The directory named `path`, or null.
+  Dir* FindDir(const std::string& path) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The file at `path`, or null.
+  FilePtr FindFile(const std::string& path) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The directory that would hold `path` (or null if it is missing); sets
+  // *name to the entry's name in it.
+  Dir* ParentOf(const std::string& path, std::string* name)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The file at `path`, creating an empty unsynced one if needed.
+  absl::StatusOr<FilePtr> FindOrCreate(const std::string& path)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  std::map<std::string, Dir> dirs_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> points_ ABSL_GUARDED_BY(mu_);  // [n - 1] is n.
+  std::optional<uint64_t> crash_at_ ABSL_GUARDED_BY(mu_);
+  bool crashed_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<uint64_t, Fault> faults_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, uint64_t> lock_owners_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_lock_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::map<std::string, SharedBuffer> regions_ ABSL_GUARDED_BY(mu_);
+  // Bumped by every mutation point and WriteRaw; watchers wait for it to
+  // move (mu_ with a Condition is the condition variable).
+  uint64_t change_count_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace dotlog::testing
+
+#endif  // DOTLOG_TESTS_SUPPORT_FAULT_FILE_SYSTEM_H_

@@ -1,0 +1,80 @@
+#include "targets.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace dotlog::bench {
+namespace {
+
+bool Has(const std::vector<std::string>& peers, const std::string& name) {
+  return std::find(peers.begin(), peers.end(), name) != peers.end();
+}
+
+// One line: what the target asks, N, the two figures compared, and whether
+// dotlog's `value` is within `limit` (at most when `at_most`, else at
+// least), with the shortfall when not.
+void Line(const std::string& target, uint64_t n, double value, double limit,
+          bool at_most, const std::string& unit, const std::string& limit_is) {
+  std::string verdict;
+  if (std::isnan(value) || std::isnan(limit)) {
+    verdict = "not measured";
+  } else if (at_most ? value <= limit : value >= limit) {
+    verdict = "met";
+  } else {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "MISSED by %.0f%%",
+                  100 * (at_most ? value / limit - 1 : 1 - value / limit));
+    verdict = buf;
+  }
+  std::printf("  %-44s N=%-7llu dotlog %9s %-5s %s %9s (%s): %s\n",
+              target.c_str(), static_cast<unsigned long long>(n),
+              FormatValue(value).c_str(), unit.c_str(), at_most ? "<=" : ">=",
+              FormatValue(limit).c_str(), limit_is.c_str(), verdict.c_str());
+}
+
+}  // namespace
+
+void PrintTargets(const Config& config, double mean_key_bytes,
+                  const std::vector<std::string>& peers,
+                  const Results& r) {
+  std::printf("targets (medians of this run)\n");
+  for (uint64_t n : config.key_counts) {
+    const double get = r.Median(kGetMedianNs, n, kDotlog);
+    if (Has(peers, "lmdb")) {
+      Line("get median <= lmdb's", n, get, r.Median(kGetMedianNs, n, "lmdb"),
+           true, "ns", "lmdb");
+    }
+    if (Has(peers, "sqlite")) {
+      Line("get median >= 5x faster than sqlite", n, get,
+           r.Median(kGetMedianNs, n, "sqlite") / 5, true, "ns", "sqlite/5");
+    }
+    if (Has(peers, "leveldb")) {
+      Line("put sync=off throughput >= leveldb's", n,
+           r.Median(kPutOffOps, n, kDotlog), r.Median(kPutOffOps, n, "leveldb"),
+           false, "ops/s", "leveldb");
+    }
+    const double durable = r.Median(kPutOnOps, n, kDotlog);
+    Line("put sync=on within 15% of append+fdatasync", n, durable,
+         r.Median(kPutOnOps, n, kFloor) / 1.15, false, "ops/s", "floor/1.15");
+    for (const std::string& peer : peers) {
+      Line("put sync=on ahead of " + peer, n, durable,
+           r.Median(kPutOnOps, n, peer), false, "ops/s", peer);
+    }
+  }
+  const uint64_t n = config.key_counts.back();
+  Line("multi-writer sync=on above the 1-thread floor", n,
+       r.Median(kMultiPutOnOps, n, kDotlog),
+       r.Median(kMultiPutOnOps, n, kFloor), false, "ops/s", "floor");
+  Line("open + get <= 2x reading the segments", n, r.Median(kOpenMs, n, kDotlog),
+       2 * r.Median(kOpenMs, n, kFloor), true, "ms", "2x floor");
+  Line("index heap/key (no snapshot) <= key + 48", n,
+       r.Median(kIndexHeapPerKey, n, kDotlog), mean_key_bytes + 48, true, "B",
+       "key+48");
+  Line("index heap+mapped/key (snapshot) <= key + 48", n,
+       r.Median(kIndexSnapHeapPerKey, n, kDotlog) +
+           r.Median(kIndexSnapFilePerKey, n, kDotlog),
+       mean_key_bytes + 48, true, "B", "key+48");
+}
+
+}  // namespace dotlog::bench

@@ -1,0 +1,45 @@
+// The dotlog subcommands, given their parsed arguments. Each prints its
+// output and returns the status that decides the exit code.
+#ifndef DOTLOG_TOOLS_CLI_COMMANDS_H_
+#define DOTLOG_TOOLS_CLI_COMMANDS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "cli/session.h"
+
+namespace dotlog::cli {
+
+// Every argument and option any subcommand takes, as CLI11 filled them in.
+struct Args {
+  std::string key;
+  std::vector<std::string> keys;  // del
+  std::string value;              // set; "-" reads standard input
+  std::string ttl;                // set --ttl; empty: never expires
+  bool as_string = false;         // set --string
+  bool raw = false;               // get --raw
+  int64_t by = 1;                 // incr
+  std::string prefix;             // ls, watch
+  bool json = false;              // ls --json, stats --json
+  std::string file;               // load
+  std::string format = "auto";    // load --format
+  bool initial = false;           // watch --initial
+};
+
+absl::Status RunSet(Session& session, const Args& args);
+absl::Status RunGet(Session& session, const Args& args);
+absl::Status RunDel(Session& session, const Args& args);
+absl::Status RunIncr(Session& session, const Args& args);
+absl::Status RunLs(Session& session, const Args& args);
+absl::Status RunTtl(Session& session, const Args& args);
+absl::Status RunCompact(Session& session, const Args& args);
+absl::Status RunVerify(Session& session, const Args& args);
+absl::Status RunStats(Session& session, const Args& args);
+absl::Status RunLoad(Session& session, const Args& args);
+absl::Status RunWatchCommand(Session& session, const Args& args);
+
+}  // namespace dotlog::cli
+
+#endif  // DOTLOG_TOOLS_CLI_COMMANDS_H_

@@ -1,0 +1,46 @@
+// What every dotlog tool does around its command: find the store
+// directory, open the store once, and turn the outcome into an exit code.
+#ifndef DOTLOG_TOOLS_CLI_SESSION_H_
+#define DOTLOG_TOOLS_CLI_SESSION_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "dotlog/options.h"
+#include "dotlog/store.h"
+
+namespace dotlog::cli {
+
+// The store directory: `flag` (from --dir or $DOTLOG_DIR) if not empty,
+// else DefaultStoreDir().
+absl::StatusOr<std::string> ResolveDir(const std::string& flag);
+
+// One run of a tool against one store directory.
+class Session {
+ public:
+  Session(std::string dir, SyncMode sync) : dir_(std::move(dir)), sync_(sync) {}
+
+  const std::string& dir() const { return dir_; }
+
+  // The store, opened on the first call; with `create`, its directory is
+  // created when missing, otherwise that is an error. Failures are store
+  // errors (exit 3) whatever their code; see AsStoreError.
+  absl::StatusOr<Store*> OpenStore(bool create = true);
+
+ private:
+  const std::string dir_;
+  const SyncMode sync_;
+  std::unique_ptr<Store> store_;
+};
+
+// Writes `status` as one error line "<program>: <message>" on standard
+// error (nothing when OK or when the message is empty) and returns its exit
+// code (ExitCodeFor).
+int Finish(std::string_view program, const absl::Status& status);
+
+}  // namespace dotlog::cli
+
+#endif  // DOTLOG_TOOLS_CLI_SESSION_H_
