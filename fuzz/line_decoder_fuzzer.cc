@@ -272,13 +272,13 @@ ScanResult ScanAndCheck(SegmentScanner* scanner, std::string_view bytes,
     FUZZ_CHECK(k == starts.size());
     FUZZ_CHECK(e.withheld_bytes == 0);
   } else {
-    // Withheld: at most the last complete line, if damaged, and whatever
-    // follows the last '\n'.
-    const std::string_view tail = bytes.substr(e.offset - base);
-    const size_t nl = tail.find('\n');
-    if (nl != std::string_view::npos) {
-      FUZZ_CHECK(nl == tail.size() - 1 ||
-                 tail.find('\n', nl + 1) == std::string_view::npos);
+    // Withheld: the damaged lines after the last intact one, and whatever
+    // follows the last '\n'. So a damaged line is reported only with an
+    // intact line after it, and every complete withheld line is damaged.
+    if (k > 0) FUZZ_CHECK(!result.events.back().damaged);
+    std::string_view tail = bytes.substr(e.offset - base);
+    for (size_t nl; (nl = tail.find('\n')) != std::string_view::npos;
+         tail.remove_prefix(nl + 1)) {
       const ExactPadded copy(tail.substr(0, nl), '\0');
       DecodedLine d;
       FUZZ_CHECK(!checker.Decode(copy.view(), copy.readable(), &d).ok());

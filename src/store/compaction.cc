@@ -29,12 +29,18 @@ struct VersionRef {
   }
 };
 
+// The rule for `key`: the longest matching prefix's (rules with equal
+// prefixes: the first given).
 const HistoryRule* RuleFor(std::string_view key,
                            const std::vector<HistoryRule>& rules) {
+  const HistoryRule* best = nullptr;
   for (const HistoryRule& rule : rules) {
-    if (absl::StartsWith(AV(key), rule.prefix)) return &rule;
+    if (absl::StartsWith(AV(key), rule.prefix) &&
+        (best == nullptr || rule.prefix.size() > best->prefix.size())) {
+      best = &rule;
+    }
   }
-  return nullptr;
+  return best;
 }
 
 // Keeps the versions of one key that survive compaction, oldest first.

@@ -22,6 +22,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "store/compaction.h"
+#include "store/history_rules.h"
 #include "store/segment.h"
 #include "store/store_impl.h"
 
@@ -62,8 +63,14 @@ absl::Status StoreImpl::Compact() {
       return s;
     }
   }
-  auto base = BuildBase(inputs, number, options_.segment_bytes, NowMs(),
-                        options_.history);
+  // The rules of Options::history and those stored in the store apply.
+  std::vector<HistoryRule> history = options_.history;
+  if (auto stored = Get(kHistoryRulesKey); stored.ok()) {
+    auto rules = ParseHistoryRules(*stored);
+    if (!rules.ok()) return rules.status();  // keep every version meanwhile
+    history.insert(history.end(), rules->begin(), rules->end());
+  }
+  auto base = BuildBase(inputs, number, options_.segment_bytes, NowMs(), history);
   if (!base.ok()) return base.status();
 
   // Step 3.

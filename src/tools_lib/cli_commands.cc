@@ -3,6 +3,8 @@
 #include <simdjson.h>
 
 #include "absl/strings/str_cat.h"
+#include "dotlog/change_feed.h"
+#include "dotlog/dump.h"
 #include "dotlog/write_batch.h"
 #include "format/json_text.h"
 #include "format/timestamp.h"
@@ -102,6 +104,7 @@ std::string StatsText(const Stats& stats, bool json) {
       {"damaged_records", stats.damaged_records},
       {"torn_tail_bytes", stats.torn_tail_bytes},
       {"last_seq", stats.last_seq},
+      {"snapshot_keys", stats.snapshot_keys},
   };
   std::string out;
   if (!json) {
@@ -143,6 +146,27 @@ std::string VerifySummary(const VerifyReport& report) {
     absl::StrAppend(&out, " (", report.warnings.size(), " warnings)");
   }
   out.push_back('\n');
+  return out;
+}
+
+absl::StatusOr<std::string> HistoryText(Store& store, std::string_view key,
+                                        size_t max_versions) {
+  auto versions = store.History(key, max_versions);
+  if (!versions.ok()) return versions.status();
+  if (versions->empty()) {
+    return absl::NotFoundError(absl::StrCat("key ", AV(key), " has no history"));
+  }
+  std::string out;
+  for (const Version& v : *versions) {
+    Change change;
+    change.op = v.deleted ? Change::Op::kDelete : Change::Op::kPut;
+    change.key = std::string(key);
+    change.value = v.value;
+    change.ts = FormatTimestamp(ToUnixMillis(v.written));
+    change.seq = v.seq;
+    change.expires_at = v.expires_at;
+    AppendHistoryLine(change, &out);
+  }
   return out;
 }
 

@@ -43,6 +43,13 @@ absl::StatusOr<int64_t> SecondsToLive(
     Store& store, std::string_view key,
     std::chrono::system_clock::time_point now);
 
+// history: the versions of `key` still in the log, newest first, at most
+// `max_versions`, one JSON line each as `dotlog-dump --format history`
+// prints them: {"seq":..,"ts":..,"op":"put","key":..,"value":..} or
+// {"seq":..,"ts":..,"op":"del","key":..}. NotFound if there are none.
+absl::StatusOr<std::string> HistoryText(Store& store, std::string_view key,
+                                        size_t max_versions);
+
 // stats: one "name: value" line per counter, or with `json` one object.
 std::string StatsText(const Stats& stats, bool json);
 

@@ -280,3 +280,41 @@ TEST_CASE("a crash at any step of compaction leaves the store reading as before"
 
 }  // namespace
 }  // namespace dotlog
+
+namespace dotlog {
+namespace {
+
+TEST_CASE("history rules stored in the store apply to every process that compacts",
+          "[compaction]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), SmallSegments());  // no Options::history
+  REQUIRE(store->Put(".dotlog/history",
+                     R"([{"prefix":"events/","keep_versions":3},
+                         {"prefix":"wallpaper/","keep_for_seconds":86400}])")
+              .ok());
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(store->Put("events/last", std::to_string(i)).ok());
+    REQUIRE(store->Put("wallpaper/current/DP-1", std::to_string(i)).ok());
+    REQUIRE(store->Put("plain", std::to_string(i)).ok());
+  }
+  REQUIRE(store->Compact().ok());
+  CHECK(store->History("events/last", 10)->size() == 3);
+  CHECK(store->History("wallpaper/current/DP-1", 10)->size() == 5);  // all young
+  CHECK(store->History("plain", 10)->size() == 1);
+}
+
+TEST_CASE("invalid stored history rules stop compaction and drop nothing", "[compaction]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), SmallSegments());
+  REQUIRE(store->Put(".dotlog/history", R"([{"keep_versions":3}])").ok());
+  for (int i = 0; i < 5; ++i) REQUIRE(store->Put("k", std::to_string(i)).ok());
+  const uint64_t before = store->GetStats()->total_bytes;
+  absl::Status s = store->Compact();
+  REQUIRE(absl::IsInvalidArgument(s));
+  CHECK(std::string(s.message()).find(".dotlog/history") != std::string::npos);
+  CHECK(store->History("k", 10)->size() == 5);
+  CHECK(store->GetStats()->total_bytes >= before);
+}
+
+}  // namespace
+}  // namespace dotlog

@@ -35,13 +35,18 @@
 #include "dotlog/store.h"
 #include "format/line_decoder.h"
 #include "store/segment.h"
+#include "support/child_process.h"
 #include "support/temp_dir.h"
 
 namespace dotlog {
 namespace {
 
+using testing::ChildProcess;
+using testing::LineReader;
+using testing::Pipe;
 using testing::ReadFileBytes;
 using testing::TempDir;
+using testing::WriteAll;
 
 // ---------------------------------------------------------------------------
 // Processes and pipes.
@@ -60,122 +65,6 @@ void SleepMicros(long us) {
   while (nanosleep(&left, &left) != 0 && errno == EINTR) {
   }
 }
-
-// Writes all of `data` to `fd`; false on error.
-bool WriteAll(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-// Both ends of a pipe, closed when the object goes away.
-class Pipe {
- public:
-  Pipe() {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    read_fd_ = fds[0];
-    write_fd_ = fds[1];
-  }
-  ~Pipe() {
-    CloseRead();
-    CloseWrite();
-  }
-  Pipe(const Pipe&) = delete;
-  Pipe& operator=(const Pipe&) = delete;
-
-  int read_fd() const { return read_fd_; }
-  int write_fd() const { return write_fd_; }
-  void CloseRead() { Close(&read_fd_); }
-  void CloseWrite() { Close(&write_fd_); }
-
- private:
-  static void Close(int* fd) {
-    if (*fd >= 0) close(*fd);
-    *fd = -1;
-  }
-  int read_fd_ = -1;
-  int write_fd_ = -1;
-};
-
-// Reads '\n'-terminated lines from a pipe.
-class LineReader {
- public:
-  explicit LineReader(int fd) : fd_(fd) {}
-
-  // The next line without its '\n', or nullopt at end of file. Bytes after
-  // the last '\n' at end of file are kept in partial().
-  std::optional<std::string> Next() {
-    for (;;) {
-      if (const size_t nl = buffer_.find('\n'); nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
-      char chunk[4096];
-      const ssize_t n = read(fd_, chunk, sizeof chunk);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return std::nullopt;
-      buffer_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-  const std::string& partial() const { return buffer_; }
-
- private:
-  int fd_;
-  std::string buffer_;
-};
-
-// A forked child. The child runs `body` and leaves with _exit(its result),
-// never returning into Catch2. A child still running when the object goes
-// away (say, after a failed REQUIRE) is killed and reaped.
-class ChildProcess {
- public:
-  template <typename Body>
-  static ChildProcess Start(Body body) {
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      int code = 125;
-      try {
-        code = body();
-      } catch (...) {
-      }
-      _exit(code);
-    }
-    return ChildProcess(pid);
-  }
-
-  ChildProcess(ChildProcess&& other) noexcept : pid_(other.pid_) {
-    other.pid_ = -1;
-  }
-  ~ChildProcess() {
-    if (pid_ > 0) Kill();
-  }
-
-  // Sends SIGKILL, reaps the child and returns its wait status.
-  int Kill() {
-    kill(pid_, SIGKILL);
-    return Wait();
-  }
-  // Reaps the child and returns its wait status.
-  int Wait() {
-    int status = 0;
-    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  explicit ChildProcess(pid_t pid) : pid_(pid) {}
-  pid_t pid_;
-};
 
 // ---------------------------------------------------------------------------
 // The child's writes and what they do to the store.

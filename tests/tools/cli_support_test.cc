@@ -154,12 +154,13 @@ TEST_CASE("stats and verify texts", "[cli]") {
   Stats stats;
   stats.live_keys = 2;
   stats.last_seq = 9;
+  stats.snapshot_keys = 7;
   const std::string text = StatsText(stats, false);
   CHECK(text.rfind("live_keys: 2\nrecords: 0\n", 0) == 0);
-  CHECK(text.ends_with("last_seq: 9\n"));
+  CHECK(text.ends_with("last_seq: 9\nsnapshot_keys: 7\n"));
   const std::string json = StatsText(stats, true);
   CHECK(json.rfind("{\"live_keys\":2,\"records\":0,", 0) == 0);
-  CHECK(json.ends_with(",\"last_seq\":9}\n"));
+  CHECK(json.ends_with(",\"last_seq\":9,\"snapshot_keys\":7}\n"));
 
   VerifyReport report;
   report.segments = 2;

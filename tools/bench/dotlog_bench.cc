@@ -6,6 +6,7 @@
 //   dotlog_bench [--keys N[,N...]] [--repeats R] [--smoke] [--dir DIR]
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -25,7 +26,8 @@ namespace dotlog::bench {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: dotlog_bench [--keys N[,N...]] [--repeats R] [--smoke] [--dir DIR]\n"
+    "usage: dotlog_bench [--keys N[,N...]] [--repeats R] [--smoke] [--dir "
+    "DIR]\n"
     "                    [--engines NAME[,NAME...]]\n"
     "  --keys N     key counts to run (default 10000,100000)\n"
     "  --repeats R  runs of every figure; the median is printed (default 3)\n"
@@ -38,22 +40,28 @@ constexpr char kUsage[] =
 struct Flags {
   Config config;
   std::string dir;
-  std::string engines;  // comma-separated; empty: all
+  std::vector<std::string> engines;  // empty: all
   bool help = false;
 };
 
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    parts.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return parts;
+}
+
 bool ParseKeys(const char* text, std::vector<uint64_t>* out) {
   out->clear();
-  std::string s(text);
-  size_t start = 0;
-  while (start <= s.size()) {
-    const size_t comma = std::min(s.find(',', start), s.size());
-    const std::string part = s.substr(start, comma - start);
+  for (const std::string& part : SplitCommas(text)) {
     char* end = nullptr;
     const unsigned long long n = std::strtoull(part.c_str(), &end, 10);
     if (part.empty() || *end != '\0' || n < 2 || n > 10000000) return false;
     out->push_back(n);
-    start = comma + 1;
   }
   return true;
 }
@@ -78,7 +86,7 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     } else if (arg == "--dir" && has_value) {
       flags->dir = argv[++i];
     } else if (arg == "--engines" && has_value) {
-      flags->engines = "," + std::string(argv[++i]) + ",";
+      flags->engines = SplitCommas(argv[++i]);
     } else {
       return false;
     }
@@ -106,14 +114,17 @@ std::string MakeScratchDir(std::string parent) {
     const char* tmp = std::getenv("TMPDIR");
     parent = tmp != nullptr && *tmp != '\0' && !IsTmpfs(tmp) ? tmp : "/var/tmp";
     if (IsTmpfs(parent)) {
-      std::fprintf(stderr, "dotlog_bench: %s is tmpfs, where fdatasync costs "
-                           "nothing; pass --dir on a real disk\n",
+      std::fprintf(stderr,
+                   "dotlog_bench: %s is tmpfs, where fdatasync costs "
+                   "nothing; pass --dir on a real disk\n",
                    parent.c_str());
       return "";
     }
   } else if (IsTmpfs(parent)) {
-    std::fprintf(stderr, "dotlog_bench: warning: %s is tmpfs: sync figures "
-                         "are meaningless there\n", parent.c_str());
+    std::fprintf(stderr,
+                 "dotlog_bench: warning: %s is tmpfs: sync figures "
+                 "are meaningless there\n",
+                 parent.c_str());
   }
   std::string path = parent + "/dotlog_bench.XXXXXX";
   if (mkdtemp(path.data()) == nullptr) {
@@ -125,14 +136,14 @@ std::string MakeScratchDir(std::string parent) {
 }
 
 // dotlog always comes first (its column holds the ratios' numerator), then
-// every peer compiled in, keeping only those in `only` (",a,b,") if set.
-std::vector<Engine> AvailableEngines(const std::string& only) {
+// every peer compiled in, keeping only those in `only` if it is not empty.
+std::vector<Engine> AvailableEngines(const std::vector<std::string>& only) {
   std::vector<Engine> engines = {{kDotlog, NewDotlogKv}};
   const std::vector<Engine> peers = {
       {"sqlite", NewSqliteKv}, {"lmdb", NewLmdbKv}, {"leveldb", NewLeveldbKv}};
   for (const Engine& peer : peers) {
-    const bool wanted =
-        only.empty() || only.find("," + peer.name + ",") != std::string::npos;
+    const bool wanted = only.empty() || std::find(only.begin(), only.end(),
+                                                  peer.name) != only.end();
     if (wanted && peer.make() != nullptr) engines.push_back(peer);
   }
   return engines;
@@ -140,13 +151,14 @@ std::vector<Engine> AvailableEngines(const std::string& only) {
 
 void PrintMethod(const Config& c, const std::vector<Engine>& engines,
                  double timer_ns) {
-  std::printf("  peers        sqlite %s, lmdb %s, leveldb %s (blank: not built)\n",
-              SqliteVersion().c_str(), LmdbVersion().c_str(),
-              LeveldbVersion().c_str());
+  std::printf(
+      "  peers        sqlite %s, lmdb %s, leveldb %s (blank: not built)\n",
+      SqliteVersion().c_str(), LmdbVersion().c_str(), LeveldbVersion().c_str());
   std::printf("  timer        steady_clock::now() costs %.0f ns\n\n", timer_ns);
   std::printf(
       "method: median of %d repeat(s); %zu random gets, %zu puts with sync=off "
-      "and %zu with sync=on per repeat (one op per transaction, random existing "
+      "and %zu with sync=on per repeat (one op per transaction, random "
+      "existing "
       "keys); %d writer threads x %zu durable puts (largest N only); %d fresh "
       "opens.\n",
       c.repeats, c.gets, c.puts, c.durable_puts, c.threads, c.thread_puts,
@@ -157,13 +169,15 @@ void PrintMethod(const Config& c, const std::vector<Engine>& engines,
   for (size_t i = 1; i < engines.size(); ++i) {
     const std::string& name = engines[i].name;
     if (name == "sqlite") {
-      std::printf(", sqlite (WAL; synchronous=FULL when durable, NORMAL for "
-                  "sync=off; WITHOUT ROWID table, prepared statements)");
+      std::printf(
+          ", sqlite (WAL; synchronous=FULL when durable, NORMAL for "
+          "sync=off; WITHOUT ROWID table, prepared statements)");
     } else if (name == "lmdb") {
       std::printf(", lmdb (default: synced commits; MDB_NOSYNC for sync=off)");
     } else if (name == "leveldb") {
-      std::printf(", leveldb (default options; WriteOptions.sync=true when "
-                  "durable, false for sync=off)");
+      std::printf(
+          ", leveldb (default options; WriteOptions.sync=true when "
+          "durable, false for sync=off)");
     }
   }
   std::printf(
@@ -182,6 +196,7 @@ void MeasureDataFloors(const Workload& w, Results* results) {
   const GetFigures gets = MeasureMapGets(w.entries, w.get_indices);
   results->Add(kGetMedianNs, w.n, kFloor, gets.median_ns);
   results->Add(kGetP99Ns, w.n, kFloor, gets.p99_ns);
+  results->Add(kGetFreshNs, w.n, kFloor, gets.median_ns);
   results->Add(kLoadMs, w.n, kFloor, MeasureMapInsertMs(w.entries));
   const double raw = (MeanKeyBytes(w.entries) + MeanValueBytes(w.entries)) *
                      static_cast<double>(w.n) / 1048576.0;
@@ -192,7 +207,8 @@ void MeasureDataFloors(const Workload& w, Results* results) {
 // Per-repeat floors of the disk, recorded for every key count.
 void MeasureDiskFloors(const Config& c, const std::string& dir,
                        Results* results, double* concurrent_syncs) {
-  const AppendFigures plain = MeasureAppends(dir, static_cast<int>(c.puts), false);
+  const AppendFigures plain =
+      MeasureAppends(dir, static_cast<int>(c.puts), false);
   const AppendFigures synced =
       MeasureAppends(dir, static_cast<int>(c.durable_puts), true);
   for (uint64_t n : c.key_counts) {
@@ -206,12 +222,18 @@ void MeasureDiskFloors(const Config& c, const std::string& dir,
       dir, c.threads, static_cast<int>(c.thread_puts));
 }
 
-// dotlog's own extras on the store RunEngine left in `dir`/a: the open
-// floor, and (for the largest store) the index memory.
+// dotlog's own extras on the stores RunEngine left in `dir`: the size of
+// the snapshot compaction left in b, the open floor for a, and (for the
+// largest store) the index memory of a.
 bool MeasureDotlogExtras(const Config& c, const Workload& w,
-                         const std::string& dir, bool largest,
-                         Results* results, IndexMemory* with_snapshot) {
+                         const std::string& dir, bool largest, Results* results,
+                         IndexMemory* with_snapshot) {
   const std::string a = dir + "/a";
+  std::error_code ec;
+  const auto snapshot_bytes =
+      std::filesystem::file_size(dir + "/b/index.snapshot", ec);
+  if (!ec)
+    results->Add(kSnapshotAfterMiB, w.n, kDotlog, snapshot_bytes / 1048576.0);
   const std::vector<std::string> segments = FilesWithPrefix(a, "segment-");
   MeasureReadFilesMs(segments);  // into the page cache
   std::vector<double> ms;
@@ -222,14 +244,16 @@ bool MeasureDotlogExtras(const Config& c, const Workload& w,
   std::filesystem::remove(a + "/index.snapshot");
   auto full = ProbeIndexMemory(a);
   if (!snap.ok() || !full.ok()) {
-    std::fprintf(stderr, "dotlog_bench: %s\n",
-                 std::string((snap.ok() ? full : snap).status().message()).c_str());
+    std::fprintf(
+        stderr, "dotlog_bench: %s\n",
+        std::string((snap.ok() ? full : snap).status().message()).c_str());
     return false;
   }
   *with_snapshot = *snap;
   const double keys = static_cast<double>(w.n);
   results->Add(kIndexHeapPerKey, w.n, kDotlog, full->anonymous_bytes / keys);
-  results->Add(kIndexSnapHeapPerKey, w.n, kDotlog, snap->anonymous_bytes / keys);
+  results->Add(kIndexSnapHeapPerKey, w.n, kDotlog,
+               snap->anonymous_bytes / keys);
   results->Add(kIndexSnapFilePerKey, w.n, kDotlog, snap->file_bytes / keys);
   for (const char* id : {kIndexHeapPerKey, kIndexSnapHeapPerKey}) {
     results->Add(id, w.n, kFloor, MeanKeyBytes(w.entries));
@@ -254,8 +278,8 @@ int Run(const Flags& flags) {
   for (uint64_t n : c.key_counts) {
     const Workload w = MakeWorkload(n, c, 42 + n);
     for (int r = 1; r <= c.repeats && ok; ++r) {
-      std::fprintf(stderr, "[N=%llu repeat %d/%d] floors", (unsigned long long)n,
-                   r, c.repeats);
+      std::fprintf(stderr, "[N=%llu repeat %d/%d] floors",
+                   (unsigned long long)n, r, c.repeats);
       MeasureDataFloors(w, &results);
       if (n == largest) {
         double syncs = 0;
@@ -264,7 +288,8 @@ int Run(const Flags& flags) {
       }
       for (const Engine& e : engines) {
         std::fprintf(stderr, " %s", e.name.c_str());
-        const std::string dir = scratch + "/n" + std::to_string(n) + "-" + e.name;
+        const std::string dir =
+            scratch + "/n" + std::to_string(n) + "-" + e.name;
         absl::Status s = RunEngine(e, w, c, dir, n == largest, &results);
         if (!s.ok()) {
           std::fprintf(stderr, "\ndotlog_bench: %s\n",

@@ -12,10 +12,10 @@ namespace dotlog::bench {
 
 // Resident memory added by Store::Open of one store.
 struct IndexMemory {
-  int64_t anonymous_bytes = 0;    // heap: the in-memory index, buffers
-  int64_t file_bytes = 0;         // mapped file pages touched by the open
+  int64_t anonymous_bytes = 0;  // heap: the in-memory index, buffers
+  int64_t file_bytes = 0;       // mapped file pages touched by the open
   uint64_t live_keys = 0;
-  uint64_t snapshot_keys = 0;     // keys taken from index.snapshot
+  uint64_t snapshot_keys = 0;  // keys taken from index.snapshot
 };
 
 // The child's side (dotlog_bench --index-memory DIR): opens the store in

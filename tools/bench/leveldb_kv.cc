@@ -59,18 +59,16 @@ class LeveldbKv final : public KvUnderTest {
   }
 
   absl::Status Get(std::string_view key, std::string* value) override {
-    leveldb::Status s =
-        db_->Get(leveldb::ReadOptions(), leveldb::Slice(key.data(), key.size()),
-                 value);
+    leveldb::Status s = db_->Get(leveldb::ReadOptions(),
+                                 leveldb::Slice(key.data(), key.size()), value);
     if (s.IsNotFound()) return absl::NotFoundError("leveldb: key not found");
     return s.ok() ? absl::OkStatus() : LeveldbError(s);
   }
 
   // Thread-safe; concurrent writers share one log write and sync.
   absl::Status Put(std::string_view key, std::string_view value) override {
-    leveldb::Status s =
-        db_->Put(write_, leveldb::Slice(key.data(), key.size()),
-                 leveldb::Slice(value.data(), value.size()));
+    leveldb::Status s = db_->Put(write_, leveldb::Slice(key.data(), key.size()),
+                                 leveldb::Slice(value.data(), value.size()));
     return s.ok() ? absl::OkStatus() : LeveldbError(s);
   }
 

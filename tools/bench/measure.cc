@@ -48,10 +48,9 @@ std::string MountedType(const std::string& path) {
   std::string device, mount_point, type, rest, best_type;
   size_t best_length = 0;
   while (in >> device >> mount_point >> type && std::getline(in, rest)) {
-    const bool inside =
-        real.rfind(mount_point, 0) == 0 &&
-        (real.size() == mount_point.size() || mount_point == "/" ||
-         real[mount_point.size()] == '/');
+    const bool inside = real.rfind(mount_point, 0) == 0 &&
+                        (real.size() == mount_point.size() ||
+                         mount_point == "/" || real[mount_point.size()] == '/');
     if (inside && mount_point.size() >= best_length) {
       best_length = mount_point.size();
       best_type = type;
@@ -162,14 +161,15 @@ GetFigures MeasureMapGets(const std::vector<Entry>& entries,
   absl::flat_hash_map<std::string, std::string> map;
   for (const Entry& e : entries) map[e.key] = e.value;
   GetFigures figures;
-  TimeGets(entries, indices,
-           [&map](std::string_view key, std::string* value) {
-             auto it = map.find(absl::string_view(key.data(), key.size()));
-             if (it == map.end()) return absl::NotFoundError("floor: no key");
-             *value = it->second;
-             return absl::OkStatus();
-           },
-           &figures)
+  TimeGets(
+      entries, indices,
+      [&map](std::string_view key, std::string* value) {
+        auto it = map.find(absl::string_view(key.data(), key.size()));
+        if (it == map.end()) return absl::NotFoundError("floor: no key");
+        *value = it->second;
+        return absl::OkStatus();
+      },
+      /*per_op=*/true, &figures)
       .IgnoreError();  // every key is there
   return figures;
 }
@@ -184,8 +184,8 @@ double MeasureMapInsertMs(const std::vector<Entry>& entries) {
 
 AppendFigures MeasureAppends(const std::string& dir, int ops, bool sync) {
   const std::string path = dir + "/floor-append.tmp";
-  const int fd = open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_APPEND,
-                      0600);
+  const int fd =
+      open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_APPEND, 0600);
   if (fd < 0) return {NAN, NAN};
   std::string record(199, 'x');
   record += '\n';
@@ -209,8 +209,8 @@ AppendFigures MeasureAppends(const std::string& dir, int ops, bool sync) {
 double MeasureConcurrentSyncedAppends(const std::string& dir, int threads,
                                       int ops_per_thread) {
   const std::string path = dir + "/floor-append-mt.tmp";
-  const int fd = open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_APPEND,
-                      0600);
+  const int fd =
+      open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_APPEND, 0600);
   if (fd < 0) return NAN;
   std::string record(199, 'y');
   record += '\n';

@@ -67,12 +67,13 @@ GetFigures MeasureMapGets(const std::vector<Entry>& entries,
 // first an untimed warm-up over the first 10% of `indices`, then every
 // index in batches of 100 timed together (the median of the batch means
 // is the "median" figure: the clock's own cost is spread over 100 gets),
-// then every index timed alone (the p99 figure; it includes one
-// BenchClock::now() call). The first failed get stops and is returned.
+// then, with `per_op`, every index timed alone (the p99 figure, else NaN;
+// it includes one BenchClock::now() call). Returns the first failed get's
+// error.
 template <typename GetFn>
 absl::Status TimeGets(const std::vector<Entry>& entries,
                       const std::vector<uint32_t>& indices, GetFn get,
-                      GetFigures* out) {
+                      bool per_op, GetFigures* out) {
   constexpr size_t kBatch = 100;
   std::string value;
   for (size_t i = 0; i < indices.size() / 10; ++i) {
@@ -91,8 +92,8 @@ absl::Status TimeGets(const std::vector<Entry>& entries,
     }
     batch_ns.push_back(NsSince(start) / kBatch);
   }
-  std::vector<double> op_ns(indices.size());
-  for (size_t i = 0; i < indices.size(); ++i) {
+  std::vector<double> op_ns(per_op ? indices.size() : 0);
+  for (size_t i = 0; i < op_ns.size(); ++i) {
     const auto start = BenchClock::now();
     absl::Status s = get(entries[indices[i]].key, &value);
     op_ns[i] = NsSince(start);

@@ -16,6 +16,7 @@ std::vector<Figure> AllFigures(int threads) {
       {kLoadMs, "load N keys (bulk, durable)", "ms", false},
       {kGetMedianNs, "get median (batches of 100)", "ns", false},
       {kGetP99Ns, "get p99 (per-op timing)", "ns", false},
+      {kGetFreshNs, "get median, fresh handle", "ns", false},
       {kPutOffOps, "put sync=off throughput", "ops/s", true},
       {kPutOffUs, "put sync=off median latency", "us", false},
       {kPutOnOps, "put sync=on throughput", "ops/s", true},
@@ -25,6 +26,7 @@ std::vector<Figure> AllFigures(int threads) {
       {kOpenMs, "open + get 1 key (fresh handle)", "ms", false},
       {kDiskBeforeMiB, "disk, half the keys rewritten", "MiB", false},
       {kDiskAfterMiB, "disk after compaction", "MiB", false},
+      {kSnapshotAfterMiB, "  of which dotlog index.snapshot", "MiB", false},
       {kCompactMBps, "compaction (input bytes/time)", "MB/s", true},
       {kIndexHeapPerKey, "index heap/key (open, no snapshot)", "B", false},
       {kIndexSnapHeapPerKey, "index heap/key (open via snapshot)", "B", false},
@@ -44,8 +46,10 @@ Workload MakeWorkload(uint64_t n, const Config& config, uint64_t seed) {
                                          3 + static_cast<uint64_t>(t),
                                          seed + 3 + static_cast<uint64_t>(t)));
   }
-  for (uint64_t i = 0; i < n; i += 2) w.half.push_back({KeyFor(i), ValueFor(i, 99)});
-  w.open_indices = RandomIndices(n, static_cast<size_t>(config.opens), seed + 99);
+  for (uint64_t i = 0; i < n; i += 2)
+    w.half.push_back({KeyFor(i), ValueFor(i, 99)});
+  w.open_indices =
+      RandomIndices(n, static_cast<size_t>(config.opens), seed + 99);
   return w;
 }
 
@@ -54,8 +58,8 @@ namespace {
 absl::Status Context(const absl::Status& s, const std::string& engine,
                      const std::string& step) {
   if (s.ok()) return s;
-  return absl::Status(s.code(), engine + ", " + step + ": " +
-                                    std::string(s.message()));
+  return absl::Status(s.code(),
+                      engine + ", " + step + ": " + std::string(s.message()));
 }
 
 // Checks that `kv` holds `value` under `key`.
@@ -64,8 +68,8 @@ absl::Status Expect(KvUnderTest& kv, const std::string& key,
   std::string got;
   if (absl::Status s = kv.Get(key, &got); !s.ok()) return s;
   if (got != value) {
-    return absl::DataLossError("key " + key + " holds " + got +
-                               ", expected " + value);
+    return absl::DataLossError("key " + key + " holds " + got + ", expected " +
+                               value);
   }
   return absl::OkStatus();
 }
@@ -141,16 +145,21 @@ absl::Status LoadReadWrite(const Engine& engine, const Workload& w,
     const Entry& e = w.entries[w.get_indices[i]];
     if (absl::Status s = Expect(*kv, e.key, e.value); !s.ok()) return s;
   }
+  // Gets on the handle that loaded the store (a program that writes and
+  // reads), then on a fresh handle (a program that only reads).
+  const auto get = [&kv](std::string_view key, std::string* value) {
+    return kv->Get(key, value);
+  };
   GetFigures gets;
-  absl::Status s = TimeGets(
-      w.entries, w.get_indices,
-      [&kv](std::string_view key, std::string* value) {
-        return kv->Get(key, value);
-      },
-      &gets);
+  absl::Status s = TimeGets(w.entries, w.get_indices, get, true, &gets);
   if (!s.ok()) return s;
   results->Add(kGetMedianNs, w.n, engine.name, gets.median_ns);
   results->Add(kGetP99Ns, w.n, engine.name, gets.p99_ns);
+  if (s = kv->Open(dir, true); !s.ok()) return s;
+  if (s = TimeGets(w.entries, w.get_indices, get, false, &gets); !s.ok()) {
+    return s;
+  }
+  results->Add(kGetFreshNs, w.n, engine.name, gets.median_ns);
 
   double ops = 0, us = 0;
   if (s = kv->Open(dir, false); !s.ok()) return s;

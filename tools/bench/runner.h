@@ -31,6 +31,7 @@ struct Config {
 inline constexpr char kLoadMs[] = "load";
 inline constexpr char kGetMedianNs[] = "get_median";
 inline constexpr char kGetP99Ns[] = "get_p99";
+inline constexpr char kGetFreshNs[] = "get_fresh";
 inline constexpr char kPutOffOps[] = "put_off_ops";
 inline constexpr char kPutOffUs[] = "put_off_us";
 inline constexpr char kPutOnOps[] = "put_on_ops";
@@ -39,6 +40,7 @@ inline constexpr char kMultiPutOnOps[] = "multi_put_on_ops";
 inline constexpr char kOpenMs[] = "open";
 inline constexpr char kDiskBeforeMiB[] = "disk_before";
 inline constexpr char kDiskAfterMiB[] = "disk_after";
+inline constexpr char kSnapshotAfterMiB[] = "snapshot_after";
 inline constexpr char kCompactMBps[] = "compact";
 inline constexpr char kIndexHeapPerKey[] = "index_heap";
 inline constexpr char kIndexSnapHeapPerKey[] = "index_snap_heap";
@@ -50,13 +52,13 @@ std::vector<Figure> AllFigures(int threads);
 // What every engine is given at one key count.
 struct Workload {
   uint64_t n = 0;
-  std::vector<Entry> entries;               // the load: keys 0..n-1
-  std::vector<uint32_t> get_indices;        // keys the get figures read
-  std::vector<Entry> puts;                  // rewrites, durability off
-  std::vector<Entry> durable_puts;          // rewrites, durability on
+  std::vector<Entry> entries;                   // the load: keys 0..n-1
+  std::vector<uint32_t> get_indices;            // keys the get figures read
+  std::vector<Entry> puts;                      // rewrites, durability off
+  std::vector<Entry> durable_puts;              // rewrites, durability on
   std::vector<std::vector<Entry>> thread_puts;  // per writer thread
-  std::vector<Entry> half;                  // every other key, rewritten
-  std::vector<uint32_t> open_indices;       // key read after each open
+  std::vector<Entry> half;                      // every other key, rewritten
+  std::vector<uint32_t> open_indices;           // key read after each open
 };
 Workload MakeWorkload(uint64_t n, const Config& config, uint64_t seed);
 
@@ -68,8 +70,9 @@ struct Engine {
 
 // Runs every figure of `engine` on `w` in fresh directories `dir`/a (load,
 // gets, puts, with `multi_writer` the multi-writer puts, then the open
-// figure on the store all that left) and `dir`/b (compaction), adding each to `results` under the engine's
-// name. Leaves the directories for the caller to inspect and remove.
+// figure on the store all that left) and `dir`/b (compaction), adding each to
+// `results` under the engine's name. Leaves the directories for the caller to
+// inspect and remove.
 absl::Status RunEngine(const Engine& engine, const Workload& w,
                        const Config& config, const std::string& dir,
                        bool multi_writer, Results* results);

@@ -77,9 +77,8 @@ class SqliteKv final : public KvUnderTest {
     const int rc = sqlite3_step(get_);
     absl::Status s;
     if (rc == SQLITE_ROW) {
-      value->assign(
-          reinterpret_cast<const char*>(sqlite3_column_text(get_, 0)),
-          static_cast<size_t>(sqlite3_column_bytes(get_, 0)));
+      value->assign(reinterpret_cast<const char*>(sqlite3_column_text(get_, 0)),
+                    static_cast<size_t>(sqlite3_column_bytes(get_, 0)));
     } else if (rc == SQLITE_DONE) {
       s = absl::NotFoundError("sqlite: key not found");
     } else {
@@ -119,8 +118,8 @@ class SqliteKv final : public KvUnderTest {
   absl::Status Exec(const std::string& sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      absl::Status s = absl::InternalError("sqlite \"" + sql + "\": " +
-                                           (err ? err : "unknown error"));
+      absl::Status s = absl::InternalError(
+          "sqlite \"" + sql + "\": " + (err ? err : "unknown error"));
       sqlite3_free(err);
       return s;
     }

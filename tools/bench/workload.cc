@@ -7,7 +7,8 @@ namespace dotlog::bench {
 
 std::string KeyFor(uint64_t i) {
   char buf[96];
-  std::snprintf(buf, sizeof(buf), "wallpaper/cache/home/user/walls/img%05llu.png",
+  std::snprintf(buf, sizeof(buf),
+                "wallpaper/cache/home/user/walls/img%05llu.png",
                 static_cast<unsigned long long>(i));
   return buf;
 }

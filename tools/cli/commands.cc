@@ -53,6 +53,14 @@ absl::Status RunGet(Session& session, const Args& args) {
   return WriteStdout(*text + "\n");
 }
 
+absl::Status RunHistory(Session& session, const Args& args) {
+  auto store = session.OpenStore();
+  if (!store.ok()) return store.status();
+  auto text = HistoryText(**store, args.key, args.count);
+  if (!text.ok()) return Quiet(text.status());
+  return WriteStdout(*text);
+}
+
 absl::Status RunDel(Session& session, const Args& args) {
   auto store = session.OpenStore();
   if (!store.ok()) return store.status();

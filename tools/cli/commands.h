@@ -26,6 +26,7 @@ struct Args {
   std::string file;               // load
   std::string format = "auto";    // load --format
   bool initial = false;           // watch --initial
+  size_t count = 10;              // history -n
 };
 
 absl::Status RunSet(Session& session, const Args& args);
@@ -34,6 +35,7 @@ absl::Status RunDel(Session& session, const Args& args);
 absl::Status RunIncr(Session& session, const Args& args);
 absl::Status RunLs(Session& session, const Args& args);
 absl::Status RunTtl(Session& session, const Args& args);
+absl::Status RunHistory(Session& session, const Args& args);
 absl::Status RunCompact(Session& session, const Args& args);
 absl::Status RunVerify(Session& session, const Args& args);
 absl::Status RunStats(Session& session, const Args& args);

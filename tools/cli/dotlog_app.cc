@@ -102,6 +102,17 @@ void AddCommands(CLI::App& app, Args& a, Runner* run) {
       "  dotlog ttl cache/weather", RunTtl, run);
   ttl->add_option("KEY", a.key, "The key")->required();
 
+  CLI::App* history = AddCommand(
+      app, "history",
+      "Print the versions of a key still in the log, newest first, one JSON "
+      "line each with its sequence number and timestamp (exit 1 if none). "
+      "Compaction keeps older versions only for keys under the prefixes "
+      "the store's history rules name.",
+      "  dotlog history -n 5 wallpaper/current/DP-1 | jq -r .value",
+      RunHistory, run);
+  history->add_option("KEY", a.key, "The key")->required();
+  history->add_option("-n", a.count, "At most this many versions (default 10)");
+
   AddCommand(app, "compact",
              "Rewrite the log keeping only live values, then remove the old "
              "segment files (crash-safe; other processes keep working).",
