@@ -226,6 +226,12 @@ void PaddedBuffer::Assign(std::string_view bytes) {
   if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
 }
 
+void PaddedBuffer::Shrink(size_t keep) {
+  if (data_.size() <= keep) return;
+  std::vector<char>().swap(data_);
+  size_ = 0;
+}
+
 char* PaddedBuffer::Resize(size_t size) {
   if (data_.size() < size + simdjson::SIMDJSON_PADDING) {
     data_.assign(size + simdjson::SIMDJSON_PADDING, '\0');

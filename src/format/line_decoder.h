@@ -64,6 +64,8 @@ class PaddedBuffer {
   // Grows to `size` bytes (contents unspecified) and returns the start.
   char* Resize(size_t size);
   std::string_view view() const { return {data_.data(), size_}; }
+  // Frees the memory if it holds more than `keep` bytes.
+  void Shrink(size_t keep);
   size_t readable() const { return data_.size(); }
 
  private:

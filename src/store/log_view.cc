@@ -11,7 +11,9 @@ namespace dotlog {
 namespace {
 // Appended bytes are read through pread until this many accumulate past the
 // mapped part of a segment; then the mapping is extended.
-constexpr uint64_t kRemapBytes = 1 << 20;
+constexpr uint64_t kRemapBytes = 64 << 10;
+// The read buffer is kept between catch-ups up to this size.
+constexpr size_t kKeepBufferBytes = 1 << 20;
 }  // namespace
 
 LogView::LogView(FileSystem* fs, std::string dir,
@@ -272,7 +274,10 @@ absl::Status LogView::ScanFrom(Segment* seg, TailPolicy policy) {
       !s.ok()) {
     return s;
   }
-  return ScanBytes(seg, start, buffer_, policy);
+  absl::Status s = ScanBytes(seg, start, buffer_, policy);
+  // A whole segment read at open need not stay in memory.
+  buffer_.Shrink(kKeepBufferBytes);
+  return s;
 }
 
 absl::Status LogView::ScanBytes(Segment* seg, uint64_t offset,
@@ -312,7 +317,7 @@ absl::Status LogView::ApplyRecord(Segment* seg, const ScannedLine& line) {
     return absl::OkStatus();
   }
   ++records_;
-  ++records_since_snapshot_;
+  records_since_snapshot_ += d.ops.size();
   last_seq_ = std::max(last_seq_, d.seq);
   const uint32_t record_bytes = static_cast<uint32_t>(line.bytes.size() + 1);
   const uint32_t share = record_bytes / static_cast<uint32_t>(d.ops.size());

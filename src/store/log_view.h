@@ -50,7 +50,8 @@ class LogView {
   // Forgets the newest segment's withheld tail once the writer has cut it.
   void DropWithheldTail();
 
-  // Records read since the view was loaded from, or last wrote, a snapshot.
+  // Operations (a batch counts each of its own) read since the view was
+  // loaded from, or last wrote, a snapshot.
   uint64_t records_since_snapshot() const { return records_since_snapshot_; }
   // Writes an index snapshot of the view as it stands. Does nothing when
   // the view has met damage (a snapshot would hide it from later opens).

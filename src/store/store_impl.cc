@@ -132,10 +132,12 @@ absl::StatusOr<Item> StoreImpl::LookupLocked(std::string_view key,
 
 absl::StatusOr<std::string> StoreImpl::Get(std::string_view key) {
   if (absl::Status s = Refresh(); !s.ok()) return s;
-  const int64_t now = NowMs();
   absl::ReaderMutexLock l(&mu_);
-  const IndexEntry* entry = FindLive(key, now);
-  if (entry == nullptr) return NotFound(key);
+  const IndexEntry* entry = view_.index().Find(key);
+  // The clock is read only for a key that can expire.
+  if (entry == nullptr || (entry->expires_ms != 0 && entry->expired(NowMs()))) {
+    return NotFound(key);
+  }
   std::string value;
   if (absl::Status s = view_.ReadValue(*entry, &value); !s.ok()) return s;
   return value;
@@ -232,13 +234,18 @@ absl::Status StoreImpl::Close() {
   if (closed_.exchange(true)) {
     return absl::FailedPreconditionError(absl::StrCat("store ", dir_, " is closed"));
   }
-  absl::MutexLock w(&write_mu_);
   absl::Status s;
-  if (active_ != nullptr && write_error_.ok() &&
-      options_.sync == SyncMode::kNone) {
-    s = active_->Sync();
+  {
+    absl::MutexLock w(&write_mu_);
+    if (active_ != nullptr && write_error_.ok() &&
+        options_.sync == SyncMode::kNone) {
+      s = active_->Sync();
+    }
+    active_.reset();
   }
-  active_.reset();
+  // A handle that wrote leaves a snapshot of what it read, so the next
+  // process to open the store (a one-shot `dotlog get`, say) reads little.
+  if (wrote_.load()) MaybeWriteSnapshot(/*now=*/false, kCloseSnapshotRecords);
   return s;
 }
 

@@ -118,8 +118,12 @@ class StoreImpl final : public Store {
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
   // Runs Compact when Options' dead-byte thresholds are passed.
   void MaybeAutoCompact() ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
-  // Writes an index snapshot once enough records were read since the last.
-  void MaybeWriteSnapshot(bool now) ABSL_LOCKS_EXCLUDED(mu_);
+  // Writes an index snapshot when `now`, or once at least `min_records`
+  // and 1/16 of the keys were read since the last one.
+  void MaybeWriteSnapshot(bool now, uint64_t min_records = kWriteSnapshotRecords)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  static constexpr uint64_t kWriteSnapshotRecords = 256;
+  static constexpr uint64_t kCloseSnapshotRecords = 32;
 
   const std::string dir_;
   const Options options_;
@@ -129,6 +133,7 @@ class StoreImpl final : public Store {
   const std::unique_ptr<SharedRegion> region_;
   SharedState shared_;
   std::atomic<bool> closed_{false};
+  std::atomic<bool> wrote_{false};  // this handle committed a write
   // The shared commit counter and generation as they were when the view was
   // last current.
   std::atomic<uint64_t> seen_counter_{0};

@@ -194,6 +194,7 @@ absl::Status StoreImpl::Commit(const Decide& decide, bool blind) {
     queue_mu_.Unlock();
   }
   if (w.status.ok()) {
+    wrote_.store(true, std::memory_order_relaxed);
     MaybeAutoCompact();
     MaybeWriteSnapshot(/*now=*/false);
   }
@@ -245,13 +246,12 @@ void StoreImpl::WriteGroup(const std::vector<PendingWrite*>& group) {
   }
 }
 
-void StoreImpl::MaybeWriteSnapshot(bool now) {
+void StoreImpl::MaybeWriteSnapshot(bool now, uint64_t min_records) {
   absl::MutexLock l(&mu_);
   // Often enough that a cold open reads few records past the snapshot,
   // rarely enough that rewriting it costs little per write.
-  constexpr uint64_t kMinRecords = 256;
   const uint64_t threshold =
-      std::max<uint64_t>(kMinRecords, view_.index().approximate_size() / 16);
+      std::max<uint64_t>(min_records, view_.index().approximate_size() / 16);
   if (!now && view_.records_since_snapshot() < threshold) return;
   // A failure only means the next open reads more of the log.
   view_.WriteSnapshot(static_cast<uint64_t>(getpid())).IgnoreError();

@@ -80,7 +80,9 @@ class ChildProcess {
   template <typename Body>
   static ChildProcess Start(Body body) {
     const pid_t pid = fork();
-    if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+    if (pid < 0) {
+      throw std::system_error(errno, std::generic_category(), "fork");
+    }
     if (pid == 0) {
       int code = 125;
       try {

@@ -3,7 +3,7 @@
 # `sqlite3 state.db "select value from kv where key='KEY'"`, each run as a
 # fresh process by hyperfine, on stores holding the same 10,000 keys.
 #
-#   tools/bench/cold_get.sh [DOTLOG_BIN] [KEYS]
+#   tools/bench/cold_get.sh [DOTLOG_BIN] [KEYS]     (from the repository root)
 #
 # DOTLOG_BIN defaults to build/tools/dotlog, KEYS to 10000. Both stores are
 # built first in a fresh directory under $TMPDIR (else /var/tmp), removed at
@@ -33,7 +33,9 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/dotlog_cold_get.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
-echo "cold_get.sh: $KEYS keys in $WORK ($(stat -f -c %T "$WORK")), key $KEY"
+FS_TYPE=$(findmnt -no FSTYPE -T "$WORK" 2>/dev/null || stat -f -c %T "$WORK")
+echo "cold_get.sh: $KEYS keys in $WORK ($FS_TYPE), key $KEY, $(nproc) CPUs," \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The data: the same keys and values as dotlog_bench (ValueFor(i, 0)), as a
 # jsonl dump for `dotlog load` and as SQL for sqlite3.

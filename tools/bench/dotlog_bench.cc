@@ -91,6 +91,8 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
       return false;
     }
   }
+  // The largest store comes last: the once-only figures use it.
+  std::sort(c.key_counts.begin(), c.key_counts.end());
   if (smoke) {
     if (!keys_given) c.key_counts = {500};
     if (!repeats_given) c.repeats = 1;
@@ -152,43 +154,55 @@ std::vector<Engine> AvailableEngines(const std::vector<std::string>& only) {
 void PrintMethod(const Config& c, const std::vector<Engine>& engines,
                  double timer_ns) {
   std::printf(
-      "  peers        sqlite %s, lmdb %s, leveldb %s (blank: not built)\n",
+      "  peers        sqlite %s, lmdb %s, leveldb %s (blank: not "
+      "built)\n",
       SqliteVersion().c_str(), LmdbVersion().c_str(), LeveldbVersion().c_str());
   std::printf("  timer        steady_clock::now() costs %.0f ns\n\n", timer_ns);
+  std::printf("method   median of %d repeat(s) of every figure\n", c.repeats);
   std::printf(
-      "method: median of %d repeat(s); %zu random gets, %zu puts with sync=off "
-      "and %zu with sync=on per repeat (one op per transaction, random "
-      "existing "
-      "keys); %d writer threads x %zu durable puts (largest N only); %d fresh "
-      "opens.\n",
-      c.repeats, c.gets, c.puts, c.durable_puts, c.threads, c.thread_puts,
+      "         gets: %zu random keys; median from batches of 100 timed "
+      "together, p99 from each get timed alone; writer's handle = the one "
+      "that loaded the store, fresh handle = reopened\n",
+      c.gets);
+  std::printf(
+      "         puts: %zu with sync=off, %zu with sync=on per repeat, one per "
+      "transaction, random existing keys; multi-writer: %d threads x %zu "
+      "sync=on puts (largest N only)\n",
+      c.puts, c.durable_puts, c.threads, c.thread_puts);
+  std::printf(
+      "         open: %d fresh handles, open + one get timed, close not "
+      "timed; compaction: load N, rewrite every other key, compact\n",
       c.opens);
   std::printf(
-      "engines: dotlog (default Options; kAlways when durable, kNone for "
-      "sync=off)");
+      "engines  dotlog   default Options; SyncMode::kAlways when durable, "
+      "kNone for sync=off\n");
   for (size_t i = 1; i < engines.size(); ++i) {
     const std::string& name = engines[i].name;
     if (name == "sqlite") {
       std::printf(
-          ", sqlite (WAL; synchronous=FULL when durable, NORMAL for "
-          "sync=off; WITHOUT ROWID table, prepared statements)");
+          "         sqlite   WAL; synchronous=FULL when durable, NORMAL for "
+          "sync=off; WITHOUT ROWID table, prepared statements\n");
     } else if (name == "lmdb") {
-      std::printf(", lmdb (default: synced commits; MDB_NOSYNC for sync=off)");
+      std::printf(
+          "         lmdb     default (synced commits) when durable, "
+          "MDB_NOSYNC for sync=off\n");
     } else if (name == "leveldb") {
       std::printf(
-          ", leveldb (default options; WriteOptions.sync=true when "
-          "durable, false for sync=off)");
+          "         leveldb  default options; WriteOptions.sync=true when "
+          "durable, false for sync=off\n");
     }
   }
   std::printf(
-      ".\nload, get, open, multi-writer and compaction rows use each engine's "
-      "durable configuration. Load: dotlog and leveldb in atomic batches of "
-      "1000 keys (one sync each), sqlite and lmdb in one transaction.\n"
-      "floors: get = absl::flat_hash_map find + value copy; load = "
-      "flat_hash_map inserts; put sync=off = write() of 200 B; put sync=on and "
-      "multi-writer = write() of 200 B + fdatasync, one thread; open = read() "
-      "of every dotlog segment file (page cache); disk = raw key+value "
-      "bytes; index = mean key bytes.\n\n");
+      "         load, get, open, multi-writer and compaction use the durable "
+      "configuration; load: dotlog and leveldb in atomic batches of 1000 "
+      "keys (one sync each), sqlite and lmdb in one transaction\n");
+  std::printf(
+      "floors   get: absl::flat_hash_map find + value copy; load: "
+      "flat_hash_map inserts; disk: raw key+value bytes; index: mean key "
+      "bytes\n"
+      "         put sync=off: write() of 200 B; sync=on and multi-writer: "
+      "write() of 200 B + fdatasync, one thread; open: read() of every "
+      "dotlog segment file (page cache)\n\n");
 }
 
 // Per-key-count floors.
@@ -204,22 +218,21 @@ void MeasureDataFloors(const Workload& w, Results* results) {
   results->Add(kDiskAfterMiB, w.n, kFloor, raw);
 }
 
-// Per-repeat floors of the disk, recorded for every key count.
-void MeasureDiskFloors(const Config& c, const std::string& dir,
-                       Results* results, double* concurrent_syncs) {
+// Floors of the disk, measured next to the engines at each key count so
+// that they see the disk in the same state.
+void MeasureDiskFloors(const Config& c, uint64_t n, const std::string& dir,
+                       Results* results) {
   const AppendFigures plain =
       MeasureAppends(dir, static_cast<int>(c.puts), false);
   const AppendFigures synced =
       MeasureAppends(dir, static_cast<int>(c.durable_puts), true);
-  for (uint64_t n : c.key_counts) {
-    results->Add(kPutOffOps, n, kFloor, plain.ops_per_s);
-    results->Add(kPutOffUs, n, kFloor, plain.median_us);
-    results->Add(kPutOnOps, n, kFloor, synced.ops_per_s);
-    results->Add(kPutOnUs, n, kFloor, synced.median_us);
+  results->Add(kPutOffOps, n, kFloor, plain.ops_per_s);
+  results->Add(kPutOffUs, n, kFloor, plain.median_us);
+  results->Add(kPutOnOps, n, kFloor, synced.ops_per_s);
+  results->Add(kPutOnUs, n, kFloor, synced.median_us);
+  if (n == c.key_counts.back()) {  // the multi-writer figure's N
+    results->Add(kMultiPutOnOps, n, kFloor, synced.ops_per_s);
   }
-  results->Add(kMultiPutOnOps, c.key_counts.back(), kFloor, synced.ops_per_s);
-  *concurrent_syncs = MeasureConcurrentSyncedAppends(
-      dir, c.threads, static_cast<int>(c.thread_puts));
 }
 
 // dotlog's own extras on the stores RunEngine left in `dir`: the size of
@@ -281,10 +294,10 @@ int Run(const Flags& flags) {
       std::fprintf(stderr, "[N=%llu repeat %d/%d] floors",
                    (unsigned long long)n, r, c.repeats);
       MeasureDataFloors(w, &results);
+      MeasureDiskFloors(c, n, scratch, &results);
       if (n == largest) {
-        double syncs = 0;
-        MeasureDiskFloors(c, scratch, &results, &syncs);
-        concurrent_syncs.push_back(syncs);
+        concurrent_syncs.push_back(MeasureConcurrentSyncedAppends(
+            scratch, c.threads, static_cast<int>(c.thread_puts)));
       }
       for (const Engine& e : engines) {
         std::fprintf(stderr, " %s", e.name.c_str());

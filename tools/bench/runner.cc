@@ -14,9 +14,9 @@ std::vector<Figure> AllFigures(int threads) {
   const std::string writers = std::to_string(threads);
   return {
       {kLoadMs, "load N keys (bulk, durable)", "ms", false},
-      {kGetMedianNs, "get median (batches of 100)", "ns", false},
-      {kGetP99Ns, "get p99 (per-op timing)", "ns", false},
-      {kGetFreshNs, "get median, fresh handle", "ns", false},
+      {kGetMedianNs, "get median (writer's handle)", "ns", false},
+      {kGetP99Ns, "get p99 (writer's handle)", "ns", false},
+      {kGetFreshNs, "get median (fresh handle)", "ns", false},
       {kPutOffOps, "put sync=off throughput", "ops/s", true},
       {kPutOffUs, "put sync=off median latency", "us", false},
       {kPutOnOps, "put sync=on throughput", "ops/s", true},
