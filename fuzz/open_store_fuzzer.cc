@@ -2,9 +2,11 @@
 // a write and a second opening.
 //
 // Input: the bytes of segment-000001.jsonl, optionally followed by
-// kSeparator and the bytes of segment-000002.jsonl. They are planted in an
-// in-memory FaultFileSystem, and two handles open the store (as two
-// processes would). Checked, whatever the bytes:
+// kSeparator and the bytes of segment-000002.jsonl. A line ending in
+// kPlaceholderTrailer gets the correct checksum in its place, so mutated
+// records still reach the index (a fuzzer cannot forge XXH3 sums). The
+// files are planted in an in-memory FaultFileSystem, and two handles open
+// the store (as two processes would). Checked, whatever the bytes:
 //   - Open fails only with FailedPrecondition (a segment from a newer format
 //     version); README: "Open never aborts on what the files contain";
 //   - List("") agrees with Get and Lookup, and with GetStats and Damage();
@@ -27,6 +29,10 @@
 #include "dotlog/store.h"
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
+
+// For the placeholder checksums only.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #define FUZZ_CHECK(cond)                                               \
   do {                                                                 \
@@ -56,10 +62,44 @@ using testing::FaultFileSystem;
 
 // Separates the two files in an input.
 constexpr std::string_view kSeparator = "%%segment-000002%%\n";
+// Stands for the checksum trailer of the line it ends.
+constexpr std::string_view kPlaceholderTrailer =
+    ",\"xxh3\":\"XXXXXXXXXXXXXXXX\"}";
 constexpr char kDir[] = "/store";
 constexpr std::string_view kProbeKey = "fuzz/probe";
 constexpr std::string_view kProbeValue = "{ \"n\" : [1, 2] }";
 constexpr std::string_view kProbeStored = "{\"n\":[1,2]}";
+
+// `file` with the checksum placeholder of every line replaced by the
+// line's XXH3-64 (README, "Checksum").
+std::string FillPlaceholders(std::string_view file) {
+  std::string out;
+  out.reserve(file.size());
+  while (!file.empty()) {
+    size_t end = file.find('\n');
+    end = end == std::string_view::npos ? file.size() : end + 1;
+    std::string_view line = file.substr(0, end);
+    file.remove_prefix(end);
+    const bool terminated = line.ends_with('\n');
+    if (terminated) line.remove_suffix(1);
+    if (line.ends_with(kPlaceholderTrailer)) {
+      const std::string_view covered =
+          line.substr(0, line.size() - kPlaceholderTrailer.size());
+      char hex[17];
+      std::snprintf(hex, sizeof hex, "%016llx",
+                    static_cast<unsigned long long>(
+                        XXH3_64bits(covered.data(), covered.size())));
+      out.append(covered);
+      out.append(",\"xxh3\":\"");
+      out.append(hex);
+      out.append("\"}");
+    } else {
+      out.append(line);
+    }
+    if (terminated) out.push_back('\n');
+  }
+  return out;
+}
 
 // Every field of an Item, to compare listings.
 bool SameItems(const std::vector<Item>& a, const std::vector<Item>& b) {
@@ -157,7 +197,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string path =
         std::string(kDir) + "/segment-00000" + std::to_string(i + 1) + ".jsonl";
-    FUZZ_CHECK_OK(fs.WriteRaw(path, std::string(files[i])));
+    FUZZ_CHECK_OK(fs.WriteRaw(path, FillPlaceholders(files[i])));
     planted_bytes += files[i].size();
   }
 

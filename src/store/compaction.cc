@@ -16,7 +16,10 @@ namespace {
 // One operation of one record, pointing into the input buffers.
 struct VersionRef {
   uint64_t seq = 0;
-  uint32_t op_index = 0;       // position within a batch
+  // Position in the input, in reading order. Operations of one batch share
+  // a sequence number, also once a compaction has written them as separate
+  // records, and the later one wins: file order breaks the tie.
+  uint64_t ordinal = 0;
   std::string_view line;       // the whole record line (no '\n')
   bool single = false;         // the line holds only this operation
   bool is_delete = false;
@@ -25,7 +28,7 @@ struct VersionRef {
   int64_t expires_ms = 0;
 
   bool operator<(const VersionRef& o) const {
-    return seq != o.seq ? seq < o.seq : op_index < o.op_index;
+    return seq != o.seq ? seq < o.seq : ordinal < o.ordinal;
   }
 };
 
@@ -89,6 +92,7 @@ absl::StatusOr<BaseSegment> BuildBase(const std::vector<SegmentBytes>& inputs,
                                       const std::vector<HistoryRule>& history) {
   absl::flat_hash_map<std::string, std::vector<VersionRef>> keys;
   uint64_t last_seq = 0;
+  uint64_t ordinal = 0;
   std::vector<std::string_view> damaged;
   SegmentScanner scanner;
   for (const SegmentBytes& input : inputs) {
@@ -112,7 +116,7 @@ absl::StatusOr<BaseSegment> BuildBase(const std::vector<SegmentBytes>& inputs,
             const DecodedOp& op = d.ops[i];
             VersionRef v;
             v.seq = d.seq;
-            v.op_index = i;
+            v.ordinal = ordinal++;
             v.line = line.bytes;
             v.single = d.ops.size() == 1;
             v.is_delete = op.is_delete;

@@ -94,12 +94,10 @@ absl::StatusOr<bool> LogView::LoadSnapshot(const std::vector<uint64_t>& numbers)
     const uint64_t end = n == pos.segment ? pos.offset : 0;
     if (absl::Status s = AddKnownSegment(n, end); !s.ok()) return s;
   }
-  segments_.begin()->second.header_sum = pos.first_header_sum;
   Segment& seg = segments_[pos.segment];
   seg.next_line = pos.next_line;
   seg.max_bytes = pos.max_bytes;
   seg.sealed = pos.sealed != 0;
-  seg.last_line_sum = pos.line_sum;
   const bool is_newest = pos.segment == numbers.back();
   if (absl::Status s = ScanFrom(&seg, is_newest ? TailPolicy::kWithholdTail
                                                 : TailPolicy::kReportAll);
@@ -113,39 +111,38 @@ absl::StatusOr<bool> LogView::LoadSnapshot(const std::vector<uint64_t>& numbers)
 absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
                                               const std::vector<uint64_t>& numbers) {
   const SnapshotPosition& pos = snap.position();
-  // The same segments from the same first one: no compaction since.
-  if (numbers.front() != pos.first_segment || pos.segment < pos.first_segment ||
-      !std::binary_search(numbers.begin(), numbers.end(), pos.segment) ||
-      static_cast<uint64_t>(std::upper_bound(numbers.begin(), numbers.end(), pos.segment) -
-                            numbers.begin()) != pos.segment - pos.first_segment + 1) {
+  // The same segments, from the first one on: no compaction since ...
+  const auto covered = std::upper_bound(numbers.begin(), numbers.end(), pos.segment);
+  if (pos.segments.empty() ||
+      pos.segments.size() != static_cast<size_t>(covered - numbers.begin())) {
     return false;
   }
-  auto line_ending_at = [&](uint64_t number, uint64_t from, uint64_t end,
-                            std::string* out) -> absl::StatusOr<bool> {
-    auto file = fs_->OpenReadableFile(absl::StrCat(dir_, "/", SegmentFileName(number)));
+  for (size_t i = 0; i < pos.segments.size(); ++i) {
+    if (pos.segments[i].number != numbers[i]) return false;
+  }
+  if (pos.segments.back().number != pos.segment ||
+      pos.segments.back().size != pos.offset) {
+    return false;
+  }
+  // ... and their bytes unchanged: not cut short by a power loss, edited or
+  // damaged since. This reads what the snapshot covers once, which costs
+  // far less than decoding it.
+  for (const SegmentSum& sum : pos.segments) {
+    const std::string path = absl::StrCat(dir_, "/", SegmentFileName(sum.number));
+    auto file = fs_->OpenReadableFile(path);
     if (!file.ok()) return file.status();
-    out->resize(end - from);
-    auto got = (*file)->ReadAt(from, out->data(), out->size());
-    if (!got.ok()) return got.status();
-    return *got == out->size();
-  };
-  // The first segment still has the header the snapshot saw.
-  constexpr uint64_t kHeaderMax = 512;
-  std::string bytes;
-  auto read = line_ending_at(pos.first_segment, 0, kHeaderMax, &bytes);
-  if (!read.ok()) return read.status();
-  const size_t nl = bytes.find('\n');
-  if (nl == std::string::npos || StoredChecksum(std::string_view(bytes).substr(0, nl)) !=
-                                     pos.first_header_sum) {
-    return false;
+    auto size = (*file)->Size();
+    if (!size.ok()) return size.status();
+    const bool sealed = sum.number != pos.segment;
+    if (*size < sum.size || (sealed && *size != sum.size)) return false;
+    if (absl::Status s = ReadRange(file->get(), path, 0, sum.size, &buffer_); !s.ok()) {
+      return s;
+    }
+    const bool same = RecordChecksum(buffer_.view()) == sum.hash;
+    buffer_.Shrink(kKeepBufferBytes);
+    if (!same) return false;
   }
-  // The line the snapshot ends after is still there, unchanged.
-  const uint64_t trailer = kChecksumTrailerBytes + 1;
-  if (pos.offset < trailer) return false;
-  read = line_ending_at(pos.segment, pos.offset - trailer, pos.offset, &bytes);
-  if (!read.ok()) return read.status();
-  return *read && bytes.back() == '\n' &&
-         StoredChecksum(std::string_view(bytes).substr(0, trailer - 1)) == pos.line_sum;
+  return true;
 }
 
 absl::Status LogView::AddKnownSegment(uint64_t number, uint64_t scanned_end) {
@@ -168,20 +165,24 @@ absl::Status LogView::AddKnownSegment(uint64_t number, uint64_t scanned_end) {
 
 absl::Status LogView::WriteSnapshot(uint64_t writer_id) {
   if (!damage_.empty() || segments_.empty()) return absl::OkStatus();
-  const Segment& first = segments_.begin()->second;
   const Segment& last = segments_.rbegin()->second;
   SnapshotPosition pos;
-  pos.first_segment = first.number;
-  pos.first_header_sum = first.header_sum;
   pos.segment = last.number;
   pos.offset = last.scanned_end;
-  pos.line_sum = last.last_line_sum;
   pos.next_line = last.next_line;
   pos.max_bytes = last.max_bytes;
   pos.sealed = last.sealed ? 1 : 0;
   pos.last_seq = last_seq_;
   pos.records = records_;
-  if (pos.first_header_sum == 0 || pos.line_sum == 0) return absl::OkStatus();
+  for (const auto& [number, seg] : segments_) {
+    if (absl::Status s = ReadRange(seg.file.get(), seg.path, 0, seg.scanned_end, &buffer_);
+        !s.ok()) {
+      return s;
+    }
+    pos.segments.push_back(
+        SegmentSum{number, seg.scanned_end, RecordChecksum(buffer_.view())});
+  }
+  buffer_.Shrink(kKeepBufferBytes);
   if (absl::Status s = dotlog::WriteSnapshot(fs_, dir_, pos, index_, writer_id);
       !s.ok()) {
     return s;
@@ -295,7 +296,6 @@ absl::Status LogView::ScanBytes(Segment* seg, uint64_t offset,
 
 absl::Status LogView::ApplyRecord(Segment* seg, const ScannedLine& line) {
   const DecodedLine& d = *line.decoded;
-  seg->last_line_sum = StoredChecksum(line.bytes).value_or(0);
   if (d.is_seal) {
     seg->sealed = true;
     return absl::OkStatus();
@@ -308,7 +308,6 @@ absl::Status LogView::ApplyRecord(Segment* seg, const ScannedLine& line) {
     }
     if (line.line_number == 1 && d.segment == seg->number) {
       seg->max_bytes = d.max_bytes;
-      seg->header_sum = seg->last_line_sum;
       if (d.base) {
         DropSegmentsBelow(seg->number);
         last_seq_ = std::max(last_seq_, d.last_seq);

@@ -33,8 +33,6 @@ struct Segment {
   uint64_t next_line = 1;       // number of the line at scanned_end
   uint64_t withheld_bytes = 0;  // possibly torn tail after scanned_end
   std::string_view mapped;      // zero-copy view of the file's start
-  uint64_t header_sum = 0;      // checksum of the header line, once read
-  uint64_t last_line_sum = 0;   // checksum of the line ending at scanned_end
 
   // True once no record can follow: the next segment may exist.
   bool closed() const {

@@ -14,9 +14,9 @@ constexpr char kMagic[8] = {'d', 'o', 't', 'l', 'o', 'g', 'i', 'x'};
 constexpr uint64_t kLayoutVersion = 1;
 // Header: magic, then these u64 fields in order.
 enum Field {
-  kVersion, kEntrySize, kEntryCount, kBucketCount, kFirstSegment,
-  kFirstHeaderSum, kSegment, kOffset, kLineSum, kNextLine, kMaxBytes,
-  kSealed, kLastSeq, kRecords, kKeyBytes, kFieldCount
+  kVersion, kEntrySize, kEntryCount, kBucketCount, kSegment, kOffset,
+  kNextLine, kMaxBytes, kSealed, kLastSeq, kRecords, kKeyBytes,
+  kSegmentCount, kFieldCount
 };
 constexpr size_t kHeaderBytes = sizeof(kMagic) + 8 * kFieldCount;
 struct DiskEntry {
@@ -24,7 +24,8 @@ struct DiskEntry {
   uint32_t key_offset;
   uint32_t key_size;
 };
-static_assert(sizeof(IndexEntry) == 32 && sizeof(DiskEntry) == 40);
+static_assert(sizeof(IndexEntry) == 32 && sizeof(DiskEntry) == 40 &&
+              sizeof(SegmentSum) == 24);
 static_assert(kHeaderBytes % 8 == 0);
 
 uint64_t HashKey(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
@@ -61,22 +62,27 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Open(
     return Damaged(path, "has another layout");
   }
   const uint64_t n = f[kEntryCount], b = f[kBucketCount];
-  if (b != BucketsFor(n) || n >= (1u << 31) ||
-      kHeaderBytes + 4 * b + sizeof(DiskEntry) * n + f[kKeyBytes] + 8 != *size) {
+  if (b != BucketsFor(n) || n >= (1u << 31) || f[kSegmentCount] > (1u << 20) ||
+      f[kKeyBytes] > *size ||
+      kHeaderBytes + 4 * b + sizeof(DiskEntry) * n + f[kKeyBytes] +
+              sizeof(SegmentSum) * f[kSegmentCount] + 8 !=
+          *size) {
     return Damaged(path, "has inconsistent sizes");
   }
   std::shared_ptr<Snapshot> snap(new Snapshot());
   snap->file_ = std::move(*file);
   snap->bytes_ = *bytes;
-  snap->position_ = SnapshotPosition{
-      f[kFirstSegment], f[kFirstHeaderSum], f[kSegment],  f[kOffset],
-      f[kLineSum],      f[kNextLine],       f[kMaxBytes], f[kSealed],
-      f[kLastSeq],      f[kRecords]};
+  snap->position_ = SnapshotPosition{f[kSegment],  f[kOffset],  f[kNextLine],
+                                     f[kMaxBytes], f[kSealed],  f[kLastSeq],
+                                     f[kRecords],  {}};
   snap->entry_count_ = n;
   snap->bucket_count_ = b;
   snap->buckets_ = reinterpret_cast<const uint32_t*>(p + kHeaderBytes);
   snap->entries_ = p + kHeaderBytes + 4 * b;
   snap->keys_ = std::string_view(snap->entries_ + sizeof(DiskEntry) * n, f[kKeyBytes]);
+  snap->position_.segments.resize(f[kSegmentCount]);
+  std::memcpy(snap->position_.segments.data(), snap->keys_.data() + snap->keys_.size(),
+              sizeof(SegmentSum) * f[kSegmentCount]);
   // Every entry's key must lie inside the key bytes.
   for (uint64_t i = 0; i < n; ++i) {
     const auto* e = reinterpret_cast<const DiskEntry*>(snap->entries_ + i * sizeof(DiskEntry));
@@ -127,16 +133,18 @@ absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
     buckets[slot] = static_cast<uint32_t>(i + 1);
   }
   const uint64_t f[kFieldCount] = {
-      kLayoutVersion,           sizeof(DiskEntry),        n,
-      b,                        position.first_segment,   position.first_header_sum,
-      position.segment,         position.offset,          position.line_sum,
-      position.next_line,       position.max_bytes,       position.sealed,
-      position.last_seq,        position.records,         keys.size()};
+      kLayoutVersion,     sizeof(DiskEntry),   n,
+      b,                  position.segment,    position.offset,
+      position.next_line, position.max_bytes,  position.sealed,
+      position.last_seq,  position.records,    keys.size(),
+      position.segments.size()};
   std::string out(kMagic, sizeof(kMagic));
   out.append(reinterpret_cast<const char*>(f), sizeof(f));
   out.append(reinterpret_cast<const char*>(buckets.data()), 4 * b);
   out.append(reinterpret_cast<const char*>(entries.data()), sizeof(DiskEntry) * n);
   out.append(keys);
+  out.append(reinterpret_cast<const char*>(position.segments.data()),
+             sizeof(SegmentSum) * position.segments.size());
   const uint64_t sum = XXH3_64bits(out.data(), out.size());
   out.append(reinterpret_cast<const char*>(&sum), 8);
 

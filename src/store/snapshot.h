@@ -11,6 +11,7 @@
 //   buckets     bucket_count x u32: entry index + 1, 0 for empty
 //   entries     entry_count x {IndexEntry (32 bytes), u32 key offset, u32 key size}
 //   keys        the key bytes
+//   segments    segment_count x {number, size, XXH3-64 of those bytes}
 //   [end-8,end) XXH3-64 (seed 0) of every byte before it
 #ifndef DOTLOG_STORE_SNAPSHOT_H_
 #define DOTLOG_STORE_SNAPSHOT_H_
@@ -20,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "dotlog/file_system.h"
@@ -29,18 +31,24 @@ namespace dotlog {
 
 inline constexpr char kSnapshotFileName[] = "index.snapshot";
 
-// Where in the log a snapshot stops, and how to recognise that log again.
+// The content of one segment file a snapshot covers.
+struct SegmentSum {
+  uint64_t number = 0;
+  uint64_t size = 0;  // bytes covered: the whole file, or up to the end
+  uint64_t hash = 0;  // XXH3-64 of those bytes
+};
+
+// Where in the log a snapshot stops, and the log it was taken of.
 struct SnapshotPosition {
-  uint64_t first_segment = 0;    // lowest segment number of the log
-  uint64_t first_header_sum = 0; // checksum of that segment's header line
-  uint64_t segment = 0;          // the snapshot covers the log up to ...
-  uint64_t offset = 0;           // ... this offset of this segment,
-  uint64_t line_sum = 0;         // where the line ending there has this sum
-  uint64_t next_line = 0;        // number of the line starting at `offset`
-  uint64_t max_bytes = 0;        // that segment's header max_bytes
-  uint64_t sealed = 0;           // 1 if that segment ends in a seal line
+  uint64_t segment = 0;    // the snapshot covers the log up to ...
+  uint64_t offset = 0;     // ... this offset of this segment
+  uint64_t next_line = 0;  // number of the line starting at `offset`
+  uint64_t max_bytes = 0;  // that segment's header max_bytes
+  uint64_t sealed = 0;     // 1 if that segment ends in a seal line
   uint64_t last_seq = 0;
-  uint64_t records = 0;          // records in the covered part of the log
+  uint64_t records = 0;    // records in the covered part of the log
+  // Every segment covered, ascending; the last is `segment`, `offset` long.
+  std::vector<SegmentSum> segments;
 };
 
 class Snapshot {

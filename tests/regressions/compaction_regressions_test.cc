@@ -60,3 +60,37 @@ TEST_CASE("compaction keeps the timestamps of operations that came from batches"
 
 }  // namespace
 }  // namespace dotlog
+
+namespace dotlog {
+namespace {
+
+// Compaction writes the operations of a batch as separate records that
+// share the batch's sequence number. A later compaction sorted versions by
+// sequence number alone, could swap two such records, and then served the
+// older value of a key whose history was kept.
+TEST_CASE("the later operation of a batch still wins after repeated compactions",
+          "[regression]") {
+  testing::TempDir tmp;
+  Options options = NoAutoCompaction();
+  options.history = {{"v/", 3, std::chrono::milliseconds(0)}};
+  auto store = *Store::Open(tmp.path(), options);
+  // Enough records that ordering them is no longer an insertion sort.
+  for (int i = 0; i < 40; ++i) REQUIRE(store->Put("o/" + std::to_string(i), "0").ok());
+  WriteBatch twice;
+  twice.Put("v/a", "1");
+  twice.Put("v/a", "2");
+  REQUIRE(store->Write(twice).ok());
+  WriteBatch back;
+  back.Delete("v/b");
+  back.Put("v/b", "3");
+  REQUIRE(store->Write(back).ok());
+  for (int round = 0; round < 5; ++round) {
+    REQUIRE(store->Compact().ok());
+    INFO("after compaction " << round + 1);
+    CHECK(*store->Get("v/a") == "2");
+    CHECK(store->Get("v/b").value_or("absent") == "3");
+  }
+}
+
+}  // namespace
+}  // namespace dotlog

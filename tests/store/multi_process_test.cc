@@ -1,7 +1,10 @@
 // Several real processes on one store directory: readers see other
 // processes' acknowledged writes without reopening, read-modify-writes are
 // atomic across processes, no concurrent write is lost, and the write lock
-// neither outlives a killed holder nor ever blocks a reader.
+// neither outlives a killed holder nor ever blocks a reader. All of that
+// holds while another process compacts the store: no write is lost, every
+// line on disk verifies, deleted keys stay deleted with history retention
+// on, and a reader lets go of the files a compaction replaced.
 //
 // Processes are fork()ed children that use only the dotlog API and pipes,
 // and leave with _exit(). Pipes are the only synchronisation: no test
@@ -23,6 +26,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dotlog/file_system.h"
@@ -120,6 +124,9 @@ class CompactingProcess {
 
   // Tells the child to stop after the compaction in progress, and returns
   // how many compactions it completed. Fails the test if one failed.
+  // REQUIRES: every process forked after this object was made has exited
+  // (each inherited the write end of the stop pipe, and the child sees end
+  // of file only once every copy is closed).
   uint64_t Stop() {
     stop_.CloseWrite();
     std::string last;
@@ -127,11 +134,9 @@ class CompactingProcess {
     const int status = child_.Wait();
     INFO("compacting process said: " << last);
     CHECK(ExitedWith(status, 0));
-    uint64_t compactions = 0;
-    CHECK(std::sscanf(last.c_str(), "compactions %llu",
-                      reinterpret_cast<unsigned long long*>(&compactions)) ==
-          1);
-    return compactions;
+    constexpr std::string_view kCount = "compactions ";
+    REQUIRE(last.starts_with(kCount));
+    return std::strtoull(last.c_str() + kCount.size(), nullptr, 10);
   }
 
  private:
