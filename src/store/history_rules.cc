@@ -21,7 +21,7 @@ absl::StatusOr<std::vector<HistoryRule>> ParseHistoryRules(std::string_view json
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::array rules;
-  if (auto e = parser.parse(padded).get_array().get(rules)) {
+  if (parser.parse(padded).get_array().get(rules) != simdjson::SUCCESS) {
     return Bad("expected a JSON array of rule objects");
   }
   std::vector<HistoryRule> out;

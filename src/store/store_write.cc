@@ -167,7 +167,7 @@ struct StoreImpl::PendingWrite {
 absl::Status StoreImpl::Commit(const Decide& decide, bool blind) {
   // At most this many writes share one append.
   constexpr size_t kMaxGroup = 128;
-  PendingWrite w{&decide, blind};
+  PendingWrite w{&decide, blind, false, absl::OkStatus()};
   queue_mu_.Lock();
   queue_.push_back(&w);
   while (!w.done && queue_.front() != &w) queue_cv_.Wait(&queue_mu_);
