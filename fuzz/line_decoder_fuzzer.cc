@@ -13,12 +13,12 @@
 // FUZZ_CHECK, which traps (a crash for libFuzzer) with the failed condition.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cassert>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "format/timestamp.h"
@@ -220,6 +221,13 @@ void StoreImpl::WriteGroup(const std::vector<PendingWrite*>& group) {
         }
       }
       if (records.empty()) return absl::OkStatus();
+      // A record (hand-made, say) may already carry the highest number:
+      // wrapping around would make every later write lose to it.
+      if (records.size() > std::numeric_limits<uint64_t>::max() - seq) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "sequence numbers of ", dir_, " are used up (the log holds seq ",
+            seq, "); nothing written"));
+      }
       auto seg = PrepareSegment();
       if (!seg.ok()) return seg.status();
       number = (*seg)->number;

@@ -1,7 +1,10 @@
-// Bugs found in compaction, each pinned by the test that first caught it.
+// Bugs found in the store, each pinned by the test that first caught it.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "dotlog/store.h"
+#include "format/record.h"
 #include "support/temp_dir.h"
 
 namespace dotlog {
@@ -90,6 +93,33 @@ TEST_CASE("the later operation of a batch still wins after repeated compactions"
     CHECK(*store->Get("v/a") == "2");
     CHECK(store->Get("v/b").value_or("absent") == "3");
   }
+}
+
+}  // namespace
+}  // namespace dotlog
+
+namespace dotlog {
+namespace {
+
+// Found by fuzzing: after a record with the highest sequence number, the
+// next write wrapped to seq 0, reported success, and was never served.
+TEST_CASE("a write after the highest sequence number is refused, not lost",
+          "[regression]") {
+  testing::TempDir tmp;
+  std::string bytes;
+  EncodeHeader(1, 8 << 20, 1767225600000, &bytes);
+  std::vector<Mutation> put(1);
+  put[0].key = "k";
+  put[0].value = "\"old\"";
+  EncodeRecord(std::numeric_limits<uint64_t>::max(), 1767225600000, put, &bytes);
+  testing::WriteFileBytes(tmp.Join("segment-000001.jsonl"), bytes);
+  auto store = *Store::Open(tmp.path(), NoAutoCompaction());
+  REQUIRE(*store->Get("k") == "\"old\"");
+  absl::Status s = store->Put("k", "\"new\"");
+  CHECK(absl::IsFailedPrecondition(s));
+  CHECK(std::string(s.message()).find("used up") != std::string::npos);
+  CHECK(testing::ReadFileBytes(tmp.Join("segment-000001.jsonl")) == bytes);
+  CHECK(*store->Get("k") == "\"old\"");
 }
 
 }  // namespace
