@@ -54,7 +54,7 @@ absl::Status RawValue(od::value v, std::string_view* raw) {
     od::array a;
     if (!(e = v.get_array().get(a))) e = a.raw_json().get(*raw);
   } else {
-    *raw = SV(absl::StripTrailingAsciiWhitespace(AV(v.raw_json_token())));
+    *raw = v.raw_json_token();
     switch (type) {
       case od::json_type::string: e = v.get_string().error(); break;
       case od::json_type::number: e = v.get_number().error(); break;
@@ -63,6 +63,7 @@ absl::Status RawValue(od::value v, std::string_view* raw) {
     }
   }
   if (e) return JsonError("bad value", e);
+  *raw = SV(absl::StripTrailingAsciiWhitespace(AV(*raw)));
   return absl::OkStatus();
 }
 
@@ -216,6 +217,9 @@ absl::Status LineDecoder::Decode(std::string_view line, size_t readable,
     out->is_batch = true;
     return absl::OkStatus();
   }
+  // Only a batch may carry "ops": a put or delete holding some is not
+  // something a writer made, and which operations to apply is unclear.
+  if (has_ops) return Damaged("\"ops\" in a record that is not a batch");
   if (auto s = CheckMutation(&single); !s.ok()) return s;
   out->ops.push_back(single.op);
   return absl::OkStatus();

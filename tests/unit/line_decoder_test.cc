@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "format/record.h"
 
 namespace dotlog {
@@ -564,6 +565,49 @@ TEST_CASE("arbitrary sealed bytes never crash the decoder",
     } else {
       CHECK(d.status.code() == absl::StatusCode::kDataLoss);
     }
+  }
+}
+
+}  // namespace
+}  // namespace dotlog
+
+namespace dotlog {
+namespace {
+
+// Found by fuzzing: a put line may not smuggle in a batch's operations, and
+// whitespace after an object or array value is not part of the value.
+std::string Sealed(std::string body) {
+  std::string line = body + ",\"xxh3\":\"" +
+                     std::string(absl::StrCat(absl::Hex(RecordChecksum(body), absl::kZeroPad16))) +
+                     "\"}";
+  return line;
+}
+
+TEST_CASE("a put or delete that also carries ops is damaged", "[line_decoder]") {
+  LineDecoder decoder;
+  DecodedLine out;
+  for (const char* body :
+       {R"({"seq":1,"ts":"2026-01-01T00:00:00.000Z","op":"put","key":"k","value":1,"ops":[{"op":"del","key":"x"}])",
+        R"({"seq":1,"ts":"2026-01-01T00:00:00.000Z","op":"del","key":"k","ops":[{"op":"put","key":"x","value":2}])"}) {
+    PaddedBuffer buffer;
+    buffer.Assign(Sealed(body));
+    absl::Status s = decoder.Decode(buffer.view(), buffer.readable(), &out);
+    INFO(body);
+    CHECK(absl::IsDataLoss(s));
+  }
+}
+
+TEST_CASE("whitespace after an object or array value is not part of it", "[line_decoder]") {
+  LineDecoder decoder;
+  DecodedLine out;
+  for (const char* value : {"{}", "[1]", "2"}) {
+    PaddedBuffer buffer;
+    const std::string line = Sealed(std::string(R"({"seq":1,"op":"put","key":"k","value":)") +
+                                    value + " \r\t ");
+    buffer.Assign(line);
+    REQUIRE(decoder.Decode(buffer.view(), buffer.readable(), &out).ok());
+    REQUIRE(out.ops.size() == 1);
+    CHECK(line.substr(out.ops[0].value_offset, out.ops[0].value_size) == value);
   }
 }
 
