@@ -46,6 +46,23 @@ uint64_t RecordChecksum(std::string_view covered) {
   return XXH3_64bits(covered.data(), covered.size());
 }
 
+struct RunningChecksum::State {
+  XXH3_state_t* xxh = XXH3_createState();
+  State() { XXH3_64bits_reset(xxh); }
+  ~State() { XXH3_freeState(xxh); }
+};
+
+RunningChecksum::RunningChecksum() : state_(std::make_unique<State>()) {}
+RunningChecksum::~RunningChecksum() = default;
+RunningChecksum::RunningChecksum(RunningChecksum&&) noexcept = default;
+RunningChecksum& RunningChecksum::operator=(RunningChecksum&&) noexcept = default;
+
+void RunningChecksum::Update(std::string_view bytes) {
+  XXH3_64bits_update(state_->xxh, bytes.data(), bytes.size());
+}
+
+uint64_t RunningChecksum::Digest() const { return XXH3_64bits_digest(state_->xxh); }
+
 std::optional<uint64_t> StoredChecksum(std::string_view line) {
   if (line.size() < kChecksumTrailerBytes ||
       !line.ends_with(kChecksumSuffix) ||

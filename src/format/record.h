@@ -24,6 +24,7 @@
 #define DOTLOG_FORMAT_RECORD_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,26 @@ inline constexpr std::string_view kOpBatch = "batch";
 
 // XXH3-64 with seed 0: the checksum of `covered`.
 uint64_t RecordChecksum(std::string_view covered);
+
+// RecordChecksum of a byte stream fed in pieces: after Update(a) and
+// Update(b), Digest() == RecordChecksum(a + b). A segment's bytes are summed
+// this way as they are read, so that an index snapshot can name them
+// without reading them again. Not thread-safe.
+class RunningChecksum {
+ public:
+  RunningChecksum();
+  ~RunningChecksum();
+  RunningChecksum(RunningChecksum&&) noexcept;
+  RunningChecksum& operator=(RunningChecksum&&) noexcept;
+
+  void Update(std::string_view bytes);
+  // The checksum of every byte fed so far; feeding may go on.
+  uint64_t Digest() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // The checksum stored in the trailer of `line` (without its '\n'), or
 // nullopt if the line has no well-formed trailer. Does not verify it.

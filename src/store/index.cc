@@ -11,12 +11,7 @@ namespace dotlog {
 void Index::Reset(std::shared_ptr<const Snapshot> base) {
   map_.clear();
   base_ = std::move(base);
-  live_bytes_ = 0;
-  if (base_ != nullptr) {
-    base_->ForEach([&](std::string_view, const IndexEntry& e) {
-      live_bytes_ += e.charged_bytes;
-    });
-  }
+  live_bytes_ = base_ != nullptr ? base_->live_bytes() : 0;
 }
 
 uint64_t Index::approximate_size() const {

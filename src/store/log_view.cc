@@ -82,17 +82,20 @@ absl::StatusOr<bool> LogView::LoadSnapshot(const std::vector<uint64_t>& numbers)
   auto snap = Snapshot::Open(fs_, absl::StrCat(dir_, "/", kSnapshotFileName));
   // Absent, damaged or stale: it is only a cache; read the segments instead.
   if (!snap.ok()) return false;
-  auto matches = SnapshotMatches(**snap, numbers);
+  std::vector<RunningChecksum> sums;
+  auto matches = SnapshotMatches(**snap, numbers, &sums);
   if (!matches.ok()) return matches.status();
   if (!*matches) return false;
   const SnapshotPosition& pos = (*snap)->position();
   index_.Reset(*snap);
   last_seq_ = pos.last_seq;
   records_ = pos.records;
-  for (uint64_t n : numbers) {
-    if (n > pos.segment) break;
+  for (size_t i = 0; i < pos.segments.size(); ++i) {
+    const uint64_t n = pos.segments[i].number;
     const uint64_t end = n == pos.segment ? pos.offset : 0;
-    if (absl::Status s = AddKnownSegment(n, end); !s.ok()) return s;
+    if (absl::Status s = AddKnownSegment(n, end, std::move(sums[i])); !s.ok()) {
+      return s;
+    }
   }
   Segment& seg = segments_[pos.segment];
   seg.next_line = pos.next_line;
@@ -109,7 +112,8 @@ absl::StatusOr<bool> LogView::LoadSnapshot(const std::vector<uint64_t>& numbers)
 }
 
 absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
-                                              const std::vector<uint64_t>& numbers) {
+                                              const std::vector<uint64_t>& numbers,
+                                              std::vector<RunningChecksum>* sums) {
   const SnapshotPosition& pos = snap.position();
   // The same segments, from the first one on: no compaction since ...
   const auto covered = std::upper_bound(numbers.begin(), numbers.end(), pos.segment);
@@ -138,14 +142,19 @@ absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
     // Hashed in place through a mapping: no copy of the bytes.
     auto bytes = (*file)->Map(sum.size);
     if (!bytes.ok()) return bytes.status();
-    if (RecordChecksum(*bytes) != sum.hash) return false;
+    RunningChecksum running;
+    running.Update(*bytes);
+    if (running.Digest() != sum.hash) return false;
+    sums->push_back(std::move(running));
   }
   return true;
 }
 
-absl::Status LogView::AddKnownSegment(uint64_t number, uint64_t scanned_end) {
+absl::Status LogView::AddKnownSegment(uint64_t number, uint64_t scanned_end,
+                                      RunningChecksum sum) {
   Segment seg;
   seg.number = number;
+  seg.checksum = std::move(sum);
   seg.path = absl::StrCat(dir_, "/", SegmentFileName(number));
   auto file = fs_->OpenReadableFile(seg.path);
   if (!file.ok()) return file.status();
@@ -173,14 +182,8 @@ absl::Status LogView::WriteSnapshot(uint64_t writer_id) {
   pos.last_seq = last_seq_;
   pos.records = records_;
   for (const auto& [number, seg] : segments_) {
-    if (absl::Status s = ReadRange(seg.file.get(), seg.path, 0, seg.scanned_end, &buffer_);
-        !s.ok()) {
-      return s;
-    }
-    pos.segments.push_back(
-        SegmentSum{number, seg.scanned_end, RecordChecksum(buffer_.view())});
+    pos.segments.push_back(SegmentSum{number, seg.scanned_end, seg.checksum.Digest()});
   }
-  buffer_.Shrink(kKeepBufferBytes);
   if (absl::Status s = dotlog::WriteSnapshot(fs_, dir_, pos, index_, writer_id);
       !s.ok()) {
     return s;
@@ -286,6 +289,9 @@ absl::Status LogView::ScanBytes(Segment* seg, uint64_t offset,
       [&](const ScannedLine& line) { return ApplyRecord(seg, line); },
       [&](const DamagedLine& d) { ReportDamage(*seg, d); });
   if (!end.ok()) return end.status();
+  // Invariant: `bytes` starts at scanned_end, so the sum stays contiguous.
+  assert(offset == seg->scanned_end);
+  seg->checksum.Update(bytes.view().substr(0, end->offset - offset));
   seg->scanned_end = end->offset;
   seg->next_line = end->next_line;
   seg->withheld_bytes = end->withheld_bytes;

@@ -10,6 +10,7 @@
 
 #include "dotlog/file_system.h"
 #include "format/line_decoder.h"
+#include "format/record.h"
 
 namespace dotlog {
 
@@ -33,6 +34,7 @@ struct Segment {
   uint64_t next_line = 1;       // number of the line at scanned_end
   uint64_t withheld_bytes = 0;  // possibly torn tail after scanned_end
   std::string_view mapped;      // zero-copy view of the file's start
+  RunningChecksum checksum;     // of the bytes before scanned_end
 
   // True once no record can follow: the next segment may exist.
   bool closed() const {

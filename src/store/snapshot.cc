@@ -11,12 +11,12 @@ namespace dotlog {
 namespace {
 
 constexpr char kMagic[8] = {'d', 'o', 't', 'l', 'o', 'g', 'i', 'x'};
-constexpr uint64_t kLayoutVersion = 1;
+constexpr uint64_t kLayoutVersion = 2;
 // Header: magic, then these u64 fields in order.
 enum Field {
   kVersion, kEntrySize, kEntryCount, kBucketCount, kSegment, kOffset,
   kNextLine, kMaxBytes, kSealed, kLastSeq, kRecords, kKeyBytes,
-  kSegmentCount, kFieldCount
+  kSegmentCount, kLiveBytes, kFieldCount
 };
 constexpr size_t kHeaderBytes = sizeof(kMagic) + 8 * kFieldCount;
 struct DiskEntry {
@@ -76,6 +76,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Open(
                                      f[kMaxBytes], f[kSealed],  f[kLastSeq],
                                      f[kRecords],  {}};
   snap->entry_count_ = n;
+  snap->live_bytes_ = f[kLiveBytes];
   snap->bucket_count_ = b;
   snap->buckets_ = reinterpret_cast<const uint32_t*>(p + kHeaderBytes);
   snap->entries_ = p + kHeaderBytes + 4 * b;
@@ -119,7 +120,9 @@ absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
   std::vector<DiskEntry> entries;
   std::string keys;
   std::vector<uint64_t> hashes;
+  uint64_t live_bytes = 0;
   index.ForEachLive([&](std::string_view key, const IndexEntry& entry) {
+    live_bytes += entry.charged_bytes;
     entries.push_back(DiskEntry{entry, static_cast<uint32_t>(keys.size()),
                                 static_cast<uint32_t>(key.size())});
     keys.append(key);
@@ -137,7 +140,7 @@ absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
       b,                  position.segment,    position.offset,
       position.next_line, position.max_bytes,  position.sealed,
       position.last_seq,  position.records,    keys.size(),
-      position.segments.size()};
+      position.segments.size(), live_bytes};
   std::string out(kMagic, sizeof(kMagic));
   out.append(reinterpret_cast<const char*>(f), sizeof(f));
   out.append(reinterpret_cast<const char*>(buckets.data()), 4 * b);

@@ -7,7 +7,7 @@
 //
 // Layout (native little-endian; README "Index snapshot"):
 //   [0, 8)      magic "dotlogix"
-//   [8, 104)    SnapshotHeader fields, 8 bytes each
+//   [8, 120)    14 header fields, 8 bytes each (snapshot.cc: Field)
 //   buckets     bucket_count x u32: entry index + 1, 0 for empty
 //   entries     entry_count x {IndexEntry (32 bytes), u32 key offset, u32 key size}
 //   keys        the key bytes
@@ -65,6 +65,8 @@ class Snapshot {
   void ForEach(const std::function<void(std::string_view key,
                                         const IndexEntry& entry)>& fn) const;
   uint64_t size() const { return entry_count_; }
+  // Sum of the entries' charged_bytes.
+  uint64_t live_bytes() const { return live_bytes_; }
 
  private:
   Snapshot() = default;
@@ -72,6 +74,7 @@ class Snapshot {
   std::string_view bytes_;
   SnapshotPosition position_;
   uint64_t entry_count_ = 0;
+  uint64_t live_bytes_ = 0;
   uint64_t bucket_count_ = 0;
   const uint32_t* buckets_ = nullptr;
   const char* entries_ = nullptr;

@@ -157,5 +157,52 @@ TEST_CASE("writes after a snapshot-based open land on top of it", "[snapshot]") 
   CHECK(Contents(*OpenOrDie(tmp.path(), Fast())) == expected);
 }
 
+TEST_CASE("a handle opened from a snapshot leaves a newer one the next open uses",
+          "[snapshot]") {
+  TempDir tmp;
+  auto expected = Fill(tmp.path());
+  {
+    auto store = OpenOrDie(tmp.path(), Fast());
+    REQUIRE(store->GetStats()->snapshot_keys > 0);
+    // Enough writes that closing leaves a snapshot; its checksum of the
+    // newest segment continues the one computed while opening.
+    for (int i = 0; i < 100; ++i) {
+      const std::string key = "more/" + std::to_string(i);
+      REQUIRE(store->Put(key, std::to_string(i)).ok());
+      expected[key] = std::to_string(i);
+    }
+  }
+  auto store = OpenOrDie(tmp.path(), Fast());
+  CHECK(store->GetStats()->snapshot_keys == expected.size());
+  CHECK(Contents(*store) == expected);
+}
+
+TEST_CASE("a snapshot spanning several segments is used, and ignored once one "
+          "of them changes", "[snapshot]") {
+  TempDir tmp;
+  Options small = Fast();
+  small.segment_bytes = 4096;
+  std::map<std::string, std::string> expected;
+  {
+    auto store = OpenOrDie(tmp.path(), small);
+    for (int i = 0; i < 400; ++i) {
+      const std::string key = "k/" + std::to_string(i % 150);
+      REQUIRE(store->Put(key, std::to_string(i)).ok());
+      expected[key] = std::to_string(i);
+    }
+  }
+  REQUIRE(std::filesystem::exists(tmp.Join("segment-000004.jsonl")));
+  CHECK(OpenOrDie(tmp.path(), small)->GetStats()->snapshot_keys == expected.size());
+  // The same length, one byte different, in a sealed segment.
+  const std::string seg = tmp.Join("segment-000002.jsonl");
+  std::string bytes = testing::ReadFileBytes(seg);
+  const size_t at = bytes.find("\"seq\":") + 6;
+  bytes[at] = bytes[at] == '1' ? '2' : '1';
+  testing::WriteFileBytes(seg, bytes);
+  auto store = OpenOrDie(tmp.path(), small);
+  CHECK(store->GetStats()->snapshot_keys == 0);
+  CHECK(store->Damage().size() == 1);
+}
+
 }  // namespace
 }  // namespace dotlog

@@ -78,6 +78,27 @@ TEST_CASE("RecordChecksum is XXH3-64 with seed 0", "[record]") {
   CHECK(RecordChecksum(text) != XXH64(text.data(), text.size(), 0));
 }
 
+TEST_CASE("a running checksum fed in pieces equals the checksum of the whole",
+          "[record]") {
+  std::string bytes;
+  for (int i = 0; i < 3000; ++i) bytes += static_cast<char>('a' + i * 7 % 26);
+  for (size_t cut : {size_t{0}, size_t{1}, size_t{240}, size_t{1024}, bytes.size()}) {
+    RunningChecksum running;
+    running.Update(std::string_view(bytes).substr(0, cut));
+    INFO("cut at " << cut);
+    CHECK(running.Digest() == RecordChecksum(std::string_view(bytes).substr(0, cut)));
+    running.Update(std::string_view(bytes).substr(cut));
+    CHECK(running.Digest() == RecordChecksum(bytes));
+  }
+  // Many small pieces, and a moved-to checksum goes on from where it was.
+  RunningChecksum small;
+  for (char c : bytes.substr(0, 100)) small.Update(std::string_view(&c, 1));
+  RunningChecksum moved = std::move(small);
+  moved.Update(std::string_view(bytes).substr(100));
+  CHECK(moved.Digest() == RecordChecksum(bytes));
+  CHECK(RunningChecksum().Digest() == RecordChecksum(""));
+}
+
 TEST_CASE("the checksum trailer constants spell ,\"xxh3\":\"<16 hex>\"}",
           "[record]") {
   CHECK(kChecksumPrefix == ",\"xxh3\":\"");

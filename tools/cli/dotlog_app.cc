@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cassert>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands.h"
@@ -41,7 +42,7 @@ CLI::App* AddCommand(CLI::App& app, const char* name, const char* what,
   return sub;
 }
 
-void AddCommands(CLI::App& app, Args& a, Runner* run) {
+void AddSet(CLI::App& app, Args& a, Runner* run) {
   CLI::App* set = AddCommand(
       app, "set", "Store a JSON value under a key.",
       "  dotlog set theme/mode '\"dark\"'\n"
@@ -58,7 +59,9 @@ void AddCommands(CLI::App& app, Args& a, Runner* run) {
   set->add_flag("--string", a.as_string,
                 "Store VALUE as a JSON string, without hand-quoting (from "
                 "standard input, one trailing newline is dropped)");
+}
 
+void AddGet(CLI::App& app, Args& a, Runner* run) {
   CLI::App* get = AddCommand(
       app, "get",
       "Print a key's value as compact JSON on one line (exit 1, printing "
@@ -69,12 +72,16 @@ void AddCommands(CLI::App& app, Args& a, Runner* run) {
   get->add_option("KEY", a.key, "The key")->required();
   get->add_flag("--raw,-r", a.raw,
                 "Print a string value without quotes or escapes (like jq -r)");
+}
 
+void AddDel(CLI::App& app, Args& a, Runner* run) {
   CLI::App* del =
       AddCommand(app, "del", "Delete keys, all at once (absent keys are fine).",
                  "  dotlog del cache/weather cache/x", RunDel, run);
   del->add_option("KEY", a.keys, "The keys")->required();
+}
 
+void AddIncr(CLI::App& app, Args& a, Runner* run) {
   CLI::App* incr = AddCommand(
       app, "incr",
       "Add BY (default 1) to an integer value atomically across processes "
@@ -84,7 +91,9 @@ void AddCommands(CLI::App& app, Args& a, Runner* run) {
       run);
   incr->add_option("KEY", a.key, "The key")->required();
   incr->add_option("BY", a.by, "The amount, may be negative");
+}
 
+void AddLs(CLI::App& app, Args& a, Runner* run) {
   CLI::App* ls = AddCommand(
       app, "ls",
       "List the live keys that start with PREFIX, sorted, one per line.",
@@ -94,14 +103,18 @@ void AddCommands(CLI::App& app, Args& a, Runner* run) {
   ls->add_flag("--json", a.json,
                "Print one JSON object key -> value instead (safe for keys "
                "holding newlines)");
+}
 
+void AddTtl(CLI::App& app, Args& a, Runner* run) {
   CLI::App* ttl = AddCommand(
       app, "ttl",
       "Print the seconds until a key expires, rounded up, or -1 if it never "
       "does (exit 1 if it is missing).",
       "  dotlog ttl cache/weather", RunTtl, run);
   ttl->add_option("KEY", a.key, "The key")->required();
+}
 
+void AddHistory(CLI::App& app, Args& a, Runner* run) {
   CLI::App* history = AddCommand(
       app, "history",
       "Print the versions of a key still in the log, newest first, one JSON "
@@ -112,24 +125,32 @@ void AddCommands(CLI::App& app, Args& a, Runner* run) {
       RunHistory, run);
   history->add_option("KEY", a.key, "The key")->required();
   history->add_option("-n", a.count, "At most this many versions (default 10)");
+}
 
+void AddCompact(CLI::App& app, Args& /*a*/, Runner* run) {
   AddCommand(app, "compact",
              "Rewrite the log keeping only live values, then remove the old "
              "segment files (crash-safe; other processes keep working).",
              "  dotlog compact", RunCompact, run);
+}
 
+void AddVerify(CLI::App& app, Args& /*a*/, Runner* run) {
   AddCommand(
       app, "verify",
       "Check every record's checksum and the segments' structure; list each "
       "problem as FILE:LINE: reason on standard error (exit 3 if any). A torn "
       "tail of the newest segment is only a warning.",
       "  dotlog verify && echo clean", RunVerify, run);
+}
 
+void AddStats(CLI::App& app, Args& a, Runner* run) {
   CLI::App* stats =
       AddCommand(app, "stats", "Print the store's counters.",
                  "  dotlog stats --json | jq .dead_bytes", RunStats, run);
   stats->add_flag("--json", a.json, "Print one JSON object");
+}
 
+void AddLoad(CLI::App& app, Args& a, Runner* run) {
   CLI::App* load = AddCommand(
       app, "load",
       "Put the keys of a `dotlog-dump --format json` or `--format jsonl` "
@@ -144,7 +165,9 @@ void AddCommands(CLI::App& app, Args& a, Runner* run) {
       ->required();
   load->add_option("--format", a.format, "auto (default), json or jsonl")
       ->check(CLI::IsMember({"auto", "json", "jsonl"}));
+}
 
+void AddWatch(CLI::App& app, Args& a, Runner* run) {
   CLI::App* watch = AddCommand(
       app, "watch",
       "Print one JSON line per change committed by any process to keys "
@@ -159,9 +182,54 @@ void AddCommands(CLI::App& app, Args& a, Runner* run) {
                   "First print every matching live key as a put line");
 }
 
+// Every subcommand, by name, with the function that builds its parser.
+struct Command {
+  const char* name;
+  void (*add)(CLI::App& app, Args& a, Runner* run);
+};
+constexpr Command kCommands[] = {
+    {"set", AddSet},
+    {"get", AddGet},
+    {"del", AddDel},
+    {"incr", AddIncr},
+    {"ls", AddLs},
+    {"ttl", AddTtl},
+    {"history", AddHistory},
+    {"compact", AddCompact},
+    {"verify", AddVerify},
+    {"stats", AddStats},
+    {"load", AddLoad},
+    {"watch", AddWatch},
+};
+
+// CLI11 matches a subcommand only against an argument spelled exactly like
+// its name, so building just the subcommands whose names occur in argv
+// parses every command line exactly as building all of them would, for a
+// fraction of the start-up cost a status bar pays every second. Help, and a
+// command line naming no subcommand, build them all so that they are listed.
+void AddCommands(CLI::App& app, Args& a, Runner* run, int argc, char** argv) {
+  bool all = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "-h" || arg == "--help" || arg == "--help-all") {
+      all = true;
+      break;
+    }
+    for (const Command& c : kCommands) {
+      if (arg == c.name) all = false;
+    }
+  }
+  for (const Command& c : kCommands) {
+    bool named = all;
+    for (int i = 1; i < argc && !named; ++i) named = std::string_view(argv[i]) == c.name;
+    if (named) c.add(app, a, run);
+  }
+}
+
 }  // namespace
 
 int RunDotlog(int argc, char** argv) {
+  StartTool();
   CLI::App app(
       "dotlog: a crash-safe key-value store of JSON values, kept as "
       "append-only JSON Lines files.",
@@ -179,7 +247,7 @@ int RunDotlog(int argc, char** argv) {
       ->check(CLI::IsMember({"always", "none"}));
   Args args;
   Runner run = nullptr;
-  AddCommands(app, args, &run);
+  AddCommands(app, args, &run, argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

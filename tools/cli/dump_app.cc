@@ -50,6 +50,7 @@ absl::Status Dump(const std::string& dir, const std::string& prefix,
 }  // namespace
 
 int RunDotlogDump(int argc, char** argv) {
+  StartTool();
   CLI::App app("dotlog-dump: print a dotlog store as JSON.", kProgram);
   app.footer(kFooter);
   std::string dir, prefix, format = "json";

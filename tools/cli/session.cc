@@ -2,11 +2,16 @@
 
 #include <cstdlib>
 
+#include "absl/synchronization/mutex.h"
 #include "cli/io.h"
 #include "tools_lib/cli_support.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {
+
+void StartTool() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
 
 absl::StatusOr<std::string> ResolveDir(const std::string& flag) {
   if (!flag.empty()) return flag;

@@ -18,6 +18,12 @@ namespace dotlog::cli {
 // else DefaultStoreDir().
 absl::StatusOr<std::string> ResolveDir(const std::string& flag);
 
+// Called first by every tool's main. Turns off Abseil's mutex deadlock
+// detection, which builds without NDEBUG enable: a debugging aid for the
+// library's own tests whose set-up costs a short-lived process more than
+// reading a key does.
+void StartTool();
+
 // One run of a tool against one store directory.
 class Session {
  public:
