@@ -1,6 +1,9 @@
 #include "format/record.h"
 
 #include <xxhash.h>
+#if DOTLOG_XXH_DISPATCH
+#include <xxh_x86dispatch.h>  // XXH3 on the widest vector unit, chosen at run time
+#endif
 
 #include <cassert>
 

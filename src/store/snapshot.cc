@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "format/record.h"
 
 namespace dotlog {
 namespace {
@@ -55,7 +56,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Open(
   uint64_t stored_sum;
   std::memcpy(&stored_sum, p + *size - 8, 8);
   if (std::memcmp(p, kMagic, sizeof(kMagic)) != 0) return Damaged(path, "has no magic");
-  if (XXH3_64bits(p, *size - 8) != stored_sum) return Damaged(path, "checksum mismatch");
+  if (RecordChecksum(std::string_view(p, *size - 8)) != stored_sum) {
+    return Damaged(path, "checksum mismatch");
+  }
   uint64_t f[kFieldCount];
   std::memcpy(f, p + sizeof(kMagic), sizeof(f));
   if (f[kVersion] != kLayoutVersion || f[kEntrySize] != sizeof(DiskEntry)) {
@@ -148,7 +151,7 @@ absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
   out.append(keys);
   out.append(reinterpret_cast<const char*>(position.segments.data()),
              sizeof(SegmentSum) * position.segments.size());
-  const uint64_t sum = XXH3_64bits(out.data(), out.size());
+  const uint64_t sum = RecordChecksum(out);
   out.append(reinterpret_cast<const char*>(&sum), 8);
 
   // Several processes may write at once: each through its own file.

@@ -146,7 +146,7 @@ absl::Status StoreImpl::PublishBase(uint64_t number, const std::string& temp,
     return CatchUpLocked(/*force=*/true);
   });
   // The old snapshot no longer matches the log: write one of the base.
-  if (s.ok()) MaybeWriteSnapshot(/*now=*/true);
+  if (s.ok()) MaybeWriteSnapshot(SnapshotWhen::kNow);
   return s;
 }
 

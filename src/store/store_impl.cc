@@ -245,7 +245,7 @@ absl::Status StoreImpl::Close() {
   }
   // A handle that wrote leaves a snapshot of what it read, so the next
   // process to open the store (a one-shot `dotlog get`, say) reads little.
-  if (wrote_.load()) MaybeWriteSnapshot(/*now=*/false, kCloseSnapshotRecords);
+  if (wrote_.load()) MaybeWriteSnapshot(SnapshotWhen::kClosing);
   return s;
 }
 

@@ -4,6 +4,7 @@
 #define DOTLOG_STORE_STORE_IMPL_H_
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <optional>
@@ -118,12 +119,16 @@ class StoreImpl final : public Store {
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
   // Runs Compact when Options' dead-byte thresholds are passed.
   void MaybeAutoCompact() ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
-  // Writes an index snapshot when `now`, or once at least `min_records`
-  // and 1/16 of the keys were read since the last one.
-  void MaybeWriteSnapshot(bool now, uint64_t min_records = kWriteSnapshotRecords)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  // When an index snapshot is written: at once (after a compaction); when
+  // a handle that wrote closes, if at least kCloseSnapshotRecords were read
+  // since the last one; otherwise (after a write) once at least
+  // kWriteSnapshotRecords and 1/16 of the keys were, and at least
+  // kSnapshotInterval passed since this handle last wrote one.
+  enum class SnapshotWhen { kNow, kClosing, kAfterWrite };
+  void MaybeWriteSnapshot(SnapshotWhen when) ABSL_LOCKS_EXCLUDED(mu_);
   static constexpr uint64_t kWriteSnapshotRecords = 256;
   static constexpr uint64_t kCloseSnapshotRecords = 32;
+  static constexpr std::chrono::seconds kSnapshotInterval{1};
 
   const std::string dir_;
   const Options options_;
@@ -134,6 +139,7 @@ class StoreImpl final : public Store {
   SharedState shared_;
   std::atomic<bool> closed_{false};
   std::atomic<bool> wrote_{false};  // this handle committed a write
+  std::chrono::system_clock::time_point last_snapshot_ ABSL_GUARDED_BY(mu_);
   // The shared commit counter and generation as they were when the view was
   // last current.
   std::atomic<uint64_t> seen_counter_{0};

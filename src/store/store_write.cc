@@ -197,7 +197,7 @@ absl::Status StoreImpl::Commit(const Decide& decide, bool blind) {
   if (w.status.ok()) {
     wrote_.store(true, std::memory_order_relaxed);
     MaybeAutoCompact();
-    MaybeWriteSnapshot(/*now=*/false);
+    MaybeWriteSnapshot(SnapshotWhen::kAfterWrite);
   }
   return w.status;
 }
@@ -254,13 +254,21 @@ void StoreImpl::WriteGroup(const std::vector<PendingWrite*>& group) {
   }
 }
 
-void StoreImpl::MaybeWriteSnapshot(bool now, uint64_t min_records) {
+void StoreImpl::MaybeWriteSnapshot(SnapshotWhen when) {
   absl::MutexLock l(&mu_);
-  // Often enough that a cold open reads few records past the snapshot,
-  // rarely enough that rewriting it costs little per write.
-  const uint64_t threshold =
-      std::max<uint64_t>(min_records, view_.index().approximate_size() / 16);
-  if (!now && view_.records_since_snapshot() < threshold) return;
+  const uint64_t since = view_.records_since_snapshot();
+  const auto now = clock_->Now();
+  if (when == SnapshotWhen::kClosing && since < kCloseSnapshotRecords) return;
+  if (when == SnapshotWhen::kAfterWrite) {
+    // Often enough that a cold open reads few records past the snapshot,
+    // rarely enough that rewriting it (every key) costs little per write,
+    // even in a burst of writes. A clock set back does not stop snapshots.
+    const uint64_t threshold = std::max<uint64_t>(
+        kWriteSnapshotRecords, view_.index().approximate_size() / 16);
+    if (since < threshold) return;
+    if (now >= last_snapshot_ && now - last_snapshot_ < kSnapshotInterval) return;
+  }
+  last_snapshot_ = now;
   // A failure only means the next open reads more of the log.
   view_.WriteSnapshot(static_cast<uint64_t>(getpid())).IgnoreError();
 }

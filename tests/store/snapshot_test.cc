@@ -5,6 +5,7 @@
 #include <map>
 
 #include "dotlog/store.h"
+#include "support/fake_clock.h"
 #include "support/temp_dir.h"
 
 namespace dotlog {
@@ -202,6 +203,40 @@ TEST_CASE("a snapshot spanning several segments is used, and ignored once one "
   auto store = OpenOrDie(tmp.path(), small);
   CHECK(store->GetStats()->snapshot_keys == 0);
   CHECK(store->Damage().size() == 1);
+}
+
+TEST_CASE("during a burst of writes a writer rewrites the snapshot at most once "
+          "a second, and leaves a current one when it closes", "[snapshot]") {
+  TempDir tmp;
+  testing::FakeClock clock;
+  Options options = Fast();
+  options.clock = &clock;
+  const std::string path = tmp.Join("index.snapshot");
+  auto store = OpenOrDie(tmp.path(), options);
+  for (int i = 0; i < 300; ++i) REQUIRE(store->Put("k/" + std::to_string(i), "1").ok());
+  REQUIRE(std::filesystem::exists(path));  // the first one: 256 records read
+  const std::string first = testing::ReadFileBytes(path);
+  // Far more than the threshold, but within the same second: no rewrite.
+  for (int i = 0; i < 2000; ++i) REQUIRE(store->Put("k/" + std::to_string(i), "2").ok());
+  CHECK(testing::ReadFileBytes(path) == first);
+  clock.Advance(std::chrono::milliseconds(999));
+  REQUIRE(store->Put("k/0", "3").ok());
+  CHECK(testing::ReadFileBytes(path) == first);
+  clock.Advance(std::chrono::milliseconds(1));
+  REQUIRE(store->Put("k/0", "4").ok());
+  const std::string second = testing::ReadFileBytes(path);
+  CHECK(second != first);
+  // Fewer than kCloseSnapshotRecords since: closing leaves it as it is ...
+  for (int i = 0; i < 10; ++i) REQUIRE(store->Put("k/1", std::to_string(i)).ok());
+  REQUIRE(store->Close().ok());
+  CHECK(testing::ReadFileBytes(path) == second);
+  // ... and with more, closing writes one that covers every write.
+  store = OpenOrDie(tmp.path(), options);
+  for (int i = 0; i < 40; ++i) REQUIRE(store->Put("k/2", std::to_string(i)).ok());
+  REQUIRE(store->Close().ok());
+  store = OpenOrDie(tmp.path(), options);
+  CHECK(store->GetStats()->snapshot_keys == 2000);
+  CHECK(*store->Get("k/2") == "39");
 }
 
 }  // namespace
