@@ -14,6 +14,8 @@ namespace {
 constexpr uint64_t kRemapBytes = 64 << 10;
 // The read buffer is kept between catch-ups up to this size.
 constexpr size_t kKeepBufferBytes = 1 << 20;
+// The piece of a segment read at a time to check it against a snapshot.
+constexpr uint64_t kVerifyChunkBytes = 256 << 10;
 }  // namespace
 
 LogView::LogView(FileSystem* fs, std::string dir,
@@ -139,11 +141,16 @@ absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
     if (!size.ok()) return size.status();
     const bool sealed = sum.number != pos.segment;
     if (*size < sum.size || (sealed && *size != sum.size)) return false;
-    // Hashed in place through a mapping: no copy of the bytes.
-    auto bytes = (*file)->Map(sum.size);
-    if (!bytes.ok()) return bytes.status();
+    // Read in pieces through one buffer: copying pages the cache holds
+    // costs less than mapping each of them.
     RunningChecksum running;
-    running.Update(*bytes);
+    for (uint64_t at = 0; at < sum.size; at += kVerifyChunkBytes) {
+      const uint64_t n = std::min<uint64_t>(kVerifyChunkBytes, sum.size - at);
+      absl::Status s = ReadRange(file->get(), path, at, n, &buffer_);
+      if (absl::IsDataLoss(s)) return false;  // cut short since the check
+      if (!s.ok()) return s;
+      running.Update(buffer_.view());
+    }
     if (running.Digest() != sum.hash) return false;
     sums->push_back(std::move(running));
   }
