@@ -20,6 +20,10 @@ struct Stats {
   // Keys the handle took from the index snapshot instead of reading their
   // records (0 when it read every segment).
   uint64_t snapshot_keys = 0;
+  // Memory the handle's index takes: what it holds on the heap plus the
+  // size of the index snapshot it maps (shared with other processes'
+  // mappings through the page cache).
+  uint64_t index_bytes = 0;
 };
 
 }  // namespace dotlog

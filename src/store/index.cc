@@ -1,7 +1,9 @@
 #include "store/index.h"
 
 #include <algorithm>
+#include <limits>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "store/snapshot.h"
 #include "util/strings.h"
@@ -9,46 +11,154 @@
 namespace dotlog {
 
 void Index::Reset(std::shared_ptr<const Snapshot> base) {
-  map_.clear();
+  // Swapped with empty containers so that the memory is freed, not kept.
+  decltype(table_)(0, SlotHash{this}, SlotEq{this}).swap(table_);
+  std::vector<Slot>().swap(slots_);
+  std::string().swap(keys_);
+  std::vector<uint32_t>().swap(free_slots_);
+  erased_key_bytes_ = 0;
   base_ = std::move(base);
   live_bytes_ = base_ != nullptr ? base_->live_bytes() : 0;
 }
 
+size_t Index::SlotHash::operator()(uint32_t slot) const {
+  return (*this)(index->KeyOf(slot));
+}
+size_t Index::SlotHash::operator()(std::string_view key) const {
+  return absl::Hash<absl::string_view>()(AV(key));
+}
+bool Index::SlotEq::operator()(uint32_t a, uint32_t b) const {
+  return index->KeyOf(a) == index->KeyOf(b);
+}
+bool Index::SlotEq::operator()(uint32_t a, std::string_view b) const {
+  return index->KeyOf(a) == b;
+}
+bool Index::SlotEq::operator()(std::string_view a, uint32_t b) const {
+  return a == index->KeyOf(b);
+}
+
+std::string_view Index::KeyOf(uint32_t slot) const {
+  const Slot& s = slots_[slot];
+  return std::string_view(keys_).substr(s.key_offset, s.key_size);
+}
+
 uint64_t Index::approximate_size() const {
-  return map_.size() + (base_ != nullptr ? base_->size() : 0);
+  return table_.size() + (base_ != nullptr ? base_->size() : 0);
 }
 
 uint64_t Index::base_size() const {
   return base_ != nullptr ? base_->size() : 0;
 }
 
+uint64_t Index::memory_bytes() const {
+  // A flat_hash_set slot is the element plus one control byte.
+  // An empty string's capacity is inline, not on the heap.
+  const uint64_t key_heap =
+      keys_.capacity() > std::string().capacity() ? keys_.capacity() : 0;
+  return slots_.capacity() * sizeof(Slot) + key_heap +
+         free_slots_.capacity() * sizeof(uint32_t) +
+         table_.capacity() * (sizeof(uint32_t) + 1) +
+         (base_ != nullptr ? base_->file_size() : 0);
+}
+
+Index::Slot* Index::FindSlot(std::string_view key) {
+  auto it = table_.find(key);
+  return it == table_.end() ? nullptr : &slots_[*it];
+}
+
+const Index::Slot* Index::FindSlot(std::string_view key) const {
+  auto it = table_.find(key);
+  return it == table_.end() ? nullptr : &slots_[*it];
+}
+
 const IndexEntry* Index::FindAny(std::string_view key) const {
-  auto it = map_.find(AV(key));
-  if (it != map_.end()) return &it->second;
+  if (const Slot* slot = FindSlot(key)) return &slot->entry;
   return base_ != nullptr ? base_->Find(key) : nullptr;
+}
+
+void Index::Insert(std::string_view key, const IndexEntry& entry) {
+  // Invariant: offsets fit in 32 bits; a segment's values do too, and keys
+  // are far shorter than their records.
+  if (keys_.size() + key.size() > std::numeric_limits<uint32_t>::max()) {
+    MaybeCompactKeys();
+  }
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  slots_[slot] = Slot{entry, static_cast<uint32_t>(keys_.size()),
+                      static_cast<uint32_t>(key.size())};
+  keys_.append(key);
+  // The slot holds its key before the table hashes it.
+  table_.insert(slot);
+}
+
+void Index::Erase(uint32_t slot) {
+  table_.erase(slot);
+  erased_key_bytes_ += slots_[slot].key_size;
+  slots_[slot] = Slot{};
+  free_slots_.push_back(slot);
+}
+
+void Index::MaybeCompactKeys() {
+  if (erased_key_bytes_ < 4096 || erased_key_bytes_ * 2 < keys_.size()) return;
+  std::string kept;
+  kept.reserve(keys_.size() - erased_key_bytes_);
+  for (uint32_t slot : table_) {
+    Slot& s = slots_[slot];
+    const uint32_t offset = static_cast<uint32_t>(kept.size());
+    kept.append(KeyOf(slot));
+    s.key_offset = offset;  // the key's bytes, and so its hash, are unchanged
+  }
+  keys_.swap(kept);
+  erased_key_bytes_ = 0;
 }
 
 void Index::Apply(std::string_view key, const IndexEntry& entry,
                   bool keep_tombstones) {
-  const IndexEntry* current = FindAny(key);
+  Slot* slot = FindSlot(key);
+  const IndexEntry* base = base_ != nullptr ? base_->Find(key) : nullptr;
+  const IndexEntry* current = slot != nullptr ? &slot->entry : base;
   if (current != nullptr) {
     if (current->seq > entry.seq) return;  // an older record, met late
     if (!current->is_tombstone()) live_bytes_ -= current->charged_bytes;
   }
-  const bool hides_base = base_ != nullptr && base_->Find(key) != nullptr;
-  if (entry.is_tombstone() && !keep_tombstones && !hides_base) {
-    map_.erase(AV(key));
+  if (entry.is_tombstone() && !keep_tombstones && base == nullptr) {
+    if (slot != nullptr) {
+      Erase(static_cast<uint32_t>(slot - slots_.data()));
+      MaybeCompactKeys();
+    }
     return;
   }
-  map_.insert_or_assign(std::string(key), entry);
+  if (slot != nullptr) {
+    slot->entry = entry;
+  } else {
+    Insert(key, entry);
+  }
   if (!entry.is_tombstone()) live_bytes_ += entry.charged_bytes;
 }
 
 void Index::DropTombstones() {
-  absl::erase_if(map_, [&](const auto& kv) {
-    return kv.second.is_tombstone() &&
-           (base_ == nullptr || base_->Find(kv.first) == nullptr);
-  });
+  std::vector<uint32_t> dropped;
+  for (uint32_t slot : table_) {
+    if (slots_[slot].entry.is_tombstone() &&
+        (base_ == nullptr || base_->Find(KeyOf(slot)) == nullptr)) {
+      dropped.push_back(slot);
+    }
+  }
+  for (uint32_t slot : dropped) Erase(slot);
+  MaybeCompactKeys();
+}
+
+void Index::ShrinkToFit() {
+  slots_.shrink_to_fit();
+  keys_.shrink_to_fit();
+  free_slots_.shrink_to_fit();
+  table_.rehash(0);
 }
 
 const IndexEntry* Index::Find(std::string_view key) const {
@@ -58,12 +168,13 @@ const IndexEntry* Index::Find(std::string_view key) const {
 
 void Index::ForEachLive(const std::function<void(std::string_view key,
                                                  const IndexEntry& entry)>& fn) const {
-  for (const auto& [key, entry] : map_) {
-    if (!entry.is_tombstone()) fn(key, entry);
+  for (uint32_t slot : table_) {
+    const IndexEntry& entry = slots_[slot].entry;
+    if (!entry.is_tombstone()) fn(KeyOf(slot), entry);
   }
   if (base_ == nullptr) return;
   base_->ForEach([&](std::string_view key, const IndexEntry& entry) {
-    if (!map_.contains(AV(key))) fn(key, entry);
+    if (!table_.contains(key)) fn(key, entry);
   });
 }
 

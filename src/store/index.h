@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 
 namespace dotlog {
 
@@ -36,10 +36,18 @@ struct IndexEntry {
 
 // Maps keys to IndexEntry, in two layers: an optional read-only base (an
 // index snapshot, mapped from disk) and an in-memory overlay holding every
-// change applied since. Not thread-safe: the store guards it.
+// change applied since. The overlay keeps its keys end to end in one buffer
+// and its entries in one array, with a hash table of entry numbers over
+// them: about 46 bytes per key besides the key itself. Not thread-safe: the
+// store guards it. Neither copyable nor movable (its table refers to it).
 class Index {
  public:
-  // Starts over from `base` (may be null): the overlay is emptied.
+  Index() = default;
+  Index(const Index&) = delete;
+  Index& operator=(const Index&) = delete;
+
+  // Starts over from `base` (may be null): the overlay is emptied and its
+  // memory freed.
   void Reset(std::shared_ptr<const Snapshot> base);
 
   // Records that `key` was written by `entry`, unless the index already
@@ -51,6 +59,8 @@ class Index {
              bool keep_tombstones);
   // Drops the tombstones kept by Apply that hide nothing in the base.
   void DropTombstones();
+  // Gives back the memory that growing left unused, after a load.
+  void ShrinkToFit();
 
   // The key's entry, or nullptr if absent or deleted. Expiry is the
   // caller's business. Valid until the next mutation of the index.
@@ -68,20 +78,58 @@ class Index {
   // Sum of charged_bytes over undeleted keys.
   uint64_t live_bytes() const { return live_bytes_; }
   // Entries held in memory (the overlay), tombstones included.
-  size_t overlay_size() const { return map_.size(); }
+  size_t overlay_size() const { return table_.size(); }
   size_t size() const { return overlay_size(); }
   // Keys in both layers, deleted ones hidden in the base counted twice.
   uint64_t approximate_size() const;
   // Keys in the base layer.
   uint64_t base_size() const;
+  // Bytes the overlay holds on the heap (capacity, not just size) plus the
+  // base's mapped size.
+  uint64_t memory_bytes() const;
   void Clear() { Reset(nullptr); }
 
  private:
+  // One overlay entry; its key is key_size bytes at key_offset of keys_.
+  struct Slot {
+    IndexEntry entry;
+    uint32_t key_offset = 0;
+    uint32_t key_size = 0;
+  };
+  // Hash and equality of entry numbers by their keys, also taking keys
+  // themselves, so that the table is searched by key without a copy.
+  struct SlotHash {
+    using is_transparent = void;
+    const Index* index;
+    size_t operator()(uint32_t slot) const;
+    size_t operator()(std::string_view key) const;
+  };
+  struct SlotEq {
+    using is_transparent = void;
+    const Index* index;
+    bool operator()(uint32_t a, uint32_t b) const;
+    bool operator()(uint32_t a, std::string_view b) const;
+    bool operator()(std::string_view a, uint32_t b) const;
+  };
+
+  std::string_view KeyOf(uint32_t slot) const;
+  // The overlay entry of `key`, tombstones included, or nullptr.
+  Slot* FindSlot(std::string_view key);
+  const Slot* FindSlot(std::string_view key) const;
   // The entry of `key` in either layer, tombstones included.
   const IndexEntry* FindAny(std::string_view key) const;
+  void Insert(std::string_view key, const IndexEntry& entry);
+  void Erase(uint32_t slot);
+  // Rewrites keys_ without the bytes of erased keys once they are most of it.
+  void MaybeCompactKeys();
 
   std::shared_ptr<const Snapshot> base_;
-  absl::flat_hash_map<std::string, IndexEntry> map_;
+  std::vector<Slot> slots_;
+  std::string keys_;
+  std::vector<uint32_t> free_slots_;  // slots of erased entries, for reuse
+  uint64_t erased_key_bytes_ = 0;     // bytes of keys_ no slot points to
+  absl::flat_hash_set<uint32_t, SlotHash, SlotEq> table_{
+      0, SlotHash{this}, SlotEq{this}};
   uint64_t live_bytes_ = 0;
 };
 

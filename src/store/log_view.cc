@@ -70,6 +70,7 @@ absl::Status LogView::LoadOnce() {
   }
   loading_ = false;
   index_.DropTombstones();
+  index_.ShrinkToFit();
   return absl::OkStatus();
 }
 
@@ -399,6 +400,7 @@ Stats LogView::GetStats(int64_t now_ms) const {
   stats.damaged_records = damage_.size();
   stats.last_seq = last_seq_;
   stats.snapshot_keys = index_.base_size();
+  stats.index_bytes = index_.memory_bytes();
   return stats;
 }
 

@@ -65,6 +65,8 @@ class Snapshot {
   void ForEach(const std::function<void(std::string_view key,
                                         const IndexEntry& entry)>& fn) const;
   uint64_t size() const { return entry_count_; }
+  // Bytes of the mapped file.
+  uint64_t file_size() const { return bytes_.size(); }
   // Sum of the entries' charged_bytes.
   uint64_t live_bytes() const { return live_bytes_; }
 

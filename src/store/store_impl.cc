@@ -59,6 +59,7 @@ absl::Status StoreImpl::Load() {
   const uint64_t counter = shared_.commit_counter();
   const uint64_t generation = shared_.generation();
   if (absl::Status s = view_.Load(); !s.ok()) return s;
+  last_snapshot_ = clock_->Now();  // the snapshot interval counts from open
   seen_counter_.store(counter, std::memory_order_release);
   seen_generation_.store(generation, std::memory_order_release);
   return absl::OkStatus();

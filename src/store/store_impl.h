@@ -123,7 +123,7 @@ class StoreImpl final : public Store {
   // a handle that wrote closes, if at least kCloseSnapshotRecords were read
   // since the last one; otherwise (after a write) once at least
   // kWriteSnapshotRecords and 1/16 of the keys were, and at least
-  // kSnapshotInterval passed since this handle last wrote one.
+  // kSnapshotInterval passed since this handle opened or last wrote one.
   enum class SnapshotWhen { kNow, kClosing, kAfterWrite };
   void MaybeWriteSnapshot(SnapshotWhen when) ABSL_LOCKS_EXCLUDED(mu_);
   static constexpr uint64_t kWriteSnapshotRecords = 256;

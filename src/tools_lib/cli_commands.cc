@@ -105,6 +105,7 @@ std::string StatsText(const Stats& stats, bool json) {
       {"torn_tail_bytes", stats.torn_tail_bytes},
       {"last_seq", stats.last_seq},
       {"snapshot_keys", stats.snapshot_keys},
+      {"index_bytes", stats.index_bytes},
   };
   std::string out;
   if (!json) {

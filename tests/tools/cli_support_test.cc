@@ -155,12 +155,13 @@ TEST_CASE("stats and verify texts", "[cli]") {
   stats.live_keys = 2;
   stats.last_seq = 9;
   stats.snapshot_keys = 7;
+  stats.index_bytes = 4096;
   const std::string text = StatsText(stats, false);
   CHECK(text.rfind("live_keys: 2\nrecords: 0\n", 0) == 0);
-  CHECK(text.ends_with("last_seq: 9\nsnapshot_keys: 7\n"));
+  CHECK(text.ends_with("last_seq: 9\nsnapshot_keys: 7\nindex_bytes: 4096\n"));
   const std::string json = StatsText(stats, true);
   CHECK(json.rfind("{\"live_keys\":2,\"records\":0,", 0) == 0);
-  CHECK(json.ends_with(",\"last_seq\":9,\"snapshot_keys\":7}\n"));
+  CHECK(json.ends_with(",\"last_seq\":9,\"snapshot_keys\":7,\"index_bytes\":4096}\n"));
 
   VerifyReport report;
   report.segments = 2;

@@ -232,5 +232,69 @@ TEST_CASE("live_bytes still counts expired keys until they are replaced",
   CHECK(index.live_bytes() == 0);
 }
 
+TEST_CASE("keys erased and added in any number stay found with their own "
+          "entries while the key buffer is rewritten", "[index]") {
+  Index index;
+  auto key = [](int i) { return "wallpaper/cache/img" + std::to_string(i) + ".png"; };
+  uint64_t seq = 0;
+  for (int i = 0; i < 3000; ++i) index.Apply(key(i), Value(++seq), false);
+  // Erase most keys: their bytes become most of the key buffer, which is
+  // then rewritten; the survivors must still map to their own entries.
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 4 != 0) index.Apply(key(i), Tombstone(++seq), false);
+  }
+  CHECK(index.size() == 750);
+  for (int i = 0; i < 3000; ++i) {
+    const IndexEntry* e = index.Find(key(i));
+    INFO("key " << i);
+    if (i % 4 != 0) {
+      CHECK(e == nullptr);
+    } else {
+      REQUIRE(e != nullptr);
+      CHECK(e->seq == static_cast<uint64_t>(i + 1));
+    }
+  }
+  // Erased slots are reused by new keys without disturbing the others.
+  for (int i = 3000; i < 5000; ++i) index.Apply(key(i), Value(++seq), false);
+  CHECK(index.size() == 2750);
+  for (int i = 0; i < 5000; i += 4) {
+    const IndexEntry* e = index.Find(key(i));
+    REQUIRE(e != nullptr);
+    CHECK(index.Prefix(key(i), kNow).front().first == key(i));
+  }
+  uint64_t listed = 0;
+  index.ForEachLive([&](std::string_view k, const IndexEntry& e) {
+    ++listed;
+    CHECK(index.Find(k) == &e);
+  });
+  CHECK(listed == 2750);
+  index.Clear();
+  CHECK(index.size() == 0);
+  CHECK(index.Find(key(0)) == nullptr);
+}
+
+TEST_CASE("memory_bytes counts what the overlay holds: after ShrinkToFit, "
+          "40 bytes per entry and 5 per table slot besides the key", "[index]") {
+  Index index;
+  CHECK(index.memory_bytes() == 0);
+  constexpr int kKeys = 20000;
+  uint64_t key_bytes = 0;
+  for (int i = 0; i < kKeys; ++i) {
+    const std::string key = "wallpaper/cache/home/user/walls/img" + std::to_string(i) + ".png";
+    key_bytes += key.size();
+    index.Apply(key, Value(static_cast<uint64_t>(i + 1)), false);
+  }
+  // The entries alone take 40 bytes each.
+  CHECK(index.memory_bytes() >= key_bytes + 40 * kKeys);
+  index.ShrinkToFit();
+  CHECK(index.memory_bytes() >= key_bytes + 40 * kKeys);
+  // The table holds at most 7/8 of its slots, at least half of them
+  // after a shrink.
+  CHECK(index.memory_bytes() <= key_bytes + 40 * kKeys + 5 * 2 * kKeys * 8 / 7);
+  CHECK(index.Find("wallpaper/cache/home/user/walls/img123.png")->seq == 124);
+  index.Clear();
+  CHECK(index.memory_bytes() == 0);
+}
+
 }  // namespace
 }  // namespace dotlog

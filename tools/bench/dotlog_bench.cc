@@ -264,11 +264,14 @@ bool MeasureDotlogExtras(const Config& c, const Workload& w,
   }
   *with_snapshot = *snap;
   const double keys = static_cast<double>(w.n);
+  results->Add(kIndexBytesPerKey, w.n, kDotlog, full->index_bytes / keys);
+  results->Add(kIndexSnapBytesPerKey, w.n, kDotlog, snap->index_bytes / keys);
   results->Add(kIndexHeapPerKey, w.n, kDotlog, full->anonymous_bytes / keys);
   results->Add(kIndexSnapHeapPerKey, w.n, kDotlog,
                snap->anonymous_bytes / keys);
   results->Add(kIndexSnapFilePerKey, w.n, kDotlog, snap->file_bytes / keys);
-  for (const char* id : {kIndexHeapPerKey, kIndexSnapHeapPerKey}) {
+  for (const char* id : {kIndexBytesPerKey, kIndexSnapBytesPerKey,
+                         kIndexHeapPerKey, kIndexSnapHeapPerKey}) {
     results->Add(id, w.n, kFloor, MeanKeyBytes(w.entries));
   }
   return true;

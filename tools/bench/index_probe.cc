@@ -24,11 +24,11 @@ int RunIndexProbeChild(const std::string& dir) {
   }
   auto stats = (*store)->GetStats();
   if (!stats.ok()) return 1;
-  std::printf("%" PRId64 " %" PRId64 " %" PRIu64 " %" PRIu64 "\n",
+  std::printf("%" PRId64 " %" PRId64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
               static_cast<int64_t>(after.anonymous() - before.anonymous()),
               static_cast<int64_t>(after.file_backed) -
                   static_cast<int64_t>(before.file_backed),
-              stats->live_keys, stats->snapshot_keys);
+              stats->live_keys, stats->snapshot_keys, stats->index_bytes);
   return 0;
 }
 
@@ -57,16 +57,17 @@ absl::StatusOr<IndexMemory> ProbeIndexMemory(const std::string& dir) {
   waitpid(pid, &status, 0);
   IndexMemory m;
   long long anon = 0, file = 0;
-  unsigned long long live = 0, snap = 0;
+  unsigned long long live = 0, snap = 0, index_bytes = 0;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-      std::sscanf(out.c_str(), "%lld %lld %llu %llu", &anon, &file, &live,
-                  &snap) != 4) {
+      std::sscanf(out.c_str(), "%lld %lld %llu %llu %llu", &anon, &file, &live,
+                  &snap, &index_bytes) != 5) {
     return absl::InternalError("index memory probe of " + dir + " failed");
   }
   m.anonymous_bytes = anon;
   m.file_bytes = file;
   m.live_keys = live;
   m.snapshot_keys = snap;
+  m.index_bytes = index_bytes;
   return m;
 }
 

@@ -16,10 +16,11 @@ struct IndexMemory {
   int64_t file_bytes = 0;       // mapped file pages touched by the open
   uint64_t live_keys = 0;
   uint64_t snapshot_keys = 0;  // keys taken from index.snapshot
+  uint64_t index_bytes = 0;    // Stats::index_bytes
 };
 
 // The child's side (dotlog_bench --index-memory DIR): opens the store in
-// `dir`, prints the four IndexMemory numbers on one line, returns the exit
+// `dir`, prints the five IndexMemory numbers on one line, returns the exit
 // status.
 int RunIndexProbeChild(const std::string& dir);
 

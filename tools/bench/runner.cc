@@ -28,9 +28,11 @@ std::vector<Figure> AllFigures(int threads) {
       {kDiskAfterMiB, "disk after compaction", "MiB", false},
       {kSnapshotAfterMiB, "  of which dotlog index.snapshot", "MiB", false},
       {kCompactMBps, "compaction (input bytes/time)", "MB/s", true},
-      {kIndexHeapPerKey, "index heap/key (open, no snapshot)", "B", false},
-      {kIndexSnapHeapPerKey, "index heap/key (open via snapshot)", "B", false},
+      {kIndexBytesPerKey, "index memory/key (no snapshot)", "B", false},
+      {kIndexSnapBytesPerKey, "index memory/key (via snapshot)", "B", false},
+      {kIndexSnapHeapPerKey, "  process heap/key (via snapshot)", "B", false},
       {kIndexSnapFilePerKey, "  + snapshot/segment pages mapped", "B", false},
+      {kIndexHeapPerKey, "process heap/key (no snapshot)", "B", false},
   };
 }
 

@@ -76,13 +76,12 @@ void PrintTargets(const Config& config, double mean_key_bytes,
   Line("open + get <= 2x reading the segments", n,
        r.Median(kOpenMs, n, kDotlog), 2 * r.Median(kOpenMs, n, kFloor), true,
        "ms", "2x floor");
-  Line("index heap/key (no snapshot) <= key + 48", n,
-       r.Median(kIndexHeapPerKey, n, kDotlog), mean_key_bytes + 48, true, "B",
+  Line("index memory/key (no snapshot) <= key + 48", n,
+       r.Median(kIndexBytesPerKey, n, kDotlog), mean_key_bytes + 48, true, "B",
        "key+48");
-  Line("index heap+mapped/key (snapshot) <= key + 48", n,
-       r.Median(kIndexSnapHeapPerKey, n, kDotlog) +
-           r.Median(kIndexSnapFilePerKey, n, kDotlog),
-       mean_key_bytes + 48, true, "B", "key+48");
+  Line("index memory/key (snapshot) <= key + 48", n,
+       r.Median(kIndexSnapBytesPerKey, n, kDotlog), mean_key_bytes + 48, true,
+       "B", "key+48");
 }
 
 }  // namespace dotlog::bench
