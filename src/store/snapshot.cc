@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -20,13 +21,7 @@ enum Field {
   kSegmentCount, kLiveBytes, kFieldCount
 };
 constexpr size_t kHeaderBytes = sizeof(kMagic) + 8 * kFieldCount;
-struct DiskEntry {
-  IndexEntry entry;
-  uint32_t key_offset;
-  uint32_t key_size;
-};
-static_assert(sizeof(IndexEntry) == 32 && sizeof(DiskEntry) == 40 &&
-              sizeof(SegmentSum) == 24);
+static_assert(sizeof(IndexEntry) == 32 && sizeof(SegmentSum) == 24);
 static_assert(kHeaderBytes % 8 == 0);
 
 uint64_t HashKey(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
@@ -61,13 +56,13 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Open(
   }
   uint64_t f[kFieldCount];
   std::memcpy(f, p + sizeof(kMagic), sizeof(f));
-  if (f[kVersion] != kLayoutVersion || f[kEntrySize] != sizeof(DiskEntry)) {
+  if (f[kVersion] != kLayoutVersion || f[kEntrySize] != sizeof(IndexEntry)) {
     return Damaged(path, "has another layout");
   }
   const uint64_t n = f[kEntryCount], b = f[kBucketCount];
   if (b != BucketsFor(n) || n >= (1u << 31) || f[kSegmentCount] > (1u << 20) ||
       f[kKeyBytes] > *size ||
-      kHeaderBytes + 4 * b + sizeof(DiskEntry) * n + f[kKeyBytes] +
+      kHeaderBytes + 4 * b + (sizeof(IndexEntry) + 4) * n + f[kKeyBytes] +
               sizeof(SegmentSum) * f[kSegmentCount] + 8 !=
           *size) {
     return Damaged(path, "has inconsistent sizes");
@@ -83,18 +78,30 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Open(
   snap->bucket_count_ = b;
   snap->buckets_ = reinterpret_cast<const uint32_t*>(p + kHeaderBytes);
   snap->entries_ = p + kHeaderBytes + 4 * b;
-  snap->keys_ = std::string_view(snap->entries_ + sizeof(DiskEntry) * n, f[kKeyBytes]);
+  snap->key_ends_ = reinterpret_cast<const uint32_t*>(snap->entries_ + sizeof(IndexEntry) * n);
+  snap->keys_ = std::string_view(reinterpret_cast<const char*>(snap->key_ends_ + n),
+                                 f[kKeyBytes]);
   snap->position_.segments.resize(f[kSegmentCount]);
   std::memcpy(snap->position_.segments.data(), snap->keys_.data() + snap->keys_.size(),
               sizeof(SegmentSum) * f[kSegmentCount]);
-  // Every entry's key must lie inside the key bytes.
-  for (uint64_t i = 0; i < n; ++i) {
-    const auto* e = reinterpret_cast<const DiskEntry*>(snap->entries_ + i * sizeof(DiskEntry));
-    if (uint64_t{e->key_offset} + e->key_size > snap->keys_.size()) {
+  // Keys lie end to end: their ends ascend to the end of the key bytes.
+  if (n == 0 && f[kKeyBytes] != 0) return Damaged(path, "has key bytes but no keys");
+  for (uint64_t i = 0, last = 0; i < n; ++i) {
+    if (snap->key_ends_[i] < last || (i + 1 == n && snap->key_ends_[i] != f[kKeyBytes])) {
       return Damaged(path, "has a key outside its key bytes");
     }
+    last = snap->key_ends_[i];
   }
   return std::shared_ptr<const Snapshot>(std::move(snap));
+}
+
+const IndexEntry* Snapshot::EntryAt(uint64_t i) const {
+  return reinterpret_cast<const IndexEntry*>(entries_ + i * sizeof(IndexEntry));
+}
+
+std::string_view Snapshot::KeyAt(uint64_t i) const {
+  const uint32_t begin = i == 0 ? 0 : key_ends_[i - 1];
+  return keys_.substr(begin, key_ends_[i] - begin);
 }
 
 const IndexEntry* Snapshot::Find(std::string_view key) const {
@@ -103,34 +110,34 @@ const IndexEntry* Snapshot::Find(std::string_view key) const {
        i = (i + 1) & mask, ++probes) {
     const uint32_t slot = buckets_[i];
     if (slot == 0 || slot > entry_count_) return nullptr;
-    const auto* e = reinterpret_cast<const DiskEntry*>(entries_ + (slot - 1) * sizeof(DiskEntry));
-    if (keys_.substr(e->key_offset, e->key_size) == key) return &e->entry;
+    if (KeyAt(slot - 1) == key) return EntryAt(slot - 1);
   }
   return nullptr;
 }
 
 void Snapshot::ForEach(const std::function<void(std::string_view key,
                                                 const IndexEntry& entry)>& fn) const {
-  for (uint64_t i = 0; i < entry_count_; ++i) {
-    const auto* e = reinterpret_cast<const DiskEntry*>(entries_ + i * sizeof(DiskEntry));
-    fn(keys_.substr(e->key_offset, e->key_size), e->entry);
-  }
+  for (uint64_t i = 0; i < entry_count_; ++i) fn(KeyAt(i), *EntryAt(i));
 }
 
 absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
                            const SnapshotPosition& position, const Index& index,
                            uint64_t writer_id) {
-  std::vector<DiskEntry> entries;
+  std::vector<IndexEntry> entries;
+  std::vector<uint32_t> key_ends;
   std::string keys;
   std::vector<uint64_t> hashes;
   uint64_t live_bytes = 0;
   index.ForEachLive([&](std::string_view key, const IndexEntry& entry) {
     live_bytes += entry.charged_bytes;
-    entries.push_back(DiskEntry{entry, static_cast<uint32_t>(keys.size()),
-                                static_cast<uint32_t>(key.size())});
+    entries.push_back(entry);
     keys.append(key);
+    key_ends.push_back(static_cast<uint32_t>(keys.size()));
     hashes.push_back(HashKey(key));
   });
+  if (keys.size() > std::numeric_limits<uint32_t>::max()) {
+    return absl::ResourceExhaustedError("index snapshot: keys exceed 4 GiB");
+  }
   const uint64_t n = entries.size(), b = BucketsFor(n);
   std::vector<uint32_t> buckets(b, 0);
   for (uint64_t i = 0; i < n; ++i) {
@@ -139,7 +146,7 @@ absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
     buckets[slot] = static_cast<uint32_t>(i + 1);
   }
   const uint64_t f[kFieldCount] = {
-      kLayoutVersion,     sizeof(DiskEntry),   n,
+      kLayoutVersion,     sizeof(IndexEntry),  n,
       b,                  position.segment,    position.offset,
       position.next_line, position.max_bytes,  position.sealed,
       position.last_seq,  position.records,    keys.size(),
@@ -147,7 +154,8 @@ absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
   std::string out(kMagic, sizeof(kMagic));
   out.append(reinterpret_cast<const char*>(f), sizeof(f));
   out.append(reinterpret_cast<const char*>(buckets.data()), 4 * b);
-  out.append(reinterpret_cast<const char*>(entries.data()), sizeof(DiskEntry) * n);
+  out.append(reinterpret_cast<const char*>(entries.data()), sizeof(IndexEntry) * n);
+  out.append(reinterpret_cast<const char*>(key_ends.data()), 4 * n);
   out.append(keys);
   out.append(reinterpret_cast<const char*>(position.segments.data()),
              sizeof(SegmentSum) * position.segments.size());

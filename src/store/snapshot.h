@@ -9,7 +9,9 @@
 //   [0, 8)      magic "dotlogix"
 //   [8, 120)    14 header fields, 8 bytes each (snapshot.cc: Field)
 //   buckets     bucket_count x u32: entry index + 1, 0 for empty
-//   entries     entry_count x {IndexEntry (32 bytes), u32 key offset, u32 key size}
+//   entries     entry_count x IndexEntry (32 bytes)
+//   key ends    entry_count x u32: where each entry's key ends in the key
+//               bytes (it starts where the previous one ends)
 //   keys        the key bytes
 //   segments    segment_count x {number, size, XXH3-64 of those bytes}
 //   [end-8,end) XXH3-64 (seed 0) of every byte before it
@@ -72,6 +74,8 @@ class Snapshot {
 
  private:
   Snapshot() = default;
+  const IndexEntry* EntryAt(uint64_t i) const;
+  std::string_view KeyAt(uint64_t i) const;
   std::unique_ptr<ReadableFile> file_;
   std::string_view bytes_;
   SnapshotPosition position_;
@@ -80,6 +84,7 @@ class Snapshot {
   uint64_t bucket_count_ = 0;
   const uint32_t* buckets_ = nullptr;
   const char* entries_ = nullptr;
+  const uint32_t* key_ends_ = nullptr;
   std::string_view keys_;
 };
 
