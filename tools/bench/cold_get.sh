@@ -12,7 +12,10 @@
 # log holds 10 batch records and no index snapshot, so each open reads the
 # whole log) and after `dotlog compact` (which leaves index.snapshot, the
 # state a long-lived store is normally in). The SQLite database uses the
-# benchmark's schema (WITHOUT ROWID table, WAL mode).
+# benchmark's schema (WITHOUT ROWID table, WAL mode). When the build has
+# tools/bench/startup_floor beside the tool (or $STARTUP_FLOOR names it), it
+# is timed too: an empty program linked against the tool's shared libraries,
+# the part of a cold call that no code of dotlog's can remove.
 #
 # Exit status: 0 when both were measured; 1 when dotlog could not be (the
 # sqlite3 half is still measured and printed); 2 for missing tools.
@@ -20,6 +23,9 @@ set -eu
 
 DOTLOG=${1:-build/tools/dotlog}
 KEYS=${2:-10000}
+# An empty program linked against the tool's shared libraries: the start-up
+# cost that any code of dotlog's pays before main.
+FLOOR=${STARTUP_FLOOR:-$(dirname "$DOTLOG")/bench/startup_floor}
 JSON_OUT=${COLD_GET_JSON:-cold_get.json}
 # A key in the middle of the store.
 KEY=$(printf 'wallpaper/cache/home/user/walls/img%05d.png' $((KEYS / 2)))
@@ -89,6 +95,9 @@ if [ "$dotlog_ok" = 1 ]; then
     --command-name "dotlog (after load)" "'$DOTLOG' --dir '$WORK/loaded' get '$KEY'" \
     --command-name "dotlog (compacted, snapshot)" "'$DOTLOG' --dir '$WORK/compacted' get '$KEY'"
 fi
+if [ -x "$FLOOR" ]; then
+  set -- "$@" --command-name "start-up floor (empty main, same libraries)" "'$FLOOR'"
+fi
 hyperfine -N --warmup 20 --runs 300 --export-json "$JSON_OUT" "$@"
 
 echo
@@ -97,7 +106,7 @@ jq -r '
   | .results[]
   | "\(.command): median \((.median * 1e6 | round) / 1000) ms"
     + (if .command == "sqlite3" then ""
-       else ", dotlog/sqlite3 = \((.median / $sqlite * 100 | round) / 100)" end)
+       else ", /sqlite3 = \((.median / $sqlite * 100 | round) / 100)" end)
 ' "$JSON_OUT"
 if [ "$dotlog_ok" = 0 ]; then
   echo "cold_get.sh: dotlog not measured: no binary at $DOTLOG" >&2
