@@ -15,7 +15,8 @@
 //   5. Still under the lock: bump the shared generation, so every process
 //      reloads from the base and closes the old files, then remove the old
 //      segments (and leftovers of earlier crashed compactions) and fsync the
-//      directory.
+//      directory. The compacting process, too, reads the base only after
+//      releasing the lock.
 // A crash at any point leaves the store reading exactly as before: the
 // base holds the same live state as the files it replaces.
 #include <algorithm>
@@ -141,13 +142,18 @@ absl::Status StoreImpl::PublishBase(uint64_t number, const std::string& temp,
         if (!s.ok() && !absl::IsNotFound(s)) return s;
       }
     }
-    if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
-    absl::MutexLock l(&mu_);
-    return CatchUpLocked(/*force=*/true);
+    return fs_->SyncDir(dir_);
   });
+  if (!s.ok()) return s;
+  // Like every other process, this one reads the base after the lock is
+  // released: writers wait only for the rename and the removals.
+  {
+    absl::MutexLock l(&mu_);
+    if (s = CatchUpLocked(/*force=*/true); !s.ok()) return s;
+  }
   // The old snapshot no longer matches the log: write one of the base.
-  if (s.ok()) MaybeWriteSnapshot(SnapshotWhen::kNow);
-  return s;
+  MaybeWriteSnapshot(SnapshotWhen::kNow);
+  return absl::OkStatus();
 }
 
 void StoreImpl::MaybeAutoCompact() {
