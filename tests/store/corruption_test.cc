@@ -30,6 +30,7 @@
 #include "dotlog/write_batch.h"
 #include "format/timestamp.h"
 #include "support/fake_clock.h"
+#include "support/status_helpers.h"
 #include "support/store_model.h"
 #include "support/temp_dir.h"
 #include "util/strings.h"
@@ -78,7 +79,7 @@ std::vector<Line> LinesOf(const std::string& bytes) {
 class History {
  public:
   History() {
-    auto store = ValueOrDie(Store::Open(dir_.path(), MakeOptions(&clock_)));
+    auto store = Value(Store::Open(dir_.path(), MakeOptions(&clock_)));
     Put(*store, "user/alice", R"({"name":"alice"})");
     Put(*store, "user/bob", "\"bob\"");
     Put(*store, "counter", "1");
@@ -87,7 +88,7 @@ class History {
     Batch(*store, {PutOp("order/1", "[1,2]"), DeleteOp("counter"),
                    PutOp("order/2", R"({"x":null})")});
     Put(*store, "session", "\"tok\"", 1h);
-    for (int i = 0; ValueOrDie(store->GetStats()).segments < 2; ++i) {
+    for (int i = 0; Value(store->GetStats()).segments < 2; ++i) {
       Put(*store, absl::StrCat("log/", i % 5),
           absl::StrCat("{\"i\":", i, ",\"pad\":\"", std::string(100, 'p'),
                        "\"}"));
@@ -469,7 +470,7 @@ TEST_CASE(
 struct Fixture {
   Fixture() { options = MakeOptions(&clock); }
   std::unique_ptr<Store> Open() {
-    return ValueOrDie(Store::Open(dir.path(), options));
+    return Value(Store::Open(dir.path(), options));
   }
   std::string Segment(int n) const {
     return dir.Join(absl::StrFormat("segment-%06d.jsonl", n));

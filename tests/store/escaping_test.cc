@@ -14,11 +14,13 @@
 #include "absl/strings/escaping.h"
 #include "dotlog/store.h"
 #include "dotlog/write_batch.h"
+#include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog {
 namespace {
 
+using testing::OpenOrDie;
 using testing::ReadFileBytes;
 using testing::TempDir;
 
@@ -126,13 +128,6 @@ std::string Quoted(const std::vector<std::string>& paths) {
   std::string out;
   for (const std::string& p : paths) out += " '" + p + "'";
   return out;
-}
-
-std::unique_ptr<Store> OpenOrDie(const std::string& dir) {
-  auto store = Store::Open(dir, Options{});
-  INFO(store.status().ToString());
-  REQUIRE(store.ok());
-  return std::move(*store);
 }
 
 // Writes every case with Put, then BatchKeys() in one batch.

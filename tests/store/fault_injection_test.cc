@@ -24,6 +24,7 @@
 #include "dotlog/write_batch.h"
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
+#include "support/status_helpers.h"
 #include "support/store_model.h"
 
 namespace dotlog::testing {

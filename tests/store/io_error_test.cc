@@ -19,6 +19,7 @@
 #include "dotlog/write_batch.h"
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
+#include "support/status_helpers.h"
 #include "support/store_model.h"
 #include "util/strings.h"
 
@@ -55,15 +56,15 @@ struct Fixture {
 
   void Reopen() {
     store.reset();
-    store = ValueOrDie(Store::Open(kDir, options));
+    store = Value(Store::Open(kDir, options));
   }
 
   // Every file of the store directory with its bytes.
   std::map<std::string, std::string> Files() {
     std::map<std::string, std::string> files;
-    for (const std::string& name : ValueOrDie(fs.ListDir(kDir))) {
+    for (const std::string& name : Value(fs.ListDir(kDir))) {
       const std::string path = absl::StrCat(kDir, "/", name);
-      files[path] = ValueOrDie(fs.ReadAll(path));
+      files[path] = Value(fs.ReadAll(path));
     }
     return files;
   }

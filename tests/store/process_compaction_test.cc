@@ -23,6 +23,7 @@
 #include "dotlog/store.h"
 #include "support/child_process.h"
 #include "support/process_helpers.h"
+#include "support/status_helpers.h"
 #include "support/store_model.h"
 #include "support/temp_dir.h"
 

@@ -13,6 +13,7 @@
 #include "dotlog/store.h"
 #include "format/line_decoder.h"
 #include "support/fake_clock.h"
+#include "support/status_helpers.h"
 #include "support/store_model.h"
 #include "support/temp_dir.h"
 
@@ -28,7 +29,7 @@ struct Fixture {
     options.clock = &clock;
   }
   std::unique_ptr<Store> Open() {
-    return ValueOrDie(Store::Open(dir.path(), options));
+    return Value(Store::Open(dir.path(), options));
   }
   std::string Segment(int n) const {
     return dir.Join(absl::StrFormat("segment-%06d.jsonl", n));
@@ -120,7 +121,7 @@ TEST_CASE(
     CHECK(ReadState(*store) == kTwo);
     CHECK(absl::IsNotFound(store->Get("c").status()));
     CHECK(store->Damage().empty());
-    const Stats stats = ValueOrDie(store->GetStats());
+    const Stats stats = Value(store->GetStats());
     CHECK(stats.torn_tail_bytes == torn.bytes.size());
     CHECK(stats.damaged_records == 0);
     CHECK(stats.records == 2);
@@ -139,7 +140,7 @@ TEST_CASE(
     {
       auto store = f.Open();
       REQUIRE_OK(store->Put("d", "4"));
-      CHECK(ValueOrDie(store->GetStats()).torn_tail_bytes == 0);
+      CHECK(Value(store->GetStats()).torn_tail_bytes == 0);
     }
     const std::string after = ReadFileBytes(f.Segment(1));
     RequireIntact(after);
@@ -150,7 +151,7 @@ TEST_CASE(
     expected["d"] = {"4", 0};
     CHECK(ReadState(*store) == expected);
     CHECK(store->Damage().empty());
-    CHECK(ValueOrDie(store->GetStats()).torn_tail_bytes == 0);
+    CHECK(Value(store->GetStats()).torn_tail_bytes == 0);
   }
 }
 
@@ -209,7 +210,7 @@ TEST_CASE(
     std::string last_key;
     {
       auto store = f.Open();
-      for (int i = 0; ValueOrDie(store->GetStats()).segments < 2; ++i) {
+      for (int i = 0; Value(store->GetStats()).segments < 2; ++i) {
         last_key = absl::StrCat("k", i);
         const std::string value =
             absl::StrCat("\"", std::string(200, 'x'), i, "\"");
@@ -298,7 +299,7 @@ TEST_CASE(
     CHECK(ReadState(*store) == expected);
     CHECK(store->Lookup("k")->seq == 5);
     CHECK(absl::IsNotFound(store->Get("gone").status()));
-    CHECK(ValueOrDie(store->GetStats()).last_seq == 7);
+    CHECK(Value(store->GetStats()).last_seq == 7);
     // The next write continues after the highest sequence number.
     REQUIRE_OK(store->Put("k", "\"newest\""));
     CHECK(store->Lookup("k")->seq == 8);

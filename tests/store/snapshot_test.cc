@@ -6,26 +6,15 @@
 
 #include "dotlog/store.h"
 #include "support/fake_clock.h"
+#include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog {
 namespace {
 
+using testing::Contents;
+using testing::OpenOrDie;
 using testing::TempDir;
-
-std::unique_ptr<Store> OpenOrDie(const std::string& dir, const Options& options = {}) {
-  auto store = Store::Open(dir, options);
-  REQUIRE(store.ok());
-  return std::move(*store);
-}
-
-std::map<std::string, std::string> Contents(Store& store) {
-  auto items = store.List("");
-  REQUIRE(items.ok());
-  std::map<std::string, std::string> out;
-  for (const Item& item : *items) out[item.key] = item.value;
-  return out;
-}
 
 Options Fast() {
   Options options;

@@ -7,20 +7,16 @@
 
 #include "dotlog/limits.h"
 #include "support/fake_clock.h"
+#include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog {
 namespace {
 
 using testing::FakeClock;
+using testing::OpenOrDie;
 using testing::TempDir;
 using namespace std::chrono_literals;
-
-std::unique_ptr<Store> OpenOrDie(const std::string& dir, Options options = {}) {
-  auto store = Store::Open(dir, options);
-  REQUIRE(store.ok());
-  return std::move(*store);
-}
 
 TEST_CASE("a value put is returned by get, minified", "[store]") {
   TempDir tmp;

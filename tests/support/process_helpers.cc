@@ -8,14 +8,6 @@
 
 namespace dotlog::testing {
 
-std::unique_ptr<Store> OpenOrDie(const std::string& dir,
-                                 const Options& options) {
-  auto store = Store::Open(dir, options);
-  INFO(store.status().ToString());
-  REQUIRE(store.ok());
-  return std::move(*store);
-}
-
 CompactingProcess::CompactingProcess(const std::string& dir,
                                      const Options& options)
     : child_(ChildProcess::Start([&] {
@@ -65,15 +57,6 @@ int CompactingProcess::CompactUntilStopped(const std::string& dir,
                   "compactions " + std::to_string(done) + "\n")
              ? 0
              : 5;
-}
-
-std::map<std::string, std::string> Contents(Store& store) {
-  auto items = store.List("");
-  INFO(items.status().ToString());
-  REQUIRE(items.ok());
-  std::map<std::string, std::string> contents;
-  for (const Item& item : *items) contents[item.key] = item.value;
-  return contents;
 }
 
 std::string ContentsDiff(Store& store,

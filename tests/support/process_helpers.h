@@ -1,8 +1,8 @@
 // Helpers shared by the multi-process tests (tests/store/process_*_test.cc)
-// and the crash tests (tests/store/crash_*_test.cc): opening a store or
-// failing the test, a child process that compacts a store in a loop, a
-// store's contents compared with what it should hold, and the seed of a
-// randomized test.
+// and the crash tests (tests/store/crash_*_test.cc): a child process that
+// compacts a store in a loop, a store's contents compared with what it
+// should hold, and the seed of a randomized test. It includes
+// store_helpers.h (OpenOrDie, Contents), which these tests use too.
 //
 // Processes are fork()ed children that use only the dotlog API and pipes,
 // and leave with _exit() (see child_process.h).
@@ -11,18 +11,13 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <string>
 
 #include "dotlog/store.h"
 #include "support/child_process.h"
+#include "support/store_helpers.h"
 
 namespace dotlog::testing {
-
-// Opens the store in `dir`; fails the test, printing the status, if that
-// fails.
-std::unique_ptr<Store> OpenOrDie(const std::string& dir,
-                                 const Options& options);
 
 // A child that opens the store and calls Compact() in a loop, from before
 // the test's other processes start until the test tells it to stop.
@@ -49,9 +44,6 @@ class CompactingProcess {
   ChildProcess child_;
   LineReader lines_;
 };
-
-// The live keys and values of `store`.
-std::map<std::string, std::string> Contents(Store& store);
 
 // "" if `store` holds exactly `expected` (key to value), else one line per
 // key that differs.

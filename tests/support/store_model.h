@@ -30,31 +30,7 @@
 #include "format/timestamp.h"
 #include "util/strings.h"
 
-// Fails the test, printing the status, unless `expr` is OK.
-#define REQUIRE_OK(expr)                               \
-  do {                                                 \
-    const absl::Status require_ok_status_ = (expr);    \
-    INFO("status: " << require_ok_status_.ToString()); \
-    REQUIRE(require_ok_status_.ok());                  \
-  } while (false)
-
-// Checks (without stopping the test) that `expr` is OK, printing the status.
-#define CHECK_OK(expr)                               \
-  do {                                               \
-    const absl::Status check_ok_status_ = (expr);    \
-    INFO("status: " << check_ok_status_.ToString()); \
-    CHECK(check_ok_status_.ok());                    \
-  } while (false)
-
 namespace dotlog::testing {
-
-// The value of `status_or`; fails the test, printing the status, if none.
-template <typename T>
-T ValueOrDie(absl::StatusOr<T> status_or) {
-  INFO("status: " << status_or.status().ToString());
-  REQUIRE(status_or.ok());
-  return *std::move(status_or);
-}
 
 // What a store shows for one live key: its value and its expiry (0: never).
 struct Stored {

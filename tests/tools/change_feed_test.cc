@@ -13,6 +13,7 @@
 #include "format/record.h"
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
+#include "support/status_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog {
@@ -21,20 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeClock;
 using testing::FaultFileSystem;
-
-#define REQUIRE_OK(expr)                           \
-  do {                                             \
-    const absl::Status require_ok_status = (expr); \
-    INFO(require_ok_status.ToString());            \
-    REQUIRE(require_ok_status.ok());               \
-  } while (false)
-
-template <typename T>
-T Value(absl::StatusOr<T> status_or) {
-  INFO(status_or.status().ToString());
-  REQUIRE(status_or.ok());
-  return *std::move(status_or);
-}
+using testing::Value;
 
 constexpr char kDir[] = "/s";
 

@@ -10,6 +10,7 @@
 #include "format/timestamp.h"
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
+#include "support/status_helpers.h"
 #include "tools_lib/pretty_json.h"
 
 namespace dotlog {
@@ -18,20 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeClock;
 using testing::FaultFileSystem;
-
-#define REQUIRE_OK(expr)                           \
-  do {                                             \
-    const absl::Status require_ok_status = (expr); \
-    INFO(require_ok_status.ToString());            \
-    REQUIRE(require_ok_status.ok());               \
-  } while (false)
-
-template <typename T>
-T Value(absl::StatusOr<T> status_or) {
-  INFO(status_or.status().ToString());
-  REQUIRE(status_or.ok());
-  return *std::move(status_or);
-}
+using testing::Value;
 
 const std::vector<std::string> kHostileKeys = {
     "with space", "quote\"d",      "new\nline",   "back\\slash",

@@ -2,31 +2,20 @@
 #include "dotlog/verify.h"
 
 #include <catch2/catch.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "dotlog/store.h"
 #include "format/record.h"
 #include "support/fault_file_system.h"
+#include "support/status_helpers.h"
 
 namespace dotlog {
 namespace {
 
 using testing::FaultFileSystem;
-
-#define REQUIRE_OK(expr)                           \
-  do {                                             \
-    const absl::Status require_ok_status = (expr); \
-    INFO(require_ok_status.ToString());            \
-    REQUIRE(require_ok_status.ok());               \
-  } while (false)
-
-template <typename T>
-T Value(absl::StatusOr<T> status_or) {
-  INFO(status_or.status().ToString());
-  REQUIRE(status_or.ok());
-  return *std::move(status_or);
-}
+using testing::Value;
 
 constexpr char kDir[] = "/s";
 
@@ -61,16 +50,21 @@ struct Fixture {
     REQUIRE_OK(fs.WriteRaw(SegmentPath(n), bytes));
   }
   VerifyReport Verify() { return Value(VerifyStore(kDir, &fs)); }
+  // A store in kDir on `fs`, with small segments and no compaction unless
+  // asked for.
+  std::unique_ptr<Store> OpenStore() {
+    Options options;
+    options.file_system = &fs;
+    options.segment_bytes = 4096;
+    options.auto_compact = false;
+    return Value(Store::Open(kDir, options));
+  }
   FaultFileSystem fs;
 };
 
 TEST_CASE("a store written by the store verifies clean", "[verify]") {
   Fixture f;
-  Options options;
-  options.file_system = &f.fs;
-  options.segment_bytes = 4096;
-  options.auto_compact = false;
-  auto store = Value(Store::Open(kDir, options));
+  auto store = f.OpenStore();
   for (int i = 0; i < 30; ++i) {
     REQUIRE_OK(store->Put("k" + std::to_string(i % 7),
                           "\"" + std::string(200, 'v') + "\""));
@@ -85,11 +79,7 @@ TEST_CASE("a store written by the store verifies clean", "[verify]") {
 
 TEST_CASE("a compacted store verifies clean", "[verify][compaction]") {
   Fixture f;
-  Options options;
-  options.file_system = &f.fs;
-  options.segment_bytes = 4096;
-  options.auto_compact = false;
-  auto store = Value(Store::Open(kDir, options));
+  auto store = f.OpenStore();
   for (int i = 0; i < 30; ++i) {
     REQUIRE_OK(store->Put("k" + std::to_string(i % 3),
                           "\"" + std::string(300, 'v') + "\""));

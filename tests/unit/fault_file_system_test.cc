@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "support/status_helpers.h"
 
 namespace dotlog::testing {
 namespace {
@@ -24,22 +25,6 @@ using CrashMode = FaultFileSystem::CrashMode;
 using Names = std::vector<std::string>;
 using absl::StatusCode;
 using std::chrono::milliseconds;
-
-// Fails the test, printing the status, unless `expr` is OK.
-#define REQUIRE_OK(expr)                           \
-  do {                                             \
-    const absl::Status require_ok_status = (expr); \
-    INFO(require_ok_status.ToString());            \
-    REQUIRE(require_ok_status.ok());               \
-  } while (false)
-
-// The value of `status_or`; fails the test, printing the status, if none.
-template <typename T>
-T Value(absl::StatusOr<T> status_or) {
-  INFO(status_or.status().ToString());
-  REQUIRE(status_or.ok());
-  return *std::move(status_or);
-}
 
 // A FaultFileSystem with directory /d, and shorthands for test setup.
 struct Fixture {

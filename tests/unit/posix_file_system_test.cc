@@ -15,26 +15,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "dotlog/file_system.h"
+#include "support/status_helpers.h"
 
 namespace dotlog {
 namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
-
-absl::Status StatusOf(const absl::Status& status) { return status; }
-template <typename T>
-absl::Status StatusOf(const absl::StatusOr<T>& status_or) {
-  return status_or.status();
-}
-
-// Fails the test, printing the status, unless `expr` is OK.
-#define REQUIRE_OK(expr)                                   \
-  do {                                                     \
-    const absl::Status require_ok_status = StatusOf(expr); \
-    INFO(require_ok_status.ToString());                    \
-    REQUIRE(require_ok_status.ok());                       \
-  } while (false)
 
 // A fresh directory, removed with its contents at the end of the test.
 class TempDir {

@@ -1,0 +1,25 @@
+// Helpers for tests that use a whole store: opening one or failing the
+// test, and reading its live keys and values.
+#ifndef DOTLOG_TESTS_SUPPORT_STORE_HELPERS_H_
+#define DOTLOG_TESTS_SUPPORT_STORE_HELPERS_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "dotlog/store.h"
+
+namespace dotlog::testing {
+
+// Opens the store in `dir`; fails the test, printing the status, if that
+// fails.
+std::unique_ptr<Store> OpenOrDie(const std::string& dir,
+                                 const Options& options = {});
+
+// The live keys and values of `store`; fails the test, printing the status,
+// if the listing fails.
+std::map<std::string, std::string> Contents(Store& store);
+
+}  // namespace dotlog::testing
+
+#endif  // DOTLOG_TESTS_SUPPORT_STORE_HELPERS_H_
