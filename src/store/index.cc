@@ -1,6 +1,7 @@
 #include "store/index.h"
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 
 #include "absl/hash/hash.h"
@@ -77,11 +78,12 @@ const IndexEntry* Index::FindAny(std::string_view key) const {
 }
 
 void Index::Insert(std::string_view key, const IndexEntry& entry) {
-  // Invariant: offsets fit in 32 bits; a segment's values do too, and keys
-  // are far shorter than their records.
+  // Key offsets are 32 bits: live keys take at most 4 GiB in all (README
+  // "Limits and errors"). Erased keys' bytes are dropped before that.
   if (keys_.size() + key.size() > std::numeric_limits<uint32_t>::max()) {
     MaybeCompactKeys();
   }
+  assert(keys_.size() + key.size() <= std::numeric_limits<uint32_t>::max());
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -158,7 +160,9 @@ void Index::ShrinkToFit() {
   slots_.shrink_to_fit();
   keys_.shrink_to_fit();
   free_slots_.shrink_to_fit();
-  table_.rehash(0);
+  // Rehashing hashes every key again: worth it only when deletes met
+  // during the load left the table at least four times its size.
+  if (table_.capacity() > 4 * table_.size() + 16) table_.rehash(0);
 }
 
 const IndexEntry* Index::Find(std::string_view key) const {

@@ -257,16 +257,20 @@ void StoreImpl::WriteGroup(const std::vector<PendingWrite*>& group) {
 void StoreImpl::MaybeWriteSnapshot(SnapshotWhen when) {
   absl::MutexLock l(&mu_);
   const uint64_t since = view_.records_since_snapshot();
-  const auto now = clock_->Now();
   if (when == SnapshotWhen::kClosing && since < kCloseSnapshotRecords) return;
   if (when == SnapshotWhen::kAfterWrite) {
     // Often enough that a cold open reads few records past the snapshot,
     // rarely enough that rewriting it (every key) costs little per write,
-    // even in a burst of writes. A clock set back does not stop snapshots.
+    // even in a burst of writes.
     const uint64_t threshold = std::max<uint64_t>(
         kWriteSnapshotRecords, view_.index().approximate_size() / 16);
     if (since < threshold) return;
-    if (now >= last_snapshot_ && now - last_snapshot_ < kSnapshotInterval) return;
+  }
+  const auto now = clock_->Now();
+  // A clock set back does not stop snapshots.
+  if (when == SnapshotWhen::kAfterWrite && now >= last_snapshot_ &&
+      now - last_snapshot_ < kSnapshotInterval) {
+    return;
   }
   last_snapshot_ = now;
   // A failure only means the next open reads more of the log.
