@@ -85,20 +85,18 @@ absl::StatusOr<bool> LogView::LoadSnapshot(const std::vector<uint64_t>& numbers)
   auto snap = Snapshot::Open(fs_, absl::StrCat(dir_, "/", kSnapshotFileName));
   // Absent, damaged or stale: it is only a cache; read the segments instead.
   if (!snap.ok()) return false;
-  std::vector<RunningChecksum> sums;
-  auto matches = SnapshotMatches(**snap, numbers, &sums);
+  std::vector<Segment> verified;
+  auto matches = SnapshotMatches(**snap, numbers, &verified);
   if (!matches.ok()) return matches.status();
   if (!*matches) return false;
   const SnapshotPosition& pos = (*snap)->position();
   index_.Reset(*snap);
   last_seq_ = pos.last_seq;
   records_ = pos.records;
-  for (size_t i = 0; i < pos.segments.size(); ++i) {
-    const uint64_t n = pos.segments[i].number;
-    const uint64_t end = n == pos.segment ? pos.offset : 0;
-    if (absl::Status s = AddKnownSegment(n, end, std::move(sums[i])); !s.ok()) {
-      return s;
-    }
+  // Their records are known: the segments are mapped, not read.
+  for (Segment& seg : verified) {
+    Segment& added = segments_[seg.number] = std::move(seg);
+    if (absl::Status s = Remap(&added, /*sealed=*/true); !s.ok()) return s;
   }
   Segment& seg = segments_[pos.segment];
   seg.next_line = pos.next_line;
@@ -116,7 +114,7 @@ absl::StatusOr<bool> LogView::LoadSnapshot(const std::vector<uint64_t>& numbers)
 
 absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
                                               const std::vector<uint64_t>& numbers,
-                                              std::vector<RunningChecksum>* sums) {
+                                              std::vector<Segment>* verified) {
   const SnapshotPosition& pos = snap.position();
   // The same segments, from the first one on: no compaction since ...
   const auto covered = std::upper_bound(numbers.begin(), numbers.end(), pos.segment);
@@ -135,47 +133,30 @@ absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
   // damaged since. This reads what the snapshot covers once, which costs
   // far less than decoding it.
   for (const SegmentSum& sum : pos.segments) {
-    const std::string path = absl::StrCat(dir_, "/", SegmentFileName(sum.number));
-    auto file = fs_->OpenReadableFile(path);
+    Segment seg;
+    seg.number = sum.number;
+    seg.path = absl::StrCat(dir_, "/", SegmentFileName(sum.number));
+    auto file = fs_->OpenReadableFile(seg.path);
     if (!file.ok()) return file.status();
-    auto size = (*file)->Size();
+    seg.file = std::move(*file);
+    auto size = seg.file->Size();
     if (!size.ok()) return size.status();
     const bool sealed = sum.number != pos.segment;
     if (*size < sum.size || (sealed && *size != sum.size)) return false;
     // Read in pieces through one buffer: copying pages the cache holds
     // costs less than mapping each of them.
-    RunningChecksum running;
     for (uint64_t at = 0; at < sum.size; at += kVerifyChunkBytes) {
       const uint64_t n = std::min<uint64_t>(kVerifyChunkBytes, sum.size - at);
-      absl::Status s = ReadRange(file->get(), path, at, n, &buffer_);
+      absl::Status s = ReadRange(seg.file.get(), seg.path, at, n, &buffer_);
       if (absl::IsDataLoss(s)) return false;  // cut short since the check
       if (!s.ok()) return s;
-      running.Update(buffer_.view());
+      seg.checksum.Update(buffer_.view());
     }
-    if (running.Digest() != sum.hash) return false;
-    sums->push_back(std::move(running));
+    if (seg.checksum.Digest() != sum.hash) return false;
+    seg.scanned_end = sum.size;
+    verified->push_back(std::move(seg));
   }
   return true;
-}
-
-absl::Status LogView::AddKnownSegment(uint64_t number, uint64_t scanned_end,
-                                      RunningChecksum sum) {
-  Segment seg;
-  seg.number = number;
-  seg.checksum = std::move(sum);
-  seg.path = absl::StrCat(dir_, "/", SegmentFileName(number));
-  auto file = fs_->OpenReadableFile(seg.path);
-  if (!file.ok()) return file.status();
-  seg.file = std::move(*file);
-  if (scanned_end == 0) {
-    // A sealed segment before the snapshot's: all of it is known.
-    auto size = seg.file->Size();
-    if (!size.ok()) return size.status();
-    scanned_end = *size;
-  }
-  seg.scanned_end = scanned_end;
-  Segment& added = segments_[number] = std::move(seg);
-  return Remap(&added, /*sealed=*/true);
 }
 
 absl::Status LogView::WriteSnapshot(uint64_t writer_id) {

@@ -77,14 +77,11 @@ class LogView {
   // False (and nothing changed) if there is no usable snapshot.
   absl::StatusOr<bool> LoadSnapshot(const std::vector<uint64_t>& numbers);
   // True if the log still begins and continues as `snap` says; then
-  // `sums` holds the checksum of each segment's covered bytes.
+  // `verified` holds each covered segment, open, read up to where the
+  // snapshot ends, with the checksum of those bytes.
   absl::StatusOr<bool> SnapshotMatches(const Snapshot& snap,
                                        const std::vector<uint64_t>& numbers,
-                                       std::vector<RunningChecksum>* sums);
-  // Opens segment `number` without reading it: its records, the first
-  // `scanned_end` bytes (0: all of them), are known and summed in `sum`.
-  absl::Status AddKnownSegment(uint64_t number, uint64_t scanned_end,
-                               RunningChecksum sum);
+                                       std::vector<Segment>* verified);
   void Reset();
   void ReportDamage(const Segment& seg, const DamagedLine& d);
   // A base segment replaces everything numbered below it.
