@@ -19,6 +19,23 @@
 
 namespace dotlog {
 
+// What the file system says about one file or directory entry.
+struct FileInfo {
+  enum class Type { kRegular, kDirectory, kSymlink, kOther };
+  Type type = Type::kOther;
+  // Together the file's identity: equal for two names or handles of the
+  // same file, different for a file that replaced it.
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t size = 0;   // in bytes
+  uint32_t mode = 0;   // permission bits, e.g. 0700
+  uint32_t owner = 0;  // the owning user's id
+
+  bool SameFile(const FileInfo& other) const {
+    return device == other.device && inode == other.inode;
+  }
+};
+
 // A file written only at its end. Used by one thread at a time.
 class AppendFile {
  public:
@@ -32,6 +49,11 @@ class AppendFile {
   virtual absl::Status Truncate(uint64_t size) = 0;
   // The file's current size in bytes.
   virtual absl::StatusOr<uint64_t> Size() = 0;
+  // What the open file is now, wherever its name went since it was opened.
+  // Unimplemented by default, for file systems that cannot tell.
+  virtual absl::StatusOr<FileInfo> Stat() {
+    return absl::UnimplementedError("stat: not supported by this file system");
+  }
 };
 
 // A file read at arbitrary offsets, possibly while another process appends.
@@ -49,6 +71,11 @@ class ReadableFile {
   // never change once appended, so the view may be read from any thread;
   // Map itself must not run concurrently with readers of an earlier view.
   virtual absl::StatusOr<std::string_view> Map(uint64_t size) = 0;
+  // What the open file is now, wherever its name went since it was opened.
+  // Unimplemented by default, for file systems that cannot tell.
+  virtual absl::StatusOr<FileInfo> Stat() {
+    return absl::UnimplementedError("stat: not supported by this file system");
+  }
 };
 
 // An exclusive advisory lock shared by every process that opens the same
@@ -60,6 +87,12 @@ class FileLock {
   // Waits at most `timeout` for the lock. DeadlineExceeded when it expires.
   virtual absl::Status Lock(std::chrono::milliseconds timeout) = 0;
   virtual void Unlock() = 0;
+  // What the locked file is now: compared with Stat of its path, it tells
+  // whether the lock is still the one every other process opens.
+  // Unimplemented by default, for file systems that cannot tell.
+  virtual absl::StatusOr<FileInfo> Stat() {
+    return absl::UnimplementedError("stat: not supported by this file system");
+  }
 };
 
 // A small region of memory shared by every process that maps the same path.
@@ -101,6 +134,24 @@ class FileSystem {
   virtual absl::Status SyncDir(const std::string& path) = 0;
   // True if `path` names an existing entry.
   virtual absl::StatusOr<bool> Exists(const std::string& path) = 0;
+  // What the entry at `path` is, without following a symbolic link in its
+  // last component (so "dir/." describes the directory a link points to).
+  // NotFound if there is no such entry. Unimplemented by default, for file
+  // systems that cannot tell: the store then skips the checks it serves.
+  virtual absl::StatusOr<FileInfo> Stat(const std::string& path) {
+    return absl::UnimplementedError("stat " + path +
+                                    ": not supported by this file system");
+  }
+  // The id of the user this process acts as (its effective user id); 0, the
+  // superuser, by default.
+  virtual uint32_t CurrentUser() { return 0; }
+
+  // Files are opened without following a symbolic link in the path's last
+  // component, relative to a descriptor of the directory holding them, and
+  // only if they are regular files: a link, directory, FIFO or device where
+  // a file is expected is FailedPrecondition, and never blocks. A file the
+  // superuser creates in a directory another user owns is given to that
+  // user, so that root never locks the owner out of their own files.
 
   // Creates a new empty file (mode 0600) for appending. AlreadyExists if the
   // path exists. The new entry is not durable until SyncDir.

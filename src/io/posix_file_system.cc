@@ -69,10 +69,33 @@ absl::StatusOr<Fd> Open(const std::string& path, int flags, mode_t mode = 0) {
   return Fd(fd);
 }
 
-absl::StatusOr<uint64_t> FileSize(const Fd& fd, const std::string& path) {
+FileInfo ToFileInfo(const struct stat& st) {
+  FileInfo info;
+  if (S_ISREG(st.st_mode)) {
+    info.type = FileInfo::Type::kRegular;
+  } else if (S_ISDIR(st.st_mode)) {
+    info.type = FileInfo::Type::kDirectory;
+  } else if (S_ISLNK(st.st_mode)) {
+    info.type = FileInfo::Type::kSymlink;
+  }
+  info.device = static_cast<uint64_t>(st.st_dev);
+  info.inode = static_cast<uint64_t>(st.st_ino);
+  info.size = static_cast<uint64_t>(st.st_size);
+  info.mode = static_cast<uint32_t>(st.st_mode & 07777);
+  info.owner = static_cast<uint32_t>(st.st_uid);
+  return info;
+}
+
+absl::StatusOr<FileInfo> StatFd(const Fd& fd, const std::string& path) {
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return PosixError("fstat", path);
-  return static_cast<uint64_t>(st.st_size);
+  return ToFileInfo(st);
+}
+
+absl::StatusOr<uint64_t> FileSize(const Fd& fd, const std::string& path) {
+  absl::StatusOr<FileInfo> info = StatFd(fd, path);
+  if (!info.ok()) return info.status();
+  return info->size;
 }
 
 // The directory holding `path`: "." for a bare name, "/" for "/name".
@@ -81,6 +104,73 @@ std::string ParentDir(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+// The last component of `path`.
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// What a non-regular file is, for messages.
+const char* Kind(mode_t mode) {
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  return "not a regular file";
+}
+
+absl::Status NotRegular(const char* op, const std::string& path, mode_t mode) {
+  return absl::FailedPreconditionError(
+      absl::StrCat(op, " ", path, ": is ", Kind(mode),
+                   ", not a regular file; dotlog does not follow links or "
+                   "read special files in a store: move it away"));
+}
+
+// Opens the regular file `path` relative to a descriptor of its directory,
+// without following a symbolic link and without blocking on a FIFO or
+// device. When the superuser creates a file in a directory another user
+// owns, the file is given to that user.
+absl::StatusOr<Fd> OpenRegular(const std::string& path, int flags,
+                               mode_t mode = 0) {
+  absl::StatusOr<Fd> dir =
+      Open(ParentDir(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (!dir.ok()) return dir.status();
+  const std::string name = BaseName(path);
+  const int fd = RetryOnEintr([&] {
+    return openat(dir->get(), name.c_str(),
+                  flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+  });
+  if (fd < 0) {
+    // A link (ELOOP), a FIFO without a reader (ENXIO), a directory opened
+    // for writing (EISDIR): say what is there rather than the errno.
+    absl::Status error = PosixError("open", path);
+    struct stat st;
+    if (fstatat(dir->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        !S_ISREG(st.st_mode)) {
+      return NotRegular("open", path, st.st_mode);
+    }
+    return error;
+  }
+  Fd file(fd);
+  struct stat st;
+  if (fstat(file.get(), &st) != 0) return PosixError("fstat", path);
+  if (!S_ISREG(st.st_mode)) return NotRegular("open", path, st.st_mode);
+  // O_NONBLOCK only guarded the open; a regular file never blocks anyway.
+  if (fcntl(file.get(), F_SETFL, (flags & O_APPEND)) != 0) {
+    return PosixError("fcntl", path);
+  }
+  if ((flags & O_CREAT) != 0 && geteuid() == 0) {
+    struct stat dir_st;
+    if (fstat(dir->get(), &dir_st) != 0) return PosixError("fstat", path);
+    if (dir_st.st_uid != st.st_uid &&
+        fchown(file.get(), dir_st.st_uid, dir_st.st_gid) != 0) {
+      return PosixError("fchown", path);
+    }
+  }
+  return file;
 }
 
 class PosixAppendFile final : public AppendFile {
@@ -120,6 +210,8 @@ class PosixAppendFile final : public AppendFile {
 
   absl::StatusOr<uint64_t> Size() override { return FileSize(fd_, path_); }
 
+  absl::StatusOr<FileInfo> Stat() override { return StatFd(fd_, path_); }
+
  private:
   Fd fd_;
   const std::string path_;
@@ -132,6 +224,8 @@ class PosixReadableFile final : public ReadableFile {
   ~PosixReadableFile() override { Unmap(); }
 
   absl::StatusOr<uint64_t> Size() override { return FileSize(fd_, path_); }
+
+  absl::StatusOr<FileInfo> Stat() override { return StatFd(fd_, path_); }
 
   absl::StatusOr<size_t> ReadAt(uint64_t offset, char* dst, size_t n) override {
     size_t done = 0;
@@ -211,6 +305,8 @@ class PosixFileLock final : public FileLock {
     // Unlocking a descriptor that holds no lock is harmless.
     flock(fd_.get(), LOCK_UN);
   }
+
+  absl::StatusOr<FileInfo> Stat() override { return StatFd(fd_, path_); }
 
  private:
   Fd fd_;  // Our own open file description: flock excludes other ones.
@@ -308,24 +404,32 @@ class PosixFileSystem final : public FileSystem {
     return PosixError("stat", path);
   }
 
+  absl::StatusOr<FileInfo> Stat(const std::string& path) override {
+    struct stat st;
+    if (lstat(path.c_str(), &st) != 0) return PosixError("lstat", path);
+    return ToFileInfo(st);
+  }
+
+  uint32_t CurrentUser() override { return static_cast<uint32_t>(geteuid()); }
+
   absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(
       const std::string& path) override {
     absl::StatusOr<Fd> fd =
-        Open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        OpenRegular(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0600);
     if (!fd.ok()) return fd.status();
     return std::make_unique<PosixAppendFile>(*std::move(fd), path);
   }
 
   absl::StatusOr<std::unique_ptr<AppendFile>> OpenAppendFile(
       const std::string& path) override {
-    absl::StatusOr<Fd> fd = Open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    absl::StatusOr<Fd> fd = OpenRegular(path, O_WRONLY | O_APPEND);
     if (!fd.ok()) return fd.status();
     return std::make_unique<PosixAppendFile>(*std::move(fd), path);
   }
 
   absl::StatusOr<std::unique_ptr<ReadableFile>> OpenReadableFile(
       const std::string& path) override {
-    absl::StatusOr<Fd> fd = Open(path, O_RDONLY | O_CLOEXEC);
+    absl::StatusOr<Fd> fd = OpenRegular(path, O_RDONLY);
     if (!fd.ok()) return fd.status();
     return std::make_unique<PosixReadableFile>(*std::move(fd), path);
   }
@@ -344,7 +448,7 @@ class PosixFileSystem final : public FileSystem {
 
   absl::StatusOr<std::unique_ptr<FileLock>> OpenLock(
       const std::string& path) override {
-    absl::StatusOr<Fd> fd = Open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    absl::StatusOr<Fd> fd = OpenRegular(path, O_RDWR | O_CREAT, 0600);
     if (!fd.ok()) return fd.status();
     return std::make_unique<PosixFileLock>(*std::move(fd), path);
   }
@@ -355,7 +459,7 @@ class PosixFileSystem final : public FileSystem {
       return absl::InvalidArgumentError(
           absl::StrCat("mmap ", path, ": a shared region cannot be empty"));
     }
-    absl::StatusOr<Fd> fd = Open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    absl::StatusOr<Fd> fd = OpenRegular(path, O_RDWR | O_CREAT, 0600);
     if (!fd.ok()) return fd.status();
     absl::StatusOr<uint64_t> size = FileSize(*fd, path);
     if (!size.ok()) return size.status();

@@ -189,9 +189,26 @@ void LogView::ReportDamage(const Segment& seg, const DamagedLine& d) {
   damage_.push_back(std::move(record));
 }
 
+absl::StatusOr<bool> LogView::Replaced(const Segment& seg) {
+  auto open = seg.file->Stat();
+  if (absl::IsUnimplemented(open.status())) return false;
+  if (!open.ok()) return open.status();
+  auto named = fs_->Stat(seg.path);
+  if (absl::IsNotFound(named.status())) return true;
+  if (!named.ok()) return named.status();
+  return !named->SameFile(*open) || open->size < seg.scanned_end;
+}
+
 absl::Status LogView::CatchUp() {
   Segment* seg = newest();
   if (seg == nullptr) return Load();
+  // The newest segment replaced under its name (an editor's save, sed -i),
+  // removed, or cut short in place: what this view read is no longer the
+  // store, and appending to the old file would write into nothing. Read
+  // everything again from the files as they are now.
+  auto replaced = Replaced(*seg);
+  if (!replaced.ok()) return replaced.status();
+  if (*replaced) return Reload();
   if (absl::Status s = ScanFrom(seg, TailPolicy::kWithholdTail); !s.ok()) {
     return s;
   }

@@ -39,8 +39,13 @@ class LogView {
   absl::Status Reload();
 
   // Reads what was appended since the last call: the newest segment's new
-  // lines and any segments created after it.
+  // lines and any segments created after it. Reloads instead if the newest
+  // segment was replaced, removed or cut short since it was read.
   absl::Status CatchUp();
+
+  // True if `seg`'s name no longer names the file this view read (replaced
+  // or removed), or that file is shorter than what was read of it.
+  absl::StatusOr<bool> Replaced(const Segment& seg);
 
   // Applies the lines in `bytes`, which this process appended at `offset`
   // of segment `number`, unless CatchUp has already read them.

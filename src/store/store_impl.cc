@@ -5,6 +5,7 @@
 #include "format/timestamp.h"
 #include "store/mutation.h"
 #include "store/segment.h"
+#include "store/store_directory.h"
 
 namespace dotlog {
 
@@ -25,6 +26,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
     }
     if (absl::Status s = fs->CreateDir(dir); !s.ok()) return s;
   }
+  if (absl::Status s = CheckStoreDirectory(fs, dir); !s.ok()) return s;
   const std::string lock_path = absl::StrCat(dir, "/", kLockFileName);
   auto lock = fs->OpenLock(lock_path);
   if (!lock.ok()) return lock.status();

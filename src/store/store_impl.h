@@ -98,9 +98,14 @@ class StoreImpl final : public Store {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status AcquireWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void ReleaseWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // OK if the locked file is still the store's LOCK, whole; otherwise the
+  // handle refuses every later write (write_error_).
+  absl::Status CheckLockFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Makes the newest segment ready for an append; see store_write.cc.
   absl::StatusOr<Segment*> PrepareSegment()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_, mu_);
+  // True if `active` and `read` are the same file (or cannot be told apart).
+  static absl::StatusOr<bool> SameFile(AppendFile* active, ReadableFile* read);
   absl::Status CreateSegment(uint64_t number)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status Append(uint64_t number, uint64_t offset, const std::string& bytes)

@@ -39,7 +39,41 @@ absl::Status StoreImpl::AcquireWriteLock() {
         "; another process is writing to ", dir_));
   }
   if (!s.ok()) return s;
+  if (absl::Status held = CheckLockFile(); !held.ok()) {
+    lock_->Unlock();
+    return held;
+  }
   shared_.set_writer_pid(static_cast<uint64_t>(getpid()));
+  return absl::OkStatus();
+}
+
+absl::Status StoreImpl::CheckLockFile() {
+  // flock excludes only the processes that opened the same file. If LOCK
+  // was removed or replaced since this handle opened it, the others lock a
+  // different file (or will, once one of them opens the store again), and
+  // appending under this lock could interleave with them.
+  const std::string path = absl::StrCat(dir_, "/", kLockFileName);
+  auto held = lock_->Stat();
+  if (absl::IsUnimplemented(held.status())) return absl::OkStatus();
+  if (!held.ok()) return held.status();
+  auto named = fs_->Stat(path);
+  if (!named.ok() && !absl::IsNotFound(named.status())) return named.status();
+  if (!named.ok() || !named->SameFile(*held)) {
+    write_error_ = absl::FailedPreconditionError(absl::StrCat(
+        "lock file ", path, " was ", named.ok() ? "replaced" : "removed",
+        " while this handle had the store open, so other processes no longer "
+        "see its lock; nothing written: close the store and open it again"));
+    return write_error_;
+  }
+  // The shared counters live in the file's first bytes; touching them in a
+  // file cut shorter would kill the process with SIGBUS.
+  if (held->size < SharedState::kRegionBytes) {
+    write_error_ = absl::FailedPreconditionError(absl::StrCat(
+        "lock file ", path, " was cut to ", held->size,
+        " bytes while this handle had the store open; nothing written: close "
+        "the store and open it again"));
+    return write_error_;
+  }
   return absl::OkStatus();
 }
 
@@ -79,6 +113,13 @@ absl::Status StoreImpl::CreateSegment(uint64_t number) {
 
 absl::StatusOr<Segment*> StoreImpl::PrepareSegment() {
   Segment* seg = view_.newest();
+  if (seg != nullptr && active_number_ == seg->number) {
+    // The catch-up reloaded the view if the segment was replaced under its
+    // name; then the file open for appending is no longer part of the store.
+    auto same = SameFile(active_.get(), seg->file.get());
+    if (!same.ok()) return same.status();
+    if (!*same) active_number_ = 0;
+  }
   if (seg != nullptr && active_number_ != seg->number) {
     auto file = fs_->OpenAppendFile(seg->path);
     if (!file.ok()) return file.status();
@@ -138,8 +179,36 @@ absl::Status StoreImpl::Append(uint64_t number, uint64_t offset,
     }
     return s;
   }
-  if (options_.sync == SyncMode::kAlways) return SyncActive("syncing record");
+  if (options_.sync == SyncMode::kAlways) {
+    if (absl::Status t = SyncActive("syncing record"); !t.ok()) return t;
+  }
+  // Another program may have replaced or removed the segment (not a dotlog
+  // process: they wait for the lock) while the record was written. It went
+  // into a file that is no longer part of the store: do not acknowledge it.
+  const std::string path = absl::StrCat(dir_, "/", SegmentFileName(number));
+  auto named = fs_->Stat(path);
+  if (absl::IsUnimplemented(named.status())) return absl::OkStatus();
+  auto open = active_->Stat();
+  if (!open.ok()) return open.status();
+  if (!named.ok() || !named->SameFile(*open)) {
+    active_number_ = 0;
+    return absl::AbortedError(absl::StrCat(
+        path, " was replaced or removed by another program while a record "
+              "was written to it; the write is lost: try it again"));
+  }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> StoreImpl::SameFile(AppendFile* active,
+                                         ReadableFile* read) {
+  auto a = active->Stat();
+  auto b = read->Stat();
+  if (absl::IsUnimplemented(a.status()) || absl::IsUnimplemented(b.status())) {
+    return true;
+  }
+  if (!a.ok()) return a.status();
+  if (!b.ok()) return b.status();
+  return a->SameFile(*b);
 }
 
 absl::Status StoreImpl::WithWriteLock(const std::function<absl::Status()>& fn) {

@@ -95,6 +95,11 @@ class FaultFileSystem::FileHandle final : public AppendFile,
     return file_->bytes.size();
   }
 
+  absl::StatusOr<FileInfo> Stat() override {
+    absl::MutexLock lock(&fs_->mu_);
+    return fs_->InfoOf(*file_);
+  }
+
   absl::StatusOr<size_t> ReadAt(uint64_t offset, char* dst, size_t n) override {
     absl::MutexLock lock(&fs_->mu_);
     if (offset >= file_->bytes.size()) return 0;
@@ -122,14 +127,14 @@ class FaultFileSystem::FileHandle final : public AppendFile,
 
 class FaultFileSystem::LockHandle final : public FileLock {
  public:
-  LockHandle(FaultFileSystem* fs, std::string path, uint64_t id)
-      : fs_(fs), path_(std::move(path)), id_(id) {}
+  LockHandle(FaultFileSystem* fs, FilePtr file, std::string path, uint64_t id)
+      : fs_(fs), file_(std::move(file)), path_(std::move(path)), id_(id) {}
   ~LockHandle() override { Unlock(); }
 
   absl::Status Lock(std::chrono::milliseconds timeout) override {
     absl::MutexLock lock(&fs_->mu_);
     const auto is_free = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(fs_->mu_) {
-      auto it = fs_->lock_owners_.find(path_);
+      auto it = fs_->lock_owners_.find(file_.get());
       return it == fs_->lock_owners_.end() || it->second == id_;
     };
     if (!fs_->mu_.AwaitWithTimeout(absl::Condition(&is_free),
@@ -138,21 +143,27 @@ class FaultFileSystem::LockHandle final : public FileLock {
           absl::StrCat("lock ", path_, ": still held by another owner after ",
                        timeout.count(), " ms"));
     }
-    fs_->lock_owners_[path_] = id_;
+    fs_->lock_owners_[file_.get()] = id_;
     return absl::OkStatus();
   }
 
   void Unlock() override {
     absl::MutexLock lock(&fs_->mu_);
-    auto it = fs_->lock_owners_.find(path_);
+    auto it = fs_->lock_owners_.find(file_.get());
     if (it != fs_->lock_owners_.end() && it->second == id_) {
       fs_->lock_owners_.erase(it);
     }
   }
 
+  absl::StatusOr<FileInfo> Stat() override {
+    absl::MutexLock lock(&fs_->mu_);
+    return fs_->InfoOf(*file_);
+  }
+
  private:
   FaultFileSystem* const fs_;
-  const std::string path_;  // Clean.
+  const FilePtr file_;      // The locked file, wherever its name went.
+  const std::string path_;  // For messages.
   const uint64_t id_;       // Tells this holder from the others.
 };
 
@@ -188,8 +199,8 @@ class FaultFileSystem::WatcherHandle final : public DirWatcher {
 };
 
 FaultFileSystem::FaultFileSystem() {
-  dirs_["/"];
-  dirs_["."];
+  dirs_["/"].owner = current_user_;
+  dirs_["."].owner = current_user_;
 }
 
 FaultFileSystem::~FaultFileSystem() = default;
@@ -210,7 +221,8 @@ absl::Status FaultFileSystem::CreateDir(const std::string& path) {
       return absl::FailedPreconditionError(
           absl::StrCat("mkdir ", dir_path, ": exists and is not a directory"));
     }
-    dirs_[dir_path];  // Durable at once, as the interface promises.
+    // Durable at once, as the interface promises.
+    dirs_[dir_path].owner = current_user_;
     parent->subdirs.insert(name);
   }
   return absl::OkStatus();
@@ -242,6 +254,29 @@ absl::StatusOr<bool> FaultFileSystem::Exists(const std::string& path) {
   return FindDir(path) != nullptr || FindFile(path) != nullptr;
 }
 
+absl::StatusOr<FileInfo> FaultFileSystem::Stat(const std::string& path) {
+  absl::MutexLock lock(&mu_);
+  std::string clean = Clean(path);
+  if (clean.size() > 2 && clean.compare(clean.size() - 2, 2, "/.") == 0) {
+    clean.resize(clean.size() - 2);
+  }
+  if (const Dir* dir = FindDir(clean)) {
+    FileInfo info;
+    info.type = FileInfo::Type::kDirectory;
+    info.device = 1;
+    info.owner = dir->owner;
+    info.mode = dir->mode;
+    return info;
+  }
+  if (FilePtr file = FindFile(clean)) return InfoOf(*file);
+  return NotFound("lstat", path);
+}
+
+uint32_t FaultFileSystem::CurrentUser() {
+  absl::MutexLock lock(&mu_);
+  return current_user_;
+}
+
 absl::StatusOr<std::unique_ptr<AppendFile>> FaultFileSystem::CreateFile(
     const std::string& path) {
   absl::MutexLock lock(&mu_);
@@ -253,7 +288,7 @@ absl::StatusOr<std::unique_ptr<AppendFile>> FaultFileSystem::CreateFile(
   if (dir->entries.count(name) != 0 || dir->subdirs.count(name) != 0) {
     return absl::AlreadyExistsError(absl::StrCat("open ", path, ": exists"));
   }
-  FilePtr file = std::make_shared<File>();
+  FilePtr file = NewFile(*dir);
   dir->entries[name] = file;
   return std::make_unique<FileHandle>(this, std::move(file), path);
 }
@@ -311,7 +346,8 @@ absl::StatusOr<std::unique_ptr<FileLock>> FaultFileSystem::OpenLock(
   absl::MutexLock lock(&mu_);
   absl::StatusOr<FilePtr> file = FindOrCreate(path);
   if (!file.ok()) return file.status();
-  return std::make_unique<LockHandle>(this, Clean(path), next_lock_id_++);
+  return std::make_unique<LockHandle>(this, *std::move(file), path,
+                                      next_lock_id_++);
 }
 
 absl::StatusOr<std::unique_ptr<SharedRegion>> FaultFileSystem::MapShared(
@@ -323,6 +359,9 @@ absl::StatusOr<std::unique_ptr<SharedRegion>> FaultFileSystem::MapShared(
   }
   absl::StatusOr<FilePtr> file = FindOrCreate(path);
   if (!file.ok()) return file.status();
+  // The file grows with zeros to the region's size, as the POSIX one does;
+  // the region itself is kept apart, so cutting the file never faults.
+  if ((*file)->bytes.size() < bytes) (*file)->bytes.resize(bytes, '\0');
   SharedBuffer& buffer = regions_[Clean(path)];
   if (buffer.words == nullptr) {
     buffer.words = std::make_unique<uint64_t[]>((bytes + 7) / 8);  // Zeroed.
@@ -415,7 +454,9 @@ absl::Status FaultFileSystem::WriteRaw(const std::string& path,
   if (dir == nullptr) return NotFound("write", path);
   if (dir->subdirs.count(name) != 0) return IsDirectory("write", path);
   ++change_count_;
-  auto file = std::make_shared<File>(File{bytes, bytes});
+  FilePtr file = NewFile(*dir);
+  file->bytes = bytes;
+  file->synced = std::move(bytes);
   dir->entries[name] = file;
   dir->synced_entries[name] = std::move(file);
   return absl::OkStatus();
@@ -425,6 +466,46 @@ uint64_t FaultFileSystem::synced_size(const std::string& path) {
   absl::MutexLock lock(&mu_);
   FilePtr file = FindFile(path);
   return file == nullptr ? 0 : file->synced.size();
+}
+
+absl::Status FaultFileSystem::SetDirOwner(const std::string& path,
+                                         uint32_t owner, uint32_t mode) {
+  absl::MutexLock lock(&mu_);
+  Dir* dir = FindDir(path);
+  if (dir == nullptr) return NotFound("chown", path);
+  dir->owner = owner;
+  dir->mode = mode;
+  return absl::OkStatus();
+}
+
+void FaultFileSystem::set_current_user(uint32_t user) {
+  absl::MutexLock lock(&mu_);
+  current_user_ = user;
+}
+
+absl::StatusOr<uint32_t> FaultFileSystem::FileOwner(const std::string& path) {
+  absl::MutexLock lock(&mu_);
+  FilePtr file = FindFile(path);
+  if (file == nullptr) return NotFound("stat", path);
+  return file->owner;
+}
+
+FaultFileSystem::FilePtr FaultFileSystem::NewFile(const Dir& dir) {
+  auto file = std::make_shared<File>();
+  file->inode = next_inode_++;
+  file->owner = current_user_ == 0 ? dir.owner : current_user_;
+  return file;
+}
+
+FileInfo FaultFileSystem::InfoOf(const File& file) const {
+  FileInfo info;
+  info.type = FileInfo::Type::kRegular;
+  info.device = 1;
+  info.inode = file.inode;
+  info.size = file.bytes.size();
+  info.mode = 0600;
+  info.owner = file.owner;
+  return info;
 }
 
 absl::Status FaultFileSystem::BeginMutation(std::string what,
@@ -484,7 +565,7 @@ absl::StatusOr<FaultFileSystem::FilePtr> FaultFileSystem::FindOrCreate(
   if (dir == nullptr) return NotFound("open", path);
   if (dir->subdirs.count(name) != 0) return IsDirectory("open", path);
   FilePtr& file = dir->entries[name];
-  file = std::make_shared<File>();
+  file = NewFile(*dir);
   return file;
 }
 

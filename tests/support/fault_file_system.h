@@ -54,13 +54,21 @@ class FaultFileSystem final : public FileSystem {
   // FileSystem. A file renamed or removed while open stays usable through
   // its open handles, as a POSIX inode does. ListDir names files and
   // subdirectories, sorted. OpenLock and MapShared create an empty, unsynced
-  // entry at their path, as the POSIX ones create a file; MapShared cannot
-  // grow an existing region (FailedPrecondition).
+  // entry at their path, as the POSIX ones create a file; MapShared grows
+  // the file to the region's size but cannot grow an existing region
+  // (FailedPrecondition).
   absl::Status CreateDir(const std::string& path) override;
   absl::StatusOr<std::vector<std::string>> ListDir(
       const std::string& path) override;
   absl::Status SyncDir(const std::string& path) override;
   absl::StatusOr<bool> Exists(const std::string& path) override;
+  // Files report their size and owner, mode 0600 and an inode number unique
+  // to each file made; directories their owner and mode (SetDirOwner), 0700
+  // and CurrentUser() unless set. The device is 1.
+  absl::StatusOr<FileInfo> Stat(const std::string& path) override;
+  // 1000 unless set_current_user says otherwise. A file created while it is
+  // 0 belongs to the owner of its directory, as with the POSIX one.
+  uint32_t CurrentUser() override;
   absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(
       const std::string& path) override;
   absl::StatusOr<std::unique_ptr<AppendFile>> OpenAppendFile(
@@ -115,6 +123,13 @@ class FaultFileSystem final : public FileSystem {
   absl::Status WriteRaw(const std::string& path, std::string bytes);
   // How many bytes of the file at `path` were synced; 0 if there is none.
   uint64_t synced_size(const std::string& path);
+  // Sets what Stat reports of directory `path` (NotFound if it is missing).
+  absl::Status SetDirOwner(const std::string& path, uint32_t owner,
+                           uint32_t mode);
+  // Sets the user CurrentUser reports.
+  void set_current_user(uint32_t user);
+  // The owner of the file at `path`; NotFound if there is none.
+  absl::StatusOr<uint32_t> FileOwner(const std::string& path);
 
  private:
   class FileHandle;
@@ -126,12 +141,16 @@ class FaultFileSystem final : public FileSystem {
   struct File {
     std::string bytes;   // Current contents.
     std::string synced;  // Contents as of the last Sync.
+    uint64_t inode = 0;  // Unique to this file.
+    uint32_t owner = 0;
   };
   using FilePtr = std::shared_ptr<File>;
   struct Dir {
     std::map<std::string, FilePtr> entries;         // Current.
     std::map<std::string, FilePtr> synced_entries;  // As of last SyncDir.
     std::set<std::string> subdirs;                  // Always durable.
+    uint32_t owner = 0;
+    uint32_t mode = 0700;
   };
   struct Fault {
     absl::Status error;
@@ -155,6 +174,9 @@ class FaultFileSystem final : public FileSystem {
   // *name to the entry's name in it.
   Dir* ParentOf(const std::string& path, std::string* name)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A new empty file in `dir`, owned as CurrentUser() decides.
+  FilePtr NewFile(const Dir& dir) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  FileInfo InfoOf(const File& file) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The file at `path`, creating an empty unsynced one if needed.
   absl::StatusOr<FilePtr> FindOrCreate(const std::string& path)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -165,7 +187,11 @@ class FaultFileSystem final : public FileSystem {
   std::optional<uint64_t> crash_at_ ABSL_GUARDED_BY(mu_);
   bool crashed_ ABSL_GUARDED_BY(mu_) = false;
   std::map<uint64_t, Fault> faults_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, uint64_t> lock_owners_ ABSL_GUARDED_BY(mu_);
+  // Which lock handle holds each file's lock: a lock belongs to the file,
+  // not to its name, as flock's does.
+  std::map<const File*, uint64_t> lock_owners_ ABSL_GUARDED_BY(mu_);
+  uint32_t current_user_ ABSL_GUARDED_BY(mu_) = 1000;
+  uint64_t next_inode_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t next_lock_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::map<std::string, SharedBuffer> regions_ ABSL_GUARDED_BY(mu_);
   // Bumped by every mutation point and WriteRaw; watchers wait for it to

@@ -1,0 +1,37 @@
+#include "store/store_directory.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace dotlog {
+
+absl::Status CheckStoreDirectory(FileSystem* fs, const std::string& dir) {
+  // "dir/." is the directory itself even when `dir` is a link to it.
+  auto info = fs->Stat(absl::StrCat(dir, "/."));
+  if (absl::IsUnimplemented(info.status())) return absl::OkStatus();
+  if (!info.ok()) return info.status();
+  if (info->type != FileInfo::Type::kDirectory) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store directory ", dir, " is not a directory"));
+  }
+  const uint32_t user = fs->CurrentUser();
+  if (info->owner != user && user != 0) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "store directory ", dir, " belongs to user ", info->owner,
+        ", not to you (user ", user,
+        "), who could then replace its files; use a directory of your own, "
+        "or have root give it to you: chown ",
+        user, " '", dir, "'"));
+  }
+  if ((info->mode & 022) != 0) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "store directory %s is writable by %s (mode %04o), who could then "
+        "replace its files with forged records; make it private: chmod "
+        "go-w '%s'",
+        dir, (info->mode & 002) != 0 ? "every user" : "its group",
+        info->mode, dir));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace dotlog

@@ -1,0 +1,24 @@
+// Checks on the directory a store lives in, made before anything in it is
+// opened.
+#ifndef DOTLOG_STORE_STORE_DIRECTORY_H_
+#define DOTLOG_STORE_STORE_DIRECTORY_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "dotlog/file_system.h"
+
+namespace dotlog {
+
+// OK if `dir` (a symbolic link to a directory counts as the directory) is
+// a directory that only its owner can write to, and that owner is the
+// current user or the current user is root; as ssh does with its keys.
+// Anyone else who can write there could replace a segment with forged
+// records, whose checksums anybody can compute. PermissionDenied otherwise,
+// with the command that fixes it; FailedPrecondition if `dir` is not a
+// directory. OK without a check for a file system that cannot Stat.
+absl::Status CheckStoreDirectory(FileSystem* fs, const std::string& dir);
+
+}  // namespace dotlog
+
+#endif  // DOTLOG_STORE_STORE_DIRECTORY_H_
