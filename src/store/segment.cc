@@ -15,6 +15,10 @@ std::string SegmentFileName(uint64_t number) {
   return absl::StrFormat("%s%06d%s", kPrefix, number, kSuffix);
 }
 
+bool LooksLikeSegmentFileName(std::string_view name) {
+  return name.starts_with(kPrefix) && name.ends_with(kSuffix);
+}
+
 std::optional<uint64_t> ParseSegmentFileName(std::string_view name) {
   if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) return std::nullopt;
   name.remove_prefix(kPrefix.size());
@@ -25,6 +29,11 @@ std::optional<uint64_t> ParseSegmentFileName(std::string_view name) {
   }
   uint64_t number = 0;
   if (!absl::SimpleAtoi(AV(name), &number) || number == 0) return std::nullopt;
+  // Only the name the store writes: "segment-7.jsonl" is some other file.
+  if (name.size() != SegmentFileName(number).size() - kPrefix.size() -
+                         kSuffix.size()) {
+    return std::nullopt;
+  }
   return number;
 }
 

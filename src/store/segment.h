@@ -16,8 +16,12 @@ namespace dotlog {
 
 // "segment-000042.jsonl" for 42. Numbers need not be six digits wide.
 std::string SegmentFileName(uint64_t number);
-// The number in a segment file name, or nullopt for any other name.
+// The number in a segment file name exactly as SegmentFileName writes it,
+// or nullopt for any other name ("segment-7.jsonl" included).
 std::optional<uint64_t> ParseSegmentFileName(std::string_view name);
+// True if `name` has a segment file's prefix and suffix, whether or not
+// ParseSegmentFileName accepts it.
+bool LooksLikeSegmentFileName(std::string_view name);
 
 // The name of the file that holds the write lock and the shared counters.
 inline constexpr char kLockFileName[] = "LOCK";

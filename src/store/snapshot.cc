@@ -176,7 +176,10 @@ absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
       return s;
     }
   }
-  return fs->Rename(temp, absl::StrCat(dir, "/", kSnapshotFileName));
+  absl::Status s = fs->Rename(temp, absl::StrCat(dir, "/", kSnapshotFileName));
+  // A directory in the snapshot's place, say: leave no temporary behind.
+  if (!s.ok()) fs->Remove(temp).IgnoreError();
+  return s;
 }
 
 }  // namespace dotlog

@@ -8,6 +8,8 @@
 #include "format/record.h"
 #include "format/segment_scanner.h"
 #include "store/segment.h"
+#include "store/snapshot.h"
+#include "store/store_directory.h"
 
 namespace dotlog {
 namespace {
@@ -105,6 +107,11 @@ absl::StatusOr<SegmentCheck> CheckSegment(FileSystem* fs,
   check.number = number;
   check.path = absl::StrCat(dir, "/", SegmentFileName(number));
   auto file = fs->OpenReadableFile(check.path);
+  if (absl::IsFailedPrecondition(file.status())) {  // a link, FIFO, directory
+    check.errors.push_back(
+        VerifyProblem{check.path, 0, 0, std::string(file.status().message())});
+    return check;
+  }
   if (!file.ok()) return file.status();
   auto size = (*file)->Size();
   if (!size.ok()) return size.status();
@@ -144,6 +151,24 @@ absl::StatusOr<SegmentCheck> CheckSegment(FileSystem* fs,
   return check;
 }
 
+// Reports a store directory others could write to, and an index snapshot
+// or lock that is not a regular file.
+void CheckStoreFiles(FileSystem* fs, const std::string& dir,
+                     VerifyReport* report) {
+  if (absl::Status s = CheckStoreDirectory(fs, dir); !s.ok()) {
+    report->errors.push_back(
+        VerifyProblem{dir, 0, 0, std::string(s.message())});
+  }
+  for (const char* name : {kSnapshotFileName, kLockFileName}) {
+    const std::string path = absl::StrCat(dir, "/", name);
+    auto info = fs->Stat(path);
+    if (!info.ok() || info->type == FileInfo::Type::kRegular) continue;
+    report->errors.push_back(VerifyProblem{
+        path, 0, 0,
+        "is not a regular file; the store cannot use it: move it away"});
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<VerifyReport> VerifyStore(const std::string& dir,
@@ -157,11 +182,20 @@ absl::StatusOr<VerifyReport> VerifyStore(const std::string& dir,
   }
   auto names = fs->ListDir(dir);
   if (!names.ok()) return names.status();
+  VerifyReport report;
   std::vector<uint64_t> numbers;
   for (const std::string& name : *names) {
-    if (auto n = ParseSegmentFileName(name)) numbers.push_back(*n);
+    if (auto n = ParseSegmentFileName(name)) {
+      numbers.push_back(*n);
+    } else if (LooksLikeSegmentFileName(name)) {
+      report.warnings.push_back(VerifyProblem{
+          absl::StrCat(dir, "/", name), 0, 0,
+          "not a name the store gives its segments (segment-NNNNNN.jsonl); "
+          "ignored: rename or move it"});
+    }
   }
   std::sort(numbers.begin(), numbers.end());
+  CheckStoreFiles(fs, dir, &report);
 
   std::vector<SegmentCheck> checks;
   uint64_t newest_base = 0;
@@ -174,7 +208,6 @@ absl::StatusOr<VerifyReport> VerifyStore(const std::string& dir,
     checks.push_back(*std::move(check));
   }
 
-  VerifyReport report;
   for (SegmentCheck& check : checks) {
     ++report.segments;
     if (check.number < newest_base) {

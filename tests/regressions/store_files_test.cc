@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "dotlog/store.h"
+#include "dotlog/verify.h"
 #include "support/fault_file_system.h"
 #include "support/status_helpers.h"
 #include "support/store_helpers.h"
@@ -230,6 +232,78 @@ TEST_CASE("a reader notices a newest segment replaced under it and reads the new
   REQUIRE_OK(writer->Put("b", "2"));
   CHECK(Value(reader->Get("b")) == "2");
   CHECK(Value(OpenOrDie(tmp.path(), Quiet())->Get("b")) == "2");
+}
+
+// The text of every problem `report` lists.
+std::string Problems(const VerifyReport& report) {
+  std::string all;
+  for (const auto& p : report.errors) all += "error: " + FormatProblem(p) + "\n";
+  for (const auto& p : report.warnings) all += "warning: " + FormatProblem(p) + "\n";
+  return all;
+}
+
+TEST_CASE("a FIFO named like a segment is refused at once and verify reports it",
+          "[regression]") {
+  StoreWithVictim s;
+  REQUIRE(mkfifo((s.dir + "/segment-000002.jsonl").c_str(), 0600) == 0);
+  auto store = Store::Open(s.dir, Quiet());
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().message().find("is a FIFO") != std::string::npos);
+  const VerifyReport report = Value(VerifyStore(s.dir));
+  INFO(Problems(report));
+  CHECK_FALSE(report.clean());
+  CHECK(Problems(report).find("segment-000002.jsonl: is a FIFO") != std::string::npos);
+}
+
+TEST_CASE("a FIFO named index.snapshot is ignored by the store and reported by verify",
+          "[regression]") {
+  StoreWithVictim s;
+  std::remove((s.dir + "/index.snapshot").c_str());
+  REQUIRE(mkfifo((s.dir + "/index.snapshot").c_str(), 0600) == 0);
+  auto store = OpenOrDie(s.dir, Quiet());
+  CHECK(Value(store->Get("a")) == "1");
+  const VerifyReport report = Value(VerifyStore(s.dir));
+  INFO(Problems(report));
+  CHECK(Problems(report).find("index.snapshot: is not a regular file") != std::string::npos);
+}
+
+TEST_CASE("a directory named index.snapshot leaves no temporary snapshot files behind",
+          "[regression]") {
+  TempDir tmp;
+  REQUIRE(mkdir(tmp.Join("index.snapshot").c_str(), 0700) == 0);
+  for (int round = 0; round < 3; ++round) {
+    auto store = OpenOrDie(tmp.path(), Quiet());
+    for (int i = 0; i < 100; ++i) REQUIRE_OK(store->Put("k" + std::to_string(i), "1"));
+    REQUIRE_OK(store->Close());  // writes a snapshot after this many records
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(tmp.path())) {
+    const std::string name = entry.path().filename();
+    INFO(name);
+    CHECK(name.rfind("index.snapshot.", 0) != 0);
+  }
+}
+
+TEST_CASE("a stray file named segment-7.jsonl is ignored by the store and reported by verify",
+          "[regression]") {
+  StoreWithVictim s;
+  WriteFileBytes(s.dir + "/segment-7.jsonl", "not a segment\n");
+  auto store = OpenOrDie(s.dir, Quiet());
+  CHECK(Value(store->Get("a")) == "1");
+  REQUIRE_OK(store->Put("b", "2"));
+  const VerifyReport report = Value(VerifyStore(s.dir));
+  INFO(Problems(report));
+  CHECK(Problems(report).find("segment-7.jsonl: not a name the store gives") !=
+        std::string::npos);
+}
+
+TEST_CASE("verify reports a store directory others can write to", "[regression]") {
+  TempDir tmp;
+  OpenOrDie(tmp.path(), Quiet())->Put("a", "1").IgnoreError();
+  REQUIRE(chmod(tmp.path().c_str(), 0777) == 0);
+  const VerifyReport report = Value(VerifyStore(tmp.path()));
+  INFO(Problems(report));
+  CHECK_FALSE(report.clean());
+  CHECK(Problems(report).find("chmod go-w") != std::string::npos);
 }
 
 }  // namespace
