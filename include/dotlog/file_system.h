@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
@@ -71,6 +72,16 @@ class ReadableFile {
   // never change once appended, so the view may be read from any thread;
   // Map itself must not run concurrently with readers of an earlier view.
   virtual absl::StatusOr<std::string_view> Map(uint64_t size) = 0;
+  // Copies `n` bytes at `offset` of the view the last Map returned into
+  // `dst`. DataLoss, never a signal, if another program cut the file short
+  // under the view since. REQUIRES: offset + n <= the size mapped. By
+  // default it reads the file instead.
+  virtual absl::Status CopyMapped(uint64_t offset, size_t n, char* dst) {
+    absl::StatusOr<size_t> got = ReadAt(offset, dst, n);
+    if (!got.ok()) return got.status();
+    if (*got != n) return absl::DataLossError("file was cut short");
+    return absl::OkStatus();
+  }
   // What the open file is now, wherever its name went since it was opened.
   // Unimplemented by default, for file systems that cannot tell.
   virtual absl::StatusOr<FileInfo> Stat() {
@@ -103,6 +114,13 @@ class SharedRegion {
   // The region's first byte, aligned to 8 bytes; size() bytes long.
   virtual void* data() = 0;
   virtual size_t size() const = 0;
+  // Runs `access`, which touches the region, and returns true; false, never
+  // a signal, if the region's file was cut shorter than the region under it
+  // (`access` then stopped part way). By default it just runs `access`.
+  virtual bool Guard(absl::FunctionRef<void()> access) {
+    access();
+    return true;
+  }
 };
 
 // Tells when something in one directory may have changed. Used by one

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
@@ -12,8 +14,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <climits>
+#include <cstring>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -173,6 +178,42 @@ absl::StatusOr<Fd> OpenRegular(const std::string& path, int flags,
   return file;
 }
 
+// A file mapped into memory can be cut short by another program at any
+// time; touching a mapped page past its new end raises SIGBUS. Accesses
+// run under GuardMapped, which turns that signal into a false return. A
+// SIGBUS outside a guarded access gets the handling it had before.
+thread_local sigjmp_buf* guarded_access = nullptr;
+struct sigaction previous_sigbus;
+
+void OnSigbus(int, siginfo_t*, void*) {
+  if (guarded_access != nullptr) siglongjmp(*guarded_access, 1);
+  // Not ours: put the earlier handling back; returning re-runs the faulting
+  // instruction, which then meets it.
+  sigaction(SIGBUS, &previous_sigbus, nullptr);
+}
+
+bool GuardMapped(absl::FunctionRef<void()> access) {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    struct sigaction action;
+    std::memset(&action, 0, sizeof(action));
+    action.sa_sigaction = OnSigbus;
+    // SA_NODEFER: the jump out skips the mask restore, so never block it.
+    action.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGBUS, &action, &previous_sigbus);
+  });
+  sigjmp_buf env;
+  if (sigsetjmp(env, 0) != 0) {
+    guarded_access = nullptr;
+    return false;
+  }
+  guarded_access = &env;
+  access();
+  guarded_access = nullptr;
+  return true;
+}
+
 class PosixAppendFile final : public AppendFile {
  public:
   PosixAppendFile(Fd fd, std::string path)
@@ -240,6 +281,18 @@ class PosixReadableFile final : public ReadableFile {
       done += static_cast<size_t>(r);
     }
     return done;
+  }
+
+  absl::Status CopyMapped(uint64_t offset, size_t n, char* dst) override {
+    // Invariant: callers copy only what the last Map covered.
+    assert(offset + n <= map_size_);
+    const char* from = static_cast<const char*>(map_) + offset;
+    if (!GuardMapped([&] { std::memcpy(dst, from, n); })) {
+      return absl::DataLossError(
+          absl::StrCat(path_, ": cut short by another program while mapped; ",
+                       n, " bytes at offset ", offset, " are gone"));
+    }
+    return absl::OkStatus();
   }
 
   absl::StatusOr<std::string_view> Map(uint64_t size) override {
@@ -319,6 +372,9 @@ class PosixSharedRegion final : public SharedRegion {
   ~PosixSharedRegion() override { munmap(data_, size_); }
   void* data() override { return data_; }
   size_t size() const override { return size_; }
+  bool Guard(absl::FunctionRef<void()> access) override {
+    return GuardMapped(access);
+  }
 
  private:
   void* const data_;  // Page-aligned, so also 8-byte aligned.

@@ -365,8 +365,11 @@ absl::Status LogView::ReadValue(const IndexEntry& entry,
   const Segment& seg = it->second;
   const uint64_t end = uint64_t{entry.value_offset} + entry.value_size;
   if (end <= seg.mapped.size()) {
-    out->assign(seg.mapped.data() + entry.value_offset, entry.value_size);
-    return absl::OkStatus();
+    // Through the file: another program may have cut it short under the
+    // mapping, which must be an error here, not a signal.
+    out->resize(entry.value_size);
+    return seg.file->CopyMapped(entry.value_offset, entry.value_size,
+                                out->data());
   }
   out->resize(entry.value_size);
   auto got = seg.file->ReadAt(entry.value_offset, out->data(), out->size());

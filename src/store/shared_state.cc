@@ -13,44 +13,66 @@ constexpr size_t kGeneration = 16;
 }  // namespace
 
 SharedState::SharedState(SharedRegion* region)
-    : words_(static_cast<uint64_t*>(region->data())) {
+    : region_(region), words_(static_cast<uint64_t*>(region->data())) {
   // Invariant: the region is large enough and suitably aligned.
   assert(region->size() >= kRegionBytes);
-  assert(reinterpret_cast<uintptr_t>(words_) %
+  assert(reinterpret_cast<uintptr_t>(words_.load()) %
              std::atomic_ref<uint64_t>::required_alignment ==
          0);
 }
 
+uint64_t SharedState::Access(size_t word,
+                             uint64_t (*op)(uint64_t*, uint64_t),
+                             uint64_t arg) const {
+  uint64_t* words = words_.load(std::memory_order_acquire);
+  uint64_t result = 0;
+  if (words != own_words_ &&
+      !region_->Guard([&] { result = op(words + word, arg); })) {
+    // The file was cut short: from now on use counters nobody can cut.
+    const_cast<SharedState*>(this)->words_.store(own_words_,
+                                                 std::memory_order_release);
+    const_cast<SharedState*>(this)->broken_.store(true,
+                                                  std::memory_order_release);
+    words = own_words_;
+  }
+  if (words == own_words_) result = op(words + word, arg);
+  return result;
+}
+
+namespace {
+uint64_t Load(uint64_t* w, uint64_t) {
+  return std::atomic_ref<uint64_t>(*w).load(std::memory_order_acquire);
+}
+uint64_t Add(uint64_t* w, uint64_t n) {
+  return std::atomic_ref<uint64_t>(*w).fetch_add(n, std::memory_order_acq_rel) +
+         n;
+}
+uint64_t Store(uint64_t* w, uint64_t v) {
+  std::atomic_ref<uint64_t>(*w).store(v, std::memory_order_release);
+  return v;
+}
+}  // namespace
+
 uint64_t SharedState::commit_counter() const {
-  return std::atomic_ref<uint64_t>(words_[kCommitCounter])
-      .load(std::memory_order_acquire);
+  return Access(kCommitCounter, Load, 0);
 }
 
 uint64_t SharedState::BumpCommitCounter() {
-  return std::atomic_ref<uint64_t>(words_[kCommitCounter])
-             .fetch_add(1, std::memory_order_acq_rel) +
-         1;
+  return Access(kCommitCounter, Add, 1);
 }
 
 uint64_t SharedState::generation() const {
-  return std::atomic_ref<uint64_t>(words_[kGeneration])
-      .load(std::memory_order_acquire);
+  return Access(kGeneration, Load, 0);
 }
 
-uint64_t SharedState::BumpGeneration() {
-  return std::atomic_ref<uint64_t>(words_[kGeneration])
-             .fetch_add(1, std::memory_order_acq_rel) +
-         1;
-}
+uint64_t SharedState::BumpGeneration() { return Access(kGeneration, Add, 1); }
 
 uint64_t SharedState::writer_pid() const {
-  return std::atomic_ref<uint64_t>(words_[kWriterPid])
-      .load(std::memory_order_relaxed);
+  return Access(kWriterPid, Load, 0);
 }
 
 void SharedState::set_writer_pid(uint64_t pid) {
-  std::atomic_ref<uint64_t>(words_[kWriterPid])
-      .store(pid, std::memory_order_relaxed);
+  Access(kWriterPid, Store, pid);
 }
 
 }  // namespace dotlog

@@ -6,9 +6,15 @@
 // stale until the next write, and a reboot leaves whatever was last written
 // back. Readers compare the counter with the value they saw at their last
 // catch-up; any difference, up or down, sends them to read the files.
+//
+// Another program may cut the LOCK file short under the mapping. Every
+// access is guarded: the first one that faults switches this object to
+// counters of its own (broken() turns true), so it never faults again and
+// the process reads the files instead of trusting the hints.
 #ifndef DOTLOG_STORE_SHARED_STATE_H_
 #define DOTLOG_STORE_SHARED_STATE_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -38,8 +44,20 @@ class SharedState {
   uint64_t writer_pid() const;
   void set_writer_pid(uint64_t pid);
 
+  // True once the region's file was found cut short: the counters are this
+  // process's own from then on and say nothing about other processes.
+  bool broken() const { return broken_.load(std::memory_order_acquire); }
+
  private:
-  uint64_t* words_;
+  // Runs `op` on the region's words, or on the private ones after a fault.
+  uint64_t Access(size_t word, uint64_t (*op)(uint64_t*, uint64_t),
+                  uint64_t arg) const;
+
+  SharedRegion* const region_;
+  std::atomic<uint64_t*> words_;
+  std::atomic<bool> broken_{false};
+  // Word positions reach 16; each word on its own cache line anyway.
+  alignas(64) mutable uint64_t own_words_[24] = {};
 };
 
 }  // namespace dotlog

@@ -79,11 +79,13 @@ absl::Status StoreImpl::CheckOpen() const {
 absl::Status StoreImpl::Refresh() {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
   if (shared_.commit_counter() == seen_counter_.load(std::memory_order_acquire) &&
-      shared_.generation() == seen_generation_.load(std::memory_order_acquire)) {
+      shared_.generation() == seen_generation_.load(std::memory_order_acquire) &&
+      !shared_.broken()) {
     return absl::OkStatus();
   }
   absl::MutexLock l(&mu_);
-  return CatchUpLocked(/*force=*/false);
+  // With LOCK cut short the counters tell nothing: read the files each time.
+  return CatchUpLocked(/*force=*/shared_.broken());
 }
 
 absl::Status StoreImpl::CatchUpLocked(bool force) {
@@ -135,15 +137,24 @@ absl::StatusOr<Item> StoreImpl::LookupLocked(std::string_view key,
 
 absl::StatusOr<std::string> StoreImpl::Get(std::string_view key) {
   if (absl::Status s = Refresh(); !s.ok()) return s;
-  absl::ReaderMutexLock l(&mu_);
-  const IndexEntry* entry = view_.index().Find(key);
-  // The clock is read only for a key that can expire.
-  if (entry == nullptr || (entry->expires_ms != 0 && entry->expired(NowMs()))) {
-    return NotFound(key);
+  for (int attempt = 0;; ++attempt) {
+    {
+      absl::ReaderMutexLock l(&mu_);
+      const IndexEntry* entry = view_.index().Find(key);
+      // The clock is read only for a key that can expire.
+      if (entry == nullptr ||
+          (entry->expires_ms != 0 && entry->expired(NowMs()))) {
+        return NotFound(key);
+      }
+      std::string value;
+      absl::Status s = view_.ReadValue(*entry, &value);
+      if (s.ok()) return value;
+      if (!absl::IsDataLoss(s) || attempt > 0) return s;
+    }
+    // A segment cut short under the view: read the files as they are now.
+    absl::MutexLock l(&mu_);
+    if (absl::Status s = CatchUpLocked(/*force=*/true); !s.ok()) return s;
   }
-  std::string value;
-  if (absl::Status s = view_.ReadValue(*entry, &value); !s.ok()) return s;
-  return value;
 }
 
 absl::StatusOr<Item> StoreImpl::Lookup(std::string_view key) {

@@ -234,6 +234,35 @@ TEST_CASE("a reader notices a newest segment replaced under it and reads the new
   CHECK(Value(OpenOrDie(tmp.path(), Quiet())->Get("b")) == "2");
 }
 
+// What `cat x > segment` does to a reader that mapped the segment: the
+// pages past the new end vanish under the mapping.
+TEST_CASE("a reader whose segment is cut short in place reloads instead of dying of SIGBUS",
+          "[regression]") {
+  TempDir tmp;
+  auto writer = OpenOrDie(tmp.path(), Quiet());
+  REQUIRE_OK(writer->Put("filler", "\"" + std::string(8000, 'x') + "\""));
+  REQUIRE_OK(writer->Put("a", "1"));  // past the first page
+  auto reader = OpenOrDie(tmp.path(), Quiet());
+  REQUIRE(Value(reader->Get("a")) == "1");
+  REQUIRE(truncate(tmp.Join(kSegment1).c_str(), 50) == 0);
+  CHECK(absl::IsNotFound(reader->Get("a").status()));
+}
+
+TEST_CASE("a reader whose LOCK is cut short keeps working and sees later writes",
+          "[regression]") {
+  TempDir tmp;
+  auto reader = OpenOrDie(tmp.path(), Quiet());
+  {
+    auto writer = OpenOrDie(tmp.path(), Quiet());
+    REQUIRE_OK(writer->Put("a", "1"));
+  }
+  REQUIRE(truncate(tmp.Join("LOCK").c_str(), 0) == 0);
+  CHECK(Value(reader->Get("a")) == "1");
+  auto writer = OpenOrDie(tmp.path(), Quiet());  // grows LOCK back
+  REQUIRE_OK(writer->Put("b", "2"));
+  CHECK(Value(reader->Get("b")) == "2");
+}
+
 // The text of every problem `report` lists.
 std::string Problems(const VerifyReport& report) {
   std::string all;
