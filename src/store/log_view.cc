@@ -274,7 +274,7 @@ absl::Status LogView::ScanFrom(Segment* seg, TailPolicy policy) {
 absl::Status LogView::ScanBytes(Segment* seg, uint64_t offset,
                                 const PaddedBuffer& bytes, TailPolicy policy) {
   auto end = scanner_.Scan(
-      bytes, offset, seg->next_line, policy,
+      bytes, offset, seg->next_line, seg->unterminated, policy,
       [&](const ScannedLine& line) { return ApplyRecord(seg, line); },
       [&](const DamagedLine& d) { ReportDamage(*seg, d); });
   if (!end.ok()) return end.status();
@@ -284,6 +284,7 @@ absl::Status LogView::ScanBytes(Segment* seg, uint64_t offset,
   seg->scanned_end = end->offset;
   seg->next_line = end->next_line;
   seg->withheld_bytes = end->withheld_bytes;
+  seg->unterminated = end->unterminated;
   return absl::OkStatus();
 }
 

@@ -33,6 +33,7 @@ struct Segment {
   uint64_t scanned_end = 0;     // bytes consumed: intact or reported
   uint64_t next_line = 1;       // number of the line at scanned_end
   uint64_t withheld_bytes = 0;  // possibly torn tail after scanned_end
+  bool unterminated = false;    // the last line read lacks its '\n'
   std::string_view mapped;      // zero-copy view of the file's start
   RunningChecksum checksum;     // of the bytes before scanned_end
 

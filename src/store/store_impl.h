@@ -98,6 +98,9 @@ class StoreImpl final : public Store {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status AcquireWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void ReleaseWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // "\n" if the last line of `seg` lacks its newline, else "": what an
+  // append to `seg` must begin with.
+  static std::string LineBreakOwed(const Segment& seg);
   // Makes the newest segment ready for an append; see store_write.cc.
   absl::StatusOr<Segment*> PrepareSegment()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_, mu_);

@@ -77,6 +77,12 @@ absl::Status StoreImpl::CreateSegment(uint64_t number) {
   return fs_->SyncDir(dir_);
 }
 
+std::string StoreImpl::LineBreakOwed(const Segment& seg) {
+  // An intact last line that lost its '\n' (an editor's doing) is a record:
+  // the next append ends it first, so that the two do not run together.
+  return seg.unterminated ? "\n" : "";
+}
+
 absl::StatusOr<Segment*> StoreImpl::PrepareSegment() {
   Segment* seg = view_.newest();
   if (seg != nullptr && active_number_ != seg->number) {
@@ -103,7 +109,7 @@ absl::StatusOr<Segment*> StoreImpl::RollOver(Segment* seg) {
   if (seg != nullptr && !seg->closed()) {
     // Sealing a segment that is not full (for compaction): a seal line tells
     // every reader to look for the next segment.
-    std::string seal;
+    std::string seal = LineBreakOwed(*seg);
     EncodeSeal(NowMs(), &seal);
     const uint64_t offset = seg->scanned_end;
     if (absl::Status s = Append(seg->number, offset, seal); !s.ok()) return s;
@@ -232,6 +238,7 @@ void StoreImpl::WriteGroup(const std::vector<PendingWrite*>& group) {
       if (!seg.ok()) return seg.status();
       number = (*seg)->number;
       offset = (*seg)->scanned_end;
+      lines = LineBreakOwed(**seg);
       // A segment whose header was torn off by a crash gets it back first.
       if (offset == 0) EncodeHeader(number, options_.segment_bytes, NowMs(), &lines);
       const int64_t now = NowMs();

@@ -121,7 +121,7 @@ absl::Status ChangeFeed::Reader::ReadSegment(
   position->offset = start;
   const uint64_t data_end = start + buffer.view().size();
   auto end = scanner.Scan(
-      buffer, start, 1,
+      buffer, start, 1, false,
       sealed ? TailPolicy::kReportAll : TailPolicy::kWithholdTail,
       [&](const ScannedLine& line) -> absl::Status {
         const DecodedLine& d = *line.decoded;

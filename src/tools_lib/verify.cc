@@ -126,7 +126,7 @@ absl::StatusOr<SegmentCheck> CheckSegment(FileSystem* fs,
   LineChecker checker(&check);
   SegmentScanner scanner;
   auto end = scanner.Scan(
-      bytes, 0, 1, newest ? TailPolicy::kWithholdTail : TailPolicy::kReportAll,
+      bytes, 0, 1, false, newest ? TailPolicy::kWithholdTail : TailPolicy::kReportAll,
       [&](const ScannedLine& line) {
         checker.OnRecord(line);
         return absl::OkStatus();
