@@ -319,7 +319,7 @@ absl::Status LogView::ApplyRecord(Segment* seg, const ScannedLine& line) {
     e.seq = d.seq;
     e.expires_ms = op.expires_ms;
     e.segment = static_cast<uint32_t>(seg->number);
-    e.value_offset = static_cast<uint32_t>(line.offset + op.value_offset);
+    e.value_offset = line.offset + op.value_offset;
     e.value_size = op.is_delete ? IndexEntry::kTombstone : op.value_size;
     e.charged_bytes = share;
     index_.Apply(op.key, e, loading_);
@@ -347,7 +347,7 @@ absl::Status LogView::ReadValue(const IndexEntry& entry,
         absl::StrCat("index points into unknown segment ", entry.segment));
   }
   const Segment& seg = it->second;
-  const uint64_t end = uint64_t{entry.value_offset} + entry.value_size;
+  const uint64_t end = entry.value_offset + entry.value_size;
   if (end <= seg.mapped.size()) {
     out->assign(seg.mapped.data() + entry.value_offset, entry.value_size);
     return absl::OkStatus();
