@@ -228,11 +228,15 @@ void StoreImpl::WriteGroup(const std::vector<PendingWrite*>& group) {
       }
       if (records.empty()) return absl::OkStatus();
       // A record (hand-made, say) may already carry the highest number:
-      // wrapping around would make every later write lose to it.
+      // wrapping around would make every later write lose to it. Not the
+      // caller's fault, so not a usage error; copying the live keys into a
+      // new store numbers them afresh.
       if (records.size() > std::numeric_limits<uint64_t>::max() - seq) {
-        return absl::FailedPreconditionError(absl::StrCat(
+        return absl::ResourceExhaustedError(absl::StrCat(
             "sequence numbers of ", dir_, " are used up (the log holds seq ",
-            seq, "); nothing written"));
+            seq, "); nothing written. To renumber, copy the store: "
+            "dotlog-dump --format jsonl > all.jsonl && "
+            "dotlog --dir NEW_DIR load all.jsonl"));
       }
       auto seg = PrepareSegment();
       if (!seg.ok()) return seg.status();
