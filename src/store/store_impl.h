@@ -117,6 +117,11 @@ class StoreImpl final : public Store {
   // Compaction steps (store_compact.cc).
   absl::StatusOr<std::vector<uint64_t>> SealForCompaction()
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
+  // Compact(); an `automatic` one (after a write) keeps every version when
+  // the stored history rules are broken instead of refusing.
+  absl::Status RunCompaction(bool automatic) ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
+  // Writes `bytes` to a new file at `temp` and syncs it.
+  absl::Status WriteTemp(const std::string& temp, const std::string& bytes);
   absl::Status PublishBase(uint64_t number, const std::string& temp_path,
                            uint64_t generation)
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
