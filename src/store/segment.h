@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dotlog/file_system.h"
 #include "format/line_decoder.h"
@@ -42,6 +43,18 @@ struct Segment {
     return sealed || max_bytes == 0 || scanned_end >= max_bytes;
   }
 };
+
+// True if `file` (at `path`) begins with the header line of a base segment,
+// one written by compaction, which replaces every segment numbered below it.
+absl::StatusOr<bool> IsBaseSegment(ReadableFile* file, const std::string& path);
+
+// The numbers of the segment files in `dir` that make up the log, ascending:
+// those from the newest base segment on. Lower ones are leftovers of a
+// compaction interrupted between its commit and its cleanup, which every
+// reader ignores, as the store does; `replaced`, if not null, receives them.
+absl::StatusOr<std::vector<uint64_t>> ListLogSegments(
+    FileSystem* fs, const std::string& dir,
+    std::vector<uint64_t>* replaced = nullptr);
 
 // Reads `size` bytes at `offset` of `file` into `out`. DataLoss if the file
 // is shorter than that.
