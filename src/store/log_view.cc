@@ -260,8 +260,15 @@ absl::Status LogView::ScanFrom(Segment* seg, TailPolicy policy) {
         seg->scanned_end, " bytes of it were already read"));
   }
   const uint64_t start = seg->scanned_end;
+  uint64_t end = *size;
+  if (read_limit_ && seg->number >= read_limit_->first) {
+    // An append in progress is not durable yet: read only what precedes it.
+    const uint64_t limit =
+        seg->number == read_limit_->first ? read_limit_->second : 0;
+    end = std::max(start, std::min(end, limit));
+  }
   if (absl::Status s = ReadRange(seg->file.get(), seg->path, start,
-                                 *size - start, &buffer_);
+                                 end - start, &buffer_);
       !s.ok()) {
     return s;
   }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -66,7 +67,13 @@ class StoreImpl final : public Store {
   absl::Status Refresh() ABSL_LOCKS_EXCLUDED(mu_);
   // Brings the view up to date: reads new records if the commit counter
   // moved (or always, with `force`), reloads if a compaction published.
-  absl::Status CatchUpLocked(bool force) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // `holds_write_lock`: the caller holds the store's write lock, so no
+  // append is in progress and everything in the files is read.
+  absl::Status CatchUpLocked(bool force, bool holds_write_lock = false)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Where the append in progress of any process began, if one is: readers
+  // outside the write lock read nothing from there on.
+  std::optional<std::pair<uint64_t, uint64_t>> DurableLimit() const;
   absl::StatusOr<Item> LookupLocked(std::string_view key, int64_t now_ms)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status NotFound(std::string_view key) const;

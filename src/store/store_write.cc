@@ -11,9 +11,12 @@
 //      number and any compare-and-set see the latest state.
 //   4. Prepare the newest segment: cut off a torn tail a crash left; start a
 //      new segment when the newest is full.
-//   5. Append the record as one write. On failure, cut the file back to
-//      where the record began, so the segment stays all intact lines.
+//   5. Mark in the shared counters where the append begins, so that readers
+//      outside the lock read nothing from there on. Append the record as
+//      one write. On failure, cut the file back to where the record began,
+//      so the segment stays all intact lines.
 //   6. With SyncMode::kAlways, fdatasync. A failed sync poisons the handle.
+//      Then clear the mark: the record is durable.
 //   7. Apply the record to the index, bump the shared commit counter, and
 //      release the locks.
 #include <unistd.h>
@@ -157,7 +160,7 @@ absl::Status StoreImpl::WithWriteLock(const std::function<absl::Status()>& fn) {
   {
     absl::MutexLock l(&mu_);
     // The shared counter is only a hint: under the lock, read the files.
-    s = CatchUpLocked(/*force=*/true);
+    s = CatchUpLocked(/*force=*/true, /*holds_write_lock=*/true);
   }
   if (s.ok()) s = fn();
   ReleaseWriteLock();
@@ -248,7 +251,13 @@ void StoreImpl::WriteGroup(const std::vector<PendingWrite*>& group) {
       const int64_t now = NowMs();
       for (const auto& ops : records) EncodeRecord(++seq, now, ops, &lines);
     }
-    if (absl::Status a = Append(number, offset, lines); !a.ok()) return a;
+    // Readers elsewhere must not see the records before they are durable
+    // (README "Durability"): they read nothing from here on until the
+    // append is synced (kAlways) or written (kNone).
+    shared_.set_pending({number, offset});
+    absl::Status a = Append(number, offset, lines);
+    shared_.set_pending({});
+    if (!a.ok()) return a;
     appended_.Assign(lines);
     absl::MutexLock l(&mu_);
     if (absl::Status a = view_.ApplyAppended(number, offset, appended_); !a.ok()) {
