@@ -51,13 +51,9 @@ void LogView::Reset() {
 }
 
 absl::Status LogView::LoadOnce() {
-  auto names = fs_->ListDir(dir_);
-  if (!names.ok()) return names.status();
-  std::vector<uint64_t> numbers;
-  for (const std::string& name : *names) {
-    if (auto n = ParseSegmentFileName(name)) numbers.push_back(*n);
-  }
-  std::sort(numbers.begin(), numbers.end());
+  auto listed = ListSegmentFiles(fs_, dir_);
+  if (!listed.ok()) return listed.status();
+  const std::vector<uint64_t>& numbers = *listed;
   loading_ = true;
   auto from_snapshot = LoadSnapshot(numbers);
   if (!from_snapshot.ok()) return from_snapshot.status();

@@ -49,8 +49,8 @@ absl::StatusOr<bool> IsBaseSegment(ReadableFile* file, const std::string& path) 
   return decoded.is_header && decoded.base;
 }
 
-absl::StatusOr<std::vector<uint64_t>> ListLogSegments(
-    FileSystem* fs, const std::string& dir, std::vector<uint64_t>* replaced) {
+absl::StatusOr<std::vector<uint64_t>> ListSegmentFiles(FileSystem* fs,
+                                                       const std::string& dir) {
   auto names = fs->ListDir(dir);
   if (!names.ok()) return names.status();
   std::vector<uint64_t> numbers;
@@ -58,6 +58,14 @@ absl::StatusOr<std::vector<uint64_t>> ListLogSegments(
     if (auto n = ParseSegmentFileName(name)) numbers.push_back(*n);
   }
   std::sort(numbers.begin(), numbers.end());
+  return numbers;
+}
+
+absl::StatusOr<std::vector<uint64_t>> ListLogSegments(
+    FileSystem* fs, const std::string& dir, std::vector<uint64_t>* replaced) {
+  auto listed = ListSegmentFiles(fs, dir);
+  if (!listed.ok()) return listed.status();
+  std::vector<uint64_t>& numbers = *listed;
   // The newest base decides; look for it from the newest segment down.
   for (size_t i = numbers.size(); i-- > 0;) {
     const std::string path = absl::StrCat(dir, "/", SegmentFileName(numbers[i]));
@@ -71,7 +79,7 @@ absl::StatusOr<std::vector<uint64_t>> ListLogSegments(
     numbers.erase(numbers.begin(), numbers.begin() + i);
     break;
   }
-  return numbers;
+  return listed;
 }
 
 absl::Status ReadRange(ReadableFile* file, const std::string& path,

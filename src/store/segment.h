@@ -48,6 +48,10 @@ struct Segment {
 // one written by compaction, which replaces every segment numbered below it.
 absl::StatusOr<bool> IsBaseSegment(ReadableFile* file, const std::string& path);
 
+// The numbers of every segment file in `dir`, ascending.
+absl::StatusOr<std::vector<uint64_t>> ListSegmentFiles(FileSystem* fs,
+                                                       const std::string& dir);
+
 // The numbers of the segment files in `dir` that make up the log, ascending:
 // those from the newest base segment on. Lower ones are leftovers of a
 // compaction interrupted between its commit and its cleanup, which every

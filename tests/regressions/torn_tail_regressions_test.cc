@@ -3,6 +3,7 @@
 // used to erase the edited records as a "torn tail" at the next write.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <string>
 
 #include "absl/strings/str_replace.h"
@@ -35,15 +36,25 @@ void WriteKeys(const std::string& dir, int n) {
   REQUIRE_OK(store->Close());
 }
 
+// Writes keys k0..k{n-1} to a fresh store in `dir`, then replaces its one
+// segment's bytes with what `edit` makes of them, and returns those.
+std::string WriteKeysThenEdit(const std::string& dir, int n,
+                              const std::function<std::string(std::string)>& edit) {
+  WriteKeys(dir, n);
+  const std::string path = dir + "/" + kSegment;
+  const std::string edited = edit(ReadFileBytes(path));
+  WriteFileBytes(path, edited);
+  return edited;
+}
+
 TEST_CASE("a newest segment converted to CRLF is reported as damage and kept "
           "by the next write",
           "[regression]") {
   testing::TempDir tmp;
-  WriteKeys(tmp.path(), 20);
   const std::string path = tmp.Join(kSegment);
-  const std::string crlf =
-      absl::StrReplaceAll(ReadFileBytes(path), {{"\n", "\r\n"}});
-  WriteFileBytes(path, crlf);
+  const std::string crlf = WriteKeysThenEdit(tmp.path(), 20, [](std::string b) {
+    return absl::StrReplaceAll(b, {{"\n", "\r\n"}});
+  });
 
   auto store = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(store->Damage().size() == 21);  // the header and 20 records
@@ -62,12 +73,12 @@ TEST_CASE("an intact last record without its newline is served, and the next "
           "write keeps it",
           "[regression]") {
   testing::TempDir tmp;
-  WriteKeys(tmp.path(), 3);
   const std::string path = tmp.Join(kSegment);
-  std::string bytes = ReadFileBytes(path);
-  REQUIRE(bytes.back() == '\n');
-  bytes.pop_back();  // what an editor with "no final newline" saves
-  WriteFileBytes(path, bytes);
+  const std::string bytes = WriteKeysThenEdit(tmp.path(), 3, [](std::string b) {
+    REQUIRE(b.back() == '\n');
+    b.pop_back();  // what an editor with "no final newline" saves
+    return b;
+  });
 
   auto store = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(store->Damage().empty());
@@ -86,13 +97,13 @@ TEST_CASE("an intact last record without its newline is served, and the next "
 TEST_CASE("a hand-edited last line is reported and kept by the next write",
           "[regression]") {
   testing::TempDir tmp;
-  WriteKeys(tmp.path(), 3);
   const std::string path = tmp.Join(kSegment);
-  std::string bytes = ReadFileBytes(path);
-  const size_t value = bytes.rfind("\"value\":2");
-  REQUIRE(value != std::string::npos);
-  bytes[value + 8] = '7';  // the user "fixes" the value by hand
-  WriteFileBytes(path, bytes);
+  const std::string bytes = WriteKeysThenEdit(tmp.path(), 3, [](std::string b) {
+    const size_t value = b.rfind("\"value\":2");
+    REQUIRE(value != std::string::npos);
+    b[value + 8] = '7';  // the user "fixes" the value by hand
+    return b;
+  });
 
   auto store = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   REQUIRE(store->Damage().size() == 1);
@@ -108,10 +119,12 @@ TEST_CASE("a hand-edited last line is reported and kept by the next write",
 TEST_CASE("a partial last line a crash left is still cut by the next write",
           "[regression]") {
   testing::TempDir tmp;
-  WriteKeys(tmp.path(), 3);
   const std::string path = tmp.Join(kSegment);
-  const std::string intact = ReadFileBytes(path);
-  WriteFileBytes(path, intact + "{\"seq\":4,\"ts\":\"2026-");
+  std::string intact;
+  WriteKeysThenEdit(tmp.path(), 3, [&](std::string b) {
+    intact = b;
+    return b + "{\"seq\":4,\"ts\":\"2026-";  // a crash mid-append
+  });
 
   auto store = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(store->Damage().empty());
