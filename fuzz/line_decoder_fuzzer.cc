@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "dotlog/limits.h"
 #include "format/line_decoder.h"
 #include "format/segment_scanner.h"
 
@@ -209,7 +210,8 @@ struct ScanResult {
 // everything a scan promises about them. Every scan here succeeds: only
 // on_record can stop one, and it never does.
 ScanResult ScanAndCheck(SegmentScanner* scanner, std::string_view bytes,
-                        uint64_t base, uint64_t first_line, TailPolicy policy) {
+                        uint64_t base, uint64_t first_line, TailPolicy policy,
+                        bool after_unterminated = false) {
   PaddedBuffer data;
   data.Assign(bytes);
   const char* const start = data.view().data();
@@ -218,14 +220,13 @@ ScanResult ScanAndCheck(SegmentScanner* scanner, std::string_view bytes,
   auto on_record = [&](const ScannedLine& line) {
     FUZZ_CHECK(line.offset >= base && line.offset - base < bytes.size());
     const size_t pos = line.offset - base;
-    // The line is a view of the scanned bytes, up to its '\n' (or, for a
-    // sealed segment, the end).
+    // The line is a view of the scanned bytes, up to its '\n' (or, for an
+    // intact last line that lacks one, the end).
     FUZZ_CHECK(line.bytes.data() == start + pos);
     FUZZ_CHECK(pos + line.bytes.size() <= bytes.size());
     FUZZ_CHECK(line.bytes.find('\n') == std::string_view::npos);
-    FUZZ_CHECK(pos + line.bytes.size() == bytes.size()
-                   ? policy == TailPolicy::kReportAll
-                   : bytes[pos + line.bytes.size()] == '\n');
+    FUZZ_CHECK(pos + line.bytes.size() == bytes.size() ||
+               bytes[pos + line.bytes.size()] == '\n');
     FUZZ_CHECK(line.decoded != nullptr);
     CheckDecoded(line.bytes, *line.decoded);
     result.events.push_back({false, line.offset, line.line_number});
@@ -245,13 +246,16 @@ ScanResult ScanAndCheck(SegmentScanner* scanner, std::string_view bytes,
     result.events.push_back({true, line.offset, line.line_number});
   };
   absl::StatusOr<ScanEnd> end =
-      scanner->Scan(data, base, first_line, policy, on_record, on_damage);
+      scanner->Scan(data, base, first_line, after_unterminated, policy,
+                    on_record, on_damage);
   FUZZ_CHECK(end.ok());
   result.end = *end;
 
   // Where each line starts; a final unterminated piece counts as a line.
   std::vector<size_t> starts;
-  for (size_t pos = 0; pos < bytes.size();) {
+  // A '\n' that ends the line read before is no line of its own.
+  const bool skip = after_unterminated && !bytes.empty() && bytes[0] == '\n';
+  for (size_t pos = skip ? 1 : 0; pos < bytes.size();) {
     starts.push_back(pos);
     const size_t nl = bytes.find('\n', pos);
     if (nl == std::string_view::npos) break;
@@ -274,10 +278,15 @@ ScanResult ScanAndCheck(SegmentScanner* scanner, std::string_view bytes,
     FUZZ_CHECK(k == starts.size());
     FUZZ_CHECK(e.withheld_bytes == 0);
   } else {
-    // Withheld: the damaged lines after the last intact one, and whatever
-    // follows the last '\n'. So a damaged line is reported only with an
-    // intact line after it, and every complete withheld line is damaged.
-    if (k > 0) FUZZ_CHECK(!result.events.back().damaged);
+    // Withheld, if anything: at most one record's worth, the bytes after
+    // the last '\n', and the damaged lines before them only if none was
+    // reported. So complete withheld lines follow an intact line, and every
+    // one of them is damaged.
+    FUZZ_CHECK(e.withheld_bytes <= kMaxRecordBytes);
+    if (k > 0 && result.events.back().damaged) {
+      FUZZ_CHECK(bytes.substr(e.offset - base).find('\n') ==
+                 std::string_view::npos);
+    }
     std::string_view tail = bytes.substr(e.offset - base);
     for (size_t nl; (nl = tail.find('\n')) != std::string_view::npos;
          tail.remove_prefix(nl + 1)) {
@@ -311,8 +320,9 @@ void ScanAllWays(std::string_view bytes, size_t split) {
   const std::string_view rest = bytes.substr(first.end.offset);
   for (TailPolicy policy :
        {TailPolicy::kWithholdTail, TailPolicy::kReportAll}) {
-    const ScanResult second = ScanAndCheck(&scanner, rest, first.end.offset,
-                                           first.end.next_line, policy);
+    const ScanResult second =
+        ScanAndCheck(&scanner, rest, first.end.offset, first.end.next_line,
+                     policy, first.end.unterminated);
     const ScanResult& whole = policy == TailPolicy::kReportAll ? all : newest;
     FUZZ_CHECK(first.events.size() + second.events.size() ==
                whole.events.size());
@@ -335,7 +345,7 @@ void CheckScanStops(std::string_view bytes) {
   SegmentScanner scanner;
   int records = 0;
   const absl::StatusOr<ScanEnd> end = scanner.Scan(
-      data, 0, 1, TailPolicy::kReportAll,
+      data, 0, 1, false, TailPolicy::kReportAll,
       [&](const ScannedLine&) {
         ++records;
         return absl::CancelledError("stop");

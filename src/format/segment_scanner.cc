@@ -3,20 +3,38 @@
 #include <cstring>
 #include <vector>
 
+#include "dotlog/limits.h"
+#include "format/record.h"
+
 namespace dotlog {
+namespace {
+
+// True if `line`, a damaged complete line, was once a record some writer
+// finished (a hand edit, a CRLF conversion): a crash leaves a prefix of an
+// append, zeros or noise, none of which holds the checksum field.
+bool WasWrittenLine(std::string_view line) {
+  return line.find(kChecksumPrefix.substr(1)) != std::string_view::npos;
+}
+
+}  // namespace
 
 absl::StatusOr<ScanEnd> SegmentScanner::Scan(
     const PaddedBuffer& data, uint64_t offset, uint64_t line_number,
-    TailPolicy policy,
+    bool after_unterminated, TailPolicy policy,
     absl::FunctionRef<absl::Status(const ScannedLine&)> on_record,
     absl::FunctionRef<void(const DamagedLine&)> on_damage) {
   const std::string_view bytes = data.view();
   size_t pos = 0;
+  if (after_unterminated) {
+    if (bytes.empty()) return ScanEnd{offset, line_number, 0, true};
+    if (bytes[0] == '\n') pos = 1;  // ends the line read before
+  }
   // Damaged lines are reported only once an intact line after them proves
   // they are not a torn tail (see TailPolicy::kWithholdTail).
   std::vector<DamagedLine> pending;
   size_t pending_pos = 0;
   uint64_t pending_line = 0;
+  bool pending_written = false;  // a pending line was a finished record
   while (pos < bytes.size()) {
     const void* nl = std::memchr(bytes.data() + pos, '\n', bytes.size() - pos);
     if (nl == nullptr) break;  // unterminated remainder
@@ -26,37 +44,47 @@ absl::StatusOr<ScanEnd> SegmentScanner::Scan(
     if (s.ok()) {
       for (const DamagedLine& d : pending) on_damage(d);
       pending.clear();
+      pending_written = false;
       ScannedLine scanned{offset + pos, line_number, line, &decoded_};
       if (absl::Status r = on_record(scanned); !r.ok()) return r;
     } else {
       if (pending.empty()) pending_pos = pos, pending_line = line_number;
+      pending_written = pending_written || WasWrittenLine(line);
       pending.push_back(
           DamagedLine{offset + pos, line_number, std::string(s.message())});
     }
     pos = end + 1;
     ++line_number;
   }
-  if (policy == TailPolicy::kWithholdTail) {
-    if (!pending.empty()) {
+  const std::string_view rest = bytes.substr(pos);
+  if (!rest.empty() &&
+      decoder_.Decode(rest, data.readable() - pos, &decoded_).ok()) {
+    // An intact last line that lacks only its newline is a record.
+    for (const DamagedLine& d : pending) on_damage(d);
+    ScannedLine scanned{offset + pos, line_number, rest, &decoded_};
+    if (absl::Status r = on_record(scanned); !r.ok()) return r;
+    return ScanEnd{offset + bytes.size(), line_number + 1, 0, true};
+  }
+  if (policy == TailPolicy::kWithholdTail && rest.size() <= kMaxRecordBytes) {
+    // The unterminated rest is a torn append; complete damaged lines before
+    // it are one too only if a crash can have left them.
+    if (!pending.empty() && !pending_written &&
+        bytes.size() - pending_pos <= kMaxRecordBytes) {
       return ScanEnd{offset + pending_pos, pending_line,
-                     bytes.size() - pending_pos};
+                     bytes.size() - pending_pos, false};
     }
-    return ScanEnd{offset + pos, line_number, bytes.size() - pos};
+    for (const DamagedLine& d : pending) on_damage(d);
+    return ScanEnd{offset + pos, line_number, rest.size(), false};
   }
   for (const DamagedLine& d : pending) on_damage(d);
-  if (pos < bytes.size()) {
-    // A sealed segment's last line lost its newline; its checksum decides.
-    const std::string_view line = bytes.substr(pos);
-    if (decoder_.Decode(line, data.readable() - pos, &decoded_).ok()) {
-      ScannedLine scanned{offset + pos, line_number, line, &decoded_};
-      if (absl::Status r = on_record(scanned); !r.ok()) return r;
-    } else {
-      on_damage(DamagedLine{offset + pos, line_number,
-                            "unterminated last line (file cut short)"});
-    }
-    ++line_number;
-  }
-  return ScanEnd{offset + bytes.size(), line_number, 0};
+  if (rest.empty()) return ScanEnd{offset + pos, line_number, 0, false};
+  on_damage(DamagedLine{
+      offset + pos, line_number,
+      policy == TailPolicy::kReportAll
+          ? "unterminated last line (file cut short)"
+          : "unterminated last line longer than any record: not a torn "
+            "append; kept"});
+  return ScanEnd{offset + bytes.size(), line_number + 1, 0, true};
 }
 
 }  // namespace dotlog

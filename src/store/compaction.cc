@@ -98,7 +98,7 @@ absl::StatusOr<BaseSegment> BuildBase(const std::vector<SegmentBytes>& inputs,
   for (const SegmentBytes& input : inputs) {
     const std::string_view bytes = input.bytes.view();
     auto end = scanner.Scan(
-        input.bytes, 0, 1, TailPolicy::kReportAll,
+        input.bytes, 0, 1, false, TailPolicy::kReportAll,
         [&](const ScannedLine& line) {
           const DecodedLine& d = *line.decoded;
           if (d.is_header || d.is_seal) {

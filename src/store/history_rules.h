@@ -16,7 +16,9 @@ namespace dotlog {
 // (the two numbers optional, 0 by default).
 inline constexpr std::string_view kHistoryRulesKey = ".dotlog/history";
 
-// Parses such a value. InvalidArgument naming the key and the problem.
+// Parses such a value. InvalidArgument naming the key, the rule and the
+// field at fault; an unknown field is refused, since a misspelt one would
+// silently keep nothing.
 absl::StatusOr<std::vector<HistoryRule>> ParseHistoryRules(std::string_view json);
 
 }  // namespace dotlog

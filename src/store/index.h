@@ -17,16 +17,19 @@ namespace dotlog {
 
 class Snapshot;
 
-// Location and metadata of a key's newest record. 32 bytes.
+// Location and metadata of a key's newest record. 40 bytes.
 struct IndexEntry {
   static constexpr uint32_t kTombstone = std::numeric_limits<uint32_t>::max();
 
-  uint64_t seq = 0;          // record's sequence number
-  int64_t expires_ms = 0;    // 0: never expires
-  uint32_t segment = 0;      // segment number
-  uint32_t value_offset = 0; // file offset of the value's JSON text
-  uint32_t value_size = 0;   // its length, or kTombstone for a delete
+  uint64_t seq = 0;           // record's sequence number
+  int64_t expires_ms = 0;     // 0: never expires
+  // File offset of the value's JSON text: 64 bits, since a compacted
+  // segment holds every live value and may pass 4 GiB.
+  uint64_t value_offset = 0;
+  uint32_t segment = 0;       // segment number
+  uint32_t value_size = 0;    // its length, or kTombstone for a delete
   uint32_t charged_bytes = 0;  // share of the record's bytes this key keeps live
+  uint32_t unused = 0;        // zero; pads the entry to 8-byte alignment
 
   bool is_tombstone() const { return value_size == kTombstone; }
   bool expired(int64_t now_ms) const {
@@ -38,7 +41,7 @@ struct IndexEntry {
 // index snapshot, mapped from disk) and an in-memory overlay holding every
 // change applied since. The overlay keeps its keys end to end in one buffer
 // and its entries in one array, with a hash table of entry numbers over
-// them: about 46 bytes per key besides the key itself. Not thread-safe: the
+// them: about 54 bytes per key besides the key itself. Not thread-safe: the
 // store guards it. Neither copyable nor movable (its table refers to it).
 class Index {
  public:

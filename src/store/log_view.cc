@@ -51,13 +51,9 @@ void LogView::Reset() {
 }
 
 absl::Status LogView::LoadOnce() {
-  auto names = fs_->ListDir(dir_);
-  if (!names.ok()) return names.status();
-  std::vector<uint64_t> numbers;
-  for (const std::string& name : *names) {
-    if (auto n = ParseSegmentFileName(name)) numbers.push_back(*n);
-  }
-  std::sort(numbers.begin(), numbers.end());
+  auto listed = ListSegmentFiles(fs_, dir_);
+  if (!listed.ok()) return listed.status();
+  const std::vector<uint64_t>& numbers = *listed;
   loading_ = true;
   auto from_snapshot = LoadSnapshot(numbers);
   if (!from_snapshot.ok()) return from_snapshot.status();
@@ -277,8 +273,15 @@ absl::Status LogView::ScanFrom(Segment* seg, TailPolicy policy) {
         seg->scanned_end, " bytes of it were already read"));
   }
   const uint64_t start = seg->scanned_end;
+  uint64_t end = *size;
+  if (read_limit_ && seg->number >= read_limit_->first) {
+    // An append in progress is not durable yet: read only what precedes it.
+    const uint64_t limit =
+        seg->number == read_limit_->first ? read_limit_->second : 0;
+    end = std::max(start, std::min(end, limit));
+  }
   if (absl::Status s = ReadRange(seg->file.get(), seg->path, start,
-                                 *size - start, &buffer_);
+                                 end - start, &buffer_);
       !s.ok()) {
     return s;
   }
@@ -291,7 +294,7 @@ absl::Status LogView::ScanFrom(Segment* seg, TailPolicy policy) {
 absl::Status LogView::ScanBytes(Segment* seg, uint64_t offset,
                                 const PaddedBuffer& bytes, TailPolicy policy) {
   auto end = scanner_.Scan(
-      bytes, offset, seg->next_line, policy,
+      bytes, offset, seg->next_line, seg->unterminated, policy,
       [&](const ScannedLine& line) { return ApplyRecord(seg, line); },
       [&](const DamagedLine& d) { ReportDamage(*seg, d); });
   if (!end.ok()) return end.status();
@@ -301,6 +304,7 @@ absl::Status LogView::ScanBytes(Segment* seg, uint64_t offset,
   seg->scanned_end = end->offset;
   seg->next_line = end->next_line;
   seg->withheld_bytes = end->withheld_bytes;
+  seg->unterminated = end->unterminated;
   return absl::OkStatus();
 }
 
@@ -335,7 +339,7 @@ absl::Status LogView::ApplyRecord(Segment* seg, const ScannedLine& line) {
     e.seq = d.seq;
     e.expires_ms = op.expires_ms;
     e.segment = static_cast<uint32_t>(seg->number);
-    e.value_offset = static_cast<uint32_t>(line.offset + op.value_offset);
+    e.value_offset = line.offset + op.value_offset;
     e.value_size = op.is_delete ? IndexEntry::kTombstone : op.value_size;
     e.charged_bytes = share;
     index_.Apply(op.key, e, loading_);
@@ -363,7 +367,7 @@ absl::Status LogView::ReadValue(const IndexEntry& entry,
         absl::StrCat("index points into unknown segment ", entry.segment));
   }
   const Segment& seg = it->second;
-  const uint64_t end = uint64_t{entry.value_offset} + entry.value_size;
+  const uint64_t end = entry.value_offset + entry.value_size;
   if (end <= seg.mapped.size()) {
     // Through the file: another program may have cut it short under the
     // mapping, which must be an error here, not a signal.

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -51,6 +53,13 @@ class LogView {
   // of segment `number`, unless CatchUp has already read them.
   absl::Status ApplyAppended(uint64_t number, uint64_t offset,
                              const PaddedBuffer& bytes);
+
+  // Until the next call, Load, Reload and CatchUp read nothing of segment
+  // `segment` from `offset` on, nor of any later segment: an append in
+  // progress there is not durable yet. nullopt: read everything.
+  void set_read_limit(std::optional<std::pair<uint64_t, uint64_t>> limit) {
+    read_limit_ = limit;
+  }
 
   // Forgets the newest segment's withheld tail once the writer has cut it.
   void DropWithheldTail();
@@ -105,6 +114,7 @@ class LogView {
   const std::string dir_;
   const std::function<void(const DamagedRecord&)> on_damage_;
 
+  std::optional<std::pair<uint64_t, uint64_t>> read_limit_;
   std::map<uint64_t, Segment> segments_;
   Index index_;
   bool loading_ = false;  // keep tombstones while records arrive unordered

@@ -7,6 +7,7 @@
 #include "dotlog/limits.h"
 #include "format/json_text.h"
 #include "format/timestamp.h"
+#include "store/history_rules.h"
 #include "util/strings.h"
 
 namespace dotlog {
@@ -84,6 +85,13 @@ absl::StatusOr<Mutation> MakePut(std::string_view key,
     return Invalid(key, absl::StrCat("value is ", minified->size(),
                                      " bytes minified, over the limit of ",
                                      kMaxValueBytes));
+  }
+  // The store's own history rules are checked when they are set, not when
+  // a compaction first needs them.
+  if (key == kHistoryRulesKey) {
+    if (auto rules = ParseHistoryRules(*minified); !rules.ok()) {
+      return rules.status();
+    }
   }
   auto expires = ExpiryMs(key, options, now_ms);
   if (!expires.ok()) return expires.status();

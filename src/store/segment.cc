@@ -1,5 +1,7 @@
 #include "store/segment.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -9,6 +11,8 @@ namespace dotlog {
 namespace {
 constexpr std::string_view kPrefix = "segment-";
 constexpr std::string_view kSuffix = ".jsonl";
+// Bytes read to find a segment's header line; headers are far shorter.
+constexpr uint64_t kHeaderProbeBytes = 4096;
 }  // namespace
 
 std::string SegmentFileName(uint64_t number) {
@@ -35,6 +39,56 @@ std::optional<uint64_t> ParseSegmentFileName(std::string_view name) {
     return std::nullopt;
   }
   return number;
+}
+
+absl::StatusOr<bool> IsBaseSegment(ReadableFile* file, const std::string& path) {
+  auto size = file->Size();
+  if (!size.ok()) return size.status();
+  PaddedBuffer buffer;
+  const uint64_t n = std::min(*size, kHeaderProbeBytes);
+  if (absl::Status s = ReadRange(file, path, 0, n, &buffer); !s.ok()) return s;
+  const std::string_view bytes = buffer.view();
+  const size_t nl = bytes.find('\n');
+  if (nl == std::string_view::npos) return false;
+  LineDecoder decoder;
+  DecodedLine decoded;
+  if (!decoder.Decode(bytes.substr(0, nl), buffer.readable(), &decoded).ok()) {
+    return false;
+  }
+  return decoded.is_header && decoded.base;
+}
+
+absl::StatusOr<std::vector<uint64_t>> ListSegmentFiles(FileSystem* fs,
+                                                       const std::string& dir) {
+  auto names = fs->ListDir(dir);
+  if (!names.ok()) return names.status();
+  std::vector<uint64_t> numbers;
+  for (const std::string& name : *names) {
+    if (auto n = ParseSegmentFileName(name)) numbers.push_back(*n);
+  }
+  std::sort(numbers.begin(), numbers.end());
+  return numbers;
+}
+
+absl::StatusOr<std::vector<uint64_t>> ListLogSegments(
+    FileSystem* fs, const std::string& dir, std::vector<uint64_t>* replaced) {
+  auto listed = ListSegmentFiles(fs, dir);
+  if (!listed.ok()) return listed.status();
+  std::vector<uint64_t>& numbers = *listed;
+  // The newest base decides; look for it from the newest segment down.
+  for (size_t i = numbers.size(); i-- > 0;) {
+    const std::string path = absl::StrCat(dir, "/", SegmentFileName(numbers[i]));
+    auto file = fs->OpenReadableFile(path);
+    if (absl::IsNotFound(file.status())) continue;  // a compaction removed it
+    if (!file.ok()) return file.status();
+    auto base = IsBaseSegment(file->get(), path);
+    if (!base.ok()) return base.status();
+    if (!*base) continue;
+    if (replaced != nullptr) replaced->assign(numbers.begin(), numbers.begin() + i);
+    numbers.erase(numbers.begin(), numbers.begin() + i);
+    break;
+  }
+  return listed;
 }
 
 absl::Status ReadRange(ReadableFile* file, const std::string& path,

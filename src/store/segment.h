@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dotlog/file_system.h"
 #include "format/line_decoder.h"
@@ -37,6 +38,7 @@ struct Segment {
   uint64_t scanned_end = 0;     // bytes consumed: intact or reported
   uint64_t next_line = 1;       // number of the line at scanned_end
   uint64_t withheld_bytes = 0;  // possibly torn tail after scanned_end
+  bool unterminated = false;    // the last line read lacks its '\n'
   std::string_view mapped;      // zero-copy view of the file's start
   RunningChecksum checksum;     // of the bytes before scanned_end
 
@@ -45,6 +47,22 @@ struct Segment {
     return sealed || max_bytes == 0 || scanned_end >= max_bytes;
   }
 };
+
+// True if `file` (at `path`) begins with the header line of a base segment,
+// one written by compaction, which replaces every segment numbered below it.
+absl::StatusOr<bool> IsBaseSegment(ReadableFile* file, const std::string& path);
+
+// The numbers of every segment file in `dir`, ascending.
+absl::StatusOr<std::vector<uint64_t>> ListSegmentFiles(FileSystem* fs,
+                                                       const std::string& dir);
+
+// The numbers of the segment files in `dir` that make up the log, ascending:
+// those from the newest base segment on. Lower ones are leftovers of a
+// compaction interrupted between its commit and its cleanup, which every
+// reader ignores, as the store does; `replaced`, if not null, receives them.
+absl::StatusOr<std::vector<uint64_t>> ListLogSegments(
+    FileSystem* fs, const std::string& dir,
+    std::vector<uint64_t>* replaced = nullptr);
 
 // Reads `size` bytes at `offset` of `file` into `out`. DataLoss if the file
 // is shorter than that.

@@ -10,6 +10,8 @@ namespace {
 constexpr size_t kCommitCounter = 0;
 constexpr size_t kWriterPid = 8;
 constexpr size_t kGeneration = 16;
+constexpr size_t kPendingSegment = 24;
+constexpr size_t kPendingOffset = 25;
 }  // namespace
 
 SharedState::SharedState(SharedRegion* region)
@@ -66,6 +68,25 @@ uint64_t SharedState::generation() const {
 }
 
 uint64_t SharedState::BumpGeneration() { return Access(kGeneration, Add, 1); }
+
+SharedState::Pending SharedState::pending() const {
+  // The segment is stored last and read first: a reader that sees it set
+  // also sees its offset (or a later one's, which only limits it more
+  // until its next catch-up).
+  Pending p;
+  p.segment = std::atomic_ref<uint64_t>(words_[kPendingSegment])
+                  .load(std::memory_order_acquire);
+  p.offset = std::atomic_ref<uint64_t>(words_[kPendingOffset])
+                 .load(std::memory_order_acquire);
+  return p;
+}
+
+void SharedState::set_pending(Pending pending) {
+  std::atomic_ref<uint64_t>(words_[kPendingOffset])
+      .store(pending.offset, std::memory_order_release);
+  std::atomic_ref<uint64_t>(words_[kPendingSegment])
+      .store(pending.segment, std::memory_order_seq_cst);
+}
 
 uint64_t SharedState::writer_pid() const {
   return Access(kWriterPid, Load, 0);

@@ -40,6 +40,18 @@ class SharedState {
   uint64_t generation() const;
   uint64_t BumpGeneration();
 
+  // Where the append in progress began: bytes of segment `segment` from
+  // `offset` on, and every later segment, are not durable yet, and readers
+  // outside the write lock must not read them. Segment 0: no append in
+  // progress. Set by a writer, under the write lock, before it appends,
+  // and cleared once the append is synced (SyncMode::kAlways) or written.
+  struct Pending {
+    uint64_t segment = 0;
+    uint64_t offset = 0;
+  };
+  Pending pending() const;
+  void set_pending(Pending pending);
+
   // The process id of the current lock holder, 0 when none recorded.
   uint64_t writer_pid() const;
   void set_writer_pid(uint64_t pid);

@@ -13,7 +13,7 @@ namespace dotlog {
 namespace {
 
 constexpr char kMagic[8] = {'d', 'o', 't', 'l', 'o', 'g', 'i', 'x'};
-constexpr uint64_t kLayoutVersion = 2;
+constexpr uint64_t kLayoutVersion = 3;
 // Header: magic, then these u64 fields in order.
 enum Field {
   kVersion, kEntrySize, kEntryCount, kBucketCount, kSegment, kOffset,
@@ -21,7 +21,7 @@ enum Field {
   kSegmentCount, kLiveBytes, kFieldCount
 };
 constexpr size_t kHeaderBytes = sizeof(kMagic) + 8 * kFieldCount;
-static_assert(sizeof(IndexEntry) == 32 && sizeof(SegmentSum) == 24);
+static_assert(sizeof(IndexEntry) == 40 && sizeof(SegmentSum) == 24);
 static_assert(kHeaderBytes % 8 == 0);
 
 uint64_t HashKey(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }

@@ -9,7 +9,7 @@
 //   [0, 8)      magic "dotlogix"
 //   [8, 120)    14 header fields, 8 bytes each (snapshot.cc: Field)
 //   buckets     bucket_count x u32: entry index + 1, 0 for empty
-//   entries     entry_count x IndexEntry (32 bytes)
+//   entries     entry_count x IndexEntry (40 bytes)
 //   key ends    entry_count x u32: where each entry's key ends in the key
 //               bytes (it starts where the previous one ends)
 //   keys        the key bytes

@@ -20,6 +20,7 @@
 // A crash at any point leaves the store reading exactly as before: the
 // base holds the same live state as the files it replaces.
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "store/compaction.h"
@@ -33,7 +34,9 @@ constexpr char kCompactionLockName[] = "COMPACTION.LOCK";
 constexpr char kTempSuffix[] = ".compacting";
 }  // namespace
 
-absl::Status StoreImpl::Compact() {
+absl::Status StoreImpl::Compact() { return RunCompaction(/*automatic=*/false); }
+
+absl::Status StoreImpl::RunCompaction(bool automatic) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
   // One compaction at a time per store, across processes.
   auto lock = fs_->OpenLock(absl::StrCat(dir_, "/", kCompactionLockName));
@@ -68,8 +71,17 @@ absl::Status StoreImpl::Compact() {
   std::vector<HistoryRule> history = options_.history;
   if (auto stored = Get(kHistoryRulesKey); stored.ok()) {
     auto rules = ParseHistoryRules(*stored);
-    if (!rules.ok()) return rules.status();  // keep every version meanwhile
-    history.insert(history.end(), rules->begin(), rules->end());
+    if (rules.ok()) {
+      history.insert(history.end(), rules->begin(), rules->end());
+    } else if (!automatic) {
+      return rules.status();  // asked for: say why, and drop nothing
+    } else {
+      // Rules written before they were checked on write (or by hand) are
+      // broken: compaction on its own goes on, but keeps every version of
+      // every live key, since it cannot tell which the rules meant to drop.
+      history.push_back(HistoryRule{"", std::numeric_limits<uint32_t>::max(),
+                                    std::chrono::seconds(0)});
+    }
   }
   auto base = BuildBase(inputs, number, options_.segment_bytes, NowMs(), history);
   if (!base.ok()) return base.status();
@@ -79,15 +91,29 @@ absl::Status StoreImpl::Compact() {
   if (auto exists = fs_->Exists(temp); exists.ok() && *exists) {
     if (absl::Status s = fs_->Remove(temp); !s.ok()) return s;
   }
-  {
-    auto file = fs_->CreateFile(temp);
-    if (!file.ok()) return file.status();
-    if (absl::Status s = (*file)->Append(base->bytes); !s.ok()) return s;
-    if (absl::Status s = (*file)->Sync(); !s.ok()) return s;
-  }
-
+  absl::Status s = WriteTemp(temp, base->bytes);
   // Steps 4 and 5.
-  return PublishBase(number, temp, generation);
+  if (s.ok()) s = PublishBase(number, temp, generation);
+  if (!s.ok()) {
+    // A compaction that failed before its commit point (a full disk, say)
+    // must not leave its output taking space: later writes would fail for
+    // want of it. Past the commit point the file is no longer there.
+    absl::Status r = fs_->Remove(temp);
+    if (!r.ok() && !absl::IsNotFound(r)) {
+      return absl::Status(s.code(), absl::StrCat(s.message(), "; removing ",
+                                                 temp, " failed too: ",
+                                                 r.message()));
+    }
+  }
+  return s;
+}
+
+absl::Status StoreImpl::WriteTemp(const std::string& temp,
+                                  const std::string& bytes) {
+  auto file = fs_->CreateFile(temp);
+  if (!file.ok()) return file.status();
+  if (absl::Status s = (*file)->Append(bytes); !s.ok()) return s;
+  return (*file)->Sync();
 }
 
 absl::StatusOr<std::vector<uint64_t>> StoreImpl::SealForCompaction() {
@@ -171,8 +197,18 @@ void StoreImpl::MaybeAutoCompact() {
           options_.compaction_dead_ratio * static_cast<double>(total)) {
     return;
   }
-  absl::Status s = Compact();
-  if (!s.ok() && !absl::IsAborted(s)) {
+  absl::Status s = RunCompaction(/*automatic=*/true);
+  if (s.ok()) {
+    // History kept (by rules) can leave the store as dead as before: do
+    // not rewrite it again on every write, but once it has grown by half.
+    absl::ReaderMutexLock l(&mu_);
+    total = view_.total_bytes();
+    live = std::min(total, view_.index().live_bytes());
+    if (static_cast<double>(total - live) >
+        options_.compaction_dead_ratio * static_cast<double>(total)) {
+      auto_compact_after_bytes_.store(total + total / 2);
+    }
+  } else if (!absl::IsAborted(s)) {
     // Do not rewrite the store on every write while compaction keeps
     // failing (a full disk, say): wait until it has grown by half.
     auto_compact_after_bytes_.store(total + total / 2);

@@ -24,7 +24,7 @@ absl::StatusOr<std::vector<Version>> StoreImpl::History(std::string_view key,
       return s;
     }
     auto end = scanner.Scan(
-        buffer, 0, 1, TailPolicy::kReportAll,
+        buffer, 0, 1, false, TailPolicy::kReportAll,
         [&](const ScannedLine& line) {
           const DecodedLine& d = *line.decoded;
           for (const DecodedOp& op : d.ops) {

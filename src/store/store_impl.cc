@@ -60,7 +60,17 @@ absl::Status StoreImpl::Load() {
   // shows up as a counter change and is read by the next call.
   const uint64_t counter = shared_.commit_counter();
   const uint64_t generation = shared_.generation();
-  if (absl::Status s = view_.Load(); !s.ok()) return s;
+  if (shared_.pending().segment != 0 &&
+      lock_->Lock(std::chrono::milliseconds(0)).ok()) {
+    // Nobody holds the write lock, so no append is in progress: the mark
+    // was left by a writer that died, or before a reboot.
+    shared_.set_pending({});
+    lock_->Unlock();
+  }
+  view_.set_read_limit(DurableLimit());
+  absl::Status s = view_.Load();
+  view_.set_read_limit(std::nullopt);
+  if (!s.ok()) return s;
   last_snapshot_ = clock_->Now();  // the snapshot interval counts from open
   seen_counter_.store(counter, std::memory_order_release);
   seen_generation_.store(generation, std::memory_order_release);
@@ -88,7 +98,13 @@ absl::Status StoreImpl::Refresh() {
   return CatchUpLocked(/*force=*/shared_.broken());
 }
 
-absl::Status StoreImpl::CatchUpLocked(bool force) {
+std::optional<std::pair<uint64_t, uint64_t>> StoreImpl::DurableLimit() const {
+  const SharedState::Pending pending = shared_.pending();
+  if (pending.segment == 0) return std::nullopt;
+  return std::make_pair(pending.segment, pending.offset);
+}
+
+absl::Status StoreImpl::CatchUpLocked(bool force, bool holds_write_lock) {
   constexpr int kAttempts = 5;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     const uint64_t counter = shared_.commit_counter();
@@ -97,7 +113,12 @@ absl::Status StoreImpl::CatchUpLocked(bool force) {
     if (!force && !compacted && counter == seen_counter_.load()) {
       return absl::OkStatus();
     }
+    // Outside the write lock an append may be in progress: a reader sees
+    // only what precedes it, so never a record before it is durable. A
+    // writer reads everything (a mark a dead writer left included).
+    view_.set_read_limit(holds_write_lock ? std::nullopt : DurableLimit());
     absl::Status s = compacted ? view_.Reload() : view_.CatchUp();
+    view_.set_read_limit(std::nullopt);
     if (!s.ok()) return s;
     if (shared_.generation() == generation) {
       seen_counter_.store(counter, std::memory_order_release);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -66,7 +67,13 @@ class StoreImpl final : public Store {
   absl::Status Refresh() ABSL_LOCKS_EXCLUDED(mu_);
   // Brings the view up to date: reads new records if the commit counter
   // moved (or always, with `force`), reloads if a compaction published.
-  absl::Status CatchUpLocked(bool force) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // `holds_write_lock`: the caller holds the store's write lock, so no
+  // append is in progress and everything in the files is read.
+  absl::Status CatchUpLocked(bool force, bool holds_write_lock = false)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Where the append in progress of any process began, if one is: readers
+  // outside the write lock read nothing from there on.
+  std::optional<std::pair<uint64_t, uint64_t>> DurableLimit() const;
   absl::StatusOr<Item> LookupLocked(std::string_view key, int64_t now_ms)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status NotFound(std::string_view key) const;
@@ -101,6 +108,9 @@ class StoreImpl final : public Store {
   // OK if the locked file is still the store's LOCK, whole; otherwise the
   // handle refuses every later write (write_error_).
   absl::Status CheckLockFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // "\n" if the last line of `seg` lacks its newline, else "": what an
+  // append to `seg` must begin with.
+  static std::string LineBreakOwed(const Segment& seg);
   // Makes the newest segment ready for an append; see store_write.cc.
   absl::StatusOr<Segment*> PrepareSegment()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_, mu_);
@@ -119,6 +129,11 @@ class StoreImpl final : public Store {
   // Compaction steps (store_compact.cc).
   absl::StatusOr<std::vector<uint64_t>> SealForCompaction()
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
+  // Compact(); an `automatic` one (after a write) keeps every version when
+  // the stored history rules are broken instead of refusing.
+  absl::Status RunCompaction(bool automatic) ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
+  // Writes `bytes` to a new file at `temp` and syncs it.
+  absl::Status WriteTemp(const std::string& temp, const std::string& bytes);
   absl::Status PublishBase(uint64_t number, const std::string& temp_path,
                            uint64_t generation)
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);

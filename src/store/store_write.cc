@@ -11,9 +11,12 @@
 //      number and any compare-and-set see the latest state.
 //   4. Prepare the newest segment: cut off a torn tail a crash left; start a
 //      new segment when the newest is full.
-//   5. Append the record as one write. On failure, cut the file back to
-//      where the record began, so the segment stays all intact lines.
+//   5. Mark in the shared counters where the append begins, so that readers
+//      outside the lock read nothing from there on. Append the record as
+//      one write. On failure, cut the file back to where the record began,
+//      so the segment stays all intact lines.
 //   6. With SyncMode::kAlways, fdatasync. A failed sync poisons the handle.
+//      Then clear the mark: the record is durable.
 //   7. Apply the record to the index, bump the shared commit counter, and
 //      release the locks.
 #include <unistd.h>
@@ -111,6 +114,12 @@ absl::Status StoreImpl::CreateSegment(uint64_t number) {
   return fs_->SyncDir(dir_);
 }
 
+std::string StoreImpl::LineBreakOwed(const Segment& seg) {
+  // An intact last line that lost its '\n' (an editor's doing) is a record:
+  // the next append ends it first, so that the two do not run together.
+  return seg.unterminated ? "\n" : "";
+}
+
 absl::StatusOr<Segment*> StoreImpl::PrepareSegment() {
   Segment* seg = view_.newest();
   if (seg != nullptr && active_number_ == seg->number) {
@@ -144,7 +153,7 @@ absl::StatusOr<Segment*> StoreImpl::RollOver(Segment* seg) {
   if (seg != nullptr && !seg->closed()) {
     // Sealing a segment that is not full (for compaction): a seal line tells
     // every reader to look for the next segment.
-    std::string seal;
+    std::string seal = LineBreakOwed(*seg);
     EncodeSeal(NowMs(), &seal);
     const uint64_t offset = seg->scanned_end;
     if (absl::Status s = Append(seg->number, offset, seal); !s.ok()) return s;
@@ -220,7 +229,7 @@ absl::Status StoreImpl::WithWriteLock(const std::function<absl::Status()>& fn) {
   {
     absl::MutexLock l(&mu_);
     // The shared counter is only a hint: under the lock, read the files.
-    s = CatchUpLocked(/*force=*/true);
+    s = CatchUpLocked(/*force=*/true, /*holds_write_lock=*/true);
   }
   if (s.ok()) s = fn();
   ReleaseWriteLock();
@@ -291,22 +300,33 @@ void StoreImpl::WriteGroup(const std::vector<PendingWrite*>& group) {
       }
       if (records.empty()) return absl::OkStatus();
       // A record (hand-made, say) may already carry the highest number:
-      // wrapping around would make every later write lose to it.
+      // wrapping around would make every later write lose to it. Not the
+      // caller's fault, so not a usage error; copying the live keys into a
+      // new store numbers them afresh.
       if (records.size() > std::numeric_limits<uint64_t>::max() - seq) {
-        return absl::FailedPreconditionError(absl::StrCat(
+        return absl::ResourceExhaustedError(absl::StrCat(
             "sequence numbers of ", dir_, " are used up (the log holds seq ",
-            seq, "); nothing written"));
+            seq, "); nothing written. To renumber, copy the store: "
+            "dotlog-dump --format jsonl > all.jsonl && "
+            "dotlog --dir NEW_DIR load all.jsonl"));
       }
       auto seg = PrepareSegment();
       if (!seg.ok()) return seg.status();
       number = (*seg)->number;
       offset = (*seg)->scanned_end;
+      lines = LineBreakOwed(**seg);
       // A segment whose header was torn off by a crash gets it back first.
       if (offset == 0) EncodeHeader(number, options_.segment_bytes, NowMs(), &lines);
       const int64_t now = NowMs();
       for (const auto& ops : records) EncodeRecord(++seq, now, ops, &lines);
     }
-    if (absl::Status a = Append(number, offset, lines); !a.ok()) return a;
+    // Readers elsewhere must not see the records before they are durable
+    // (README "Durability"): they read nothing from here on until the
+    // append is synced (kAlways) or written (kNone).
+    shared_.set_pending({number, offset});
+    absl::Status a = Append(number, offset, lines);
+    shared_.set_pending({});
+    if (!a.ok()) return a;
     appended_.Assign(lines);
     absl::MutexLock l(&mu_);
     if (absl::Status a = view_.ApplyAppended(number, offset, appended_); !a.ok()) {

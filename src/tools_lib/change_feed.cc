@@ -15,22 +15,6 @@
 namespace dotlog {
 namespace {
 
-// Bytes read to find a segment's header line; headers are far shorter.
-constexpr uint64_t kHeaderProbeBytes = 4096;
-
-// The numbers of the segment files in `dir`, ascending.
-absl::StatusOr<std::vector<uint64_t>> ListSegments(FileSystem* fs,
-                                                   const std::string& dir) {
-  auto names = fs->ListDir(dir);
-  if (!names.ok()) return names.status();
-  std::vector<uint64_t> numbers;
-  for (const std::string& name : *names) {
-    if (auto n = ParseSegmentFileName(name)) numbers.push_back(*n);
-  }
-  std::sort(numbers.begin(), numbers.end());
-  return numbers;
-}
-
 // Appends the Changes of record `d`, whose line is `bytes`, to `out`.
 void ExpandRecord(const DecodedLine& d, std::string_view bytes,
                   std::vector<Change>* out) {
@@ -52,9 +36,6 @@ void ExpandRecord(const DecodedLine& d, std::string_view bytes,
 
 // Scanning state reused across reads, kept out of the public header.
 struct ChangeFeed::Reader {
-  // True if the file starts with the header of a compacted base segment.
-  absl::StatusOr<bool> IsBase(ReadableFile* file, const std::string& path,
-                              uint64_t size);
   // Delivers the changes of segment `number` after `*position` (see
   // ChangeFeed::ReadAfter). `sealed`: a newer segment exists.
   absl::Status ReadSegment(
@@ -63,25 +44,9 @@ struct ChangeFeed::Reader {
       absl::FunctionRef<absl::Status(const Change&)> on_change);
 
   SegmentScanner scanner;
-  LineDecoder decoder;
-  DecodedLine decoded;
   PaddedBuffer buffer;
   std::vector<Change> changes;
 };
-
-absl::StatusOr<bool> ChangeFeed::Reader::IsBase(ReadableFile* file,
-                                                const std::string& path,
-                                                uint64_t size) {
-  const uint64_t n = std::min(size, kHeaderProbeBytes);
-  if (absl::Status s = ReadRange(file, path, 0, n, &buffer); !s.ok()) return s;
-  const std::string_view bytes = buffer.view();
-  const size_t nl = bytes.find('\n');
-  if (nl == std::string_view::npos) return false;
-  if (!decoder.Decode(bytes.substr(0, nl), buffer.readable(), &decoded).ok()) {
-    return false;
-  }
-  return decoded.is_header && decoded.base;
-}
 
 absl::Status ChangeFeed::Reader::ReadSegment(
     FileSystem* fs, const std::string& dir, uint64_t number, bool sealed,
@@ -102,7 +67,7 @@ absl::Status ChangeFeed::Reader::ReadSegment(
   uint64_t start = number == position->segment ? position->offset : 0;
   if (start > *size) start = 0;
   if (start > 0) {
-    auto base = IsBase(file->get(), path, *size);
+    auto base = IsBaseSegment(file->get(), path);
     if (!base.ok()) return base.status();
     if (*base) start = 0;
   }
@@ -121,7 +86,7 @@ absl::Status ChangeFeed::Reader::ReadSegment(
   position->offset = start;
   const uint64_t data_end = start + buffer.view().size();
   auto end = scanner.Scan(
-      buffer, start, 1,
+      buffer, start, 1, false,
       sealed ? TailPolicy::kReportAll : TailPolicy::kWithholdTail,
       [&](const ScannedLine& line) -> absl::Status {
         const DecodedLine& d = *line.decoded;
@@ -152,7 +117,9 @@ ChangeFeed::~ChangeFeed() = default;
 absl::Status ChangeFeed::ReadAfter(
     FeedPosition* position,
     absl::FunctionRef<absl::Status(const Change&)> on_change) {
-  auto numbers = ListSegments(fs_, dir_);
+  // Segments a compaction replaced but a crash left behind are ignored,
+  // as the store ignores them.
+  auto numbers = ListLogSegments(fs_, dir_);
   if (!numbers.ok()) return numbers.status();
   for (size_t i = 0; i < numbers->size(); ++i) {
     const uint64_t number = (*numbers)[i];

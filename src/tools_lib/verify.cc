@@ -133,7 +133,7 @@ absl::StatusOr<SegmentCheck> CheckSegment(FileSystem* fs,
   LineChecker checker(&check);
   SegmentScanner scanner;
   auto end = scanner.Scan(
-      bytes, 0, 1, newest ? TailPolicy::kWithholdTail : TailPolicy::kReportAll,
+      bytes, 0, 1, false, newest ? TailPolicy::kWithholdTail : TailPolicy::kReportAll,
       [&](const ScannedLine& line) {
         checker.OnRecord(line);
         return absl::OkStatus();
@@ -180,47 +180,39 @@ absl::StatusOr<VerifyReport> VerifyStore(const std::string& dir,
     return absl::NotFoundError(
         absl::StrCat("store directory ", dir, " does not exist"));
   }
+  // Segments a compaction replaced are not part of the log: the store and
+  // every other reader ignore them (store/segment.h, ListLogSegments).
+  std::vector<uint64_t> replaced;
+  auto numbers = ListLogSegments(fs, dir, &replaced);
+  if (!numbers.ok()) return numbers.status();
+  VerifyReport report;
   auto names = fs->ListDir(dir);
   if (!names.ok()) return names.status();
-  VerifyReport report;
-  std::vector<uint64_t> numbers;
   for (const std::string& name : *names) {
-    if (auto n = ParseSegmentFileName(name)) {
-      numbers.push_back(*n);
-    } else if (LooksLikeSegmentFileName(name)) {
+    if (LooksLikeSegmentFileName(name) && !ParseSegmentFileName(name)) {
       report.warnings.push_back(VerifyProblem{
           absl::StrCat(dir, "/", name), 0, 0,
           "not a name the store gives its segments (segment-NNNNNN.jsonl); "
           "ignored: rename or move it"});
     }
   }
-  std::sort(numbers.begin(), numbers.end());
   CheckStoreFiles(fs, dir, &report);
-
-  std::vector<SegmentCheck> checks;
-  uint64_t newest_base = 0;
-  for (size_t i = 0; i < numbers.size(); ++i) {
-    auto check = CheckSegment(fs, dir, numbers[i], i + 1 == numbers.size());
+  for (uint64_t number : replaced) {
+    ++report.segments;
+    report.warnings.push_back(VerifyProblem{
+        absl::StrCat(dir, "/", SegmentFileName(number)), 0, 0,
+        absl::StrCat("replaced by compacted segment ", numbers->front(),
+                     " but not removed yet; not checked")});
+  }
+  for (size_t i = 0; i < numbers->size(); ++i) {
+    auto check = CheckSegment(fs, dir, (*numbers)[i], i + 1 == numbers->size());
     // A compaction running meanwhile removes the segments it replaced.
     if (absl::IsNotFound(check.status())) continue;
     if (!check.ok()) return check.status();
-    if (check->is_base) newest_base = check->number;
-    checks.push_back(*std::move(check));
-  }
-
-  for (SegmentCheck& check : checks) {
     ++report.segments;
-    if (check.number < newest_base) {
-      // Its records live on in the base segment; readers skip this file.
-      report.warnings.push_back(VerifyProblem{
-          check.path, 0, 0,
-          absl::StrCat("replaced by compacted segment ", newest_base,
-                       " but not removed yet; not checked")});
-      continue;
-    }
-    report.records += check.records;
-    for (auto& p : check.errors) report.errors.push_back(std::move(p));
-    for (auto& p : check.warnings) report.warnings.push_back(std::move(p));
+    report.records += check->records;
+    for (auto& p : check->errors) report.errors.push_back(std::move(p));
+    for (auto& p : check->warnings) report.warnings.push_back(std::move(p));
   }
   return report;
 }

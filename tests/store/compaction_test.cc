@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "dotlog/store.h"
+#include "format/record.h"
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
 #include "support/store_helpers.h"
@@ -19,6 +20,7 @@ using testing::Contents;
 using testing::FaultFileSystem;
 using testing::OpenOrDie;
 using testing::TempDir;
+using testing::WriteFileBytes;
 
 int SegmentFiles(const std::string& dir) {
   int n = 0;
@@ -292,10 +294,20 @@ TEST_CASE("history rules stored in the store apply to every process that compact
   CHECK(store->History("plain", 10)->size() == 1);
 }
 
-TEST_CASE("invalid stored history rules stop compaction and drop nothing", "[compaction]") {
+TEST_CASE("invalid stored history rules stop an asked-for compaction and "
+          "drop nothing",
+          "[compaction]") {
   TempDir tmp;
+  {
+    // Rules are checked on write; these were written before that was so.
+    std::string bytes;
+    EncodeHeader(1, 4096, 1767225600000, &bytes);
+    EncodeRecord(1, 1767225600000,
+                 {Mutation{false, ".dotlog/history", R"([{"keep_versions":3}])", 0}},
+                 &bytes);
+    WriteFileBytes(tmp.Join("segment-000001.jsonl"), bytes);
+  }
   auto store = OpenOrDie(tmp.path(), SmallSegments());
-  REQUIRE(store->Put(".dotlog/history", R"([{"keep_versions":3}])").ok());
   for (int i = 0; i < 5; ++i) REQUIRE(store->Put("k", std::to_string(i)).ok());
   const uint64_t before = store->GetStats()->total_bytes;
   absl::Status s = store->Compact();

@@ -275,9 +275,9 @@ std::vector<Trial> Truncations(History& h) {
       std::set<uint64_t> lost;
       for (size_t i = 0; i < lines.size(); ++i) {
         const Line& line = lines[i];
-        // The newest segment keeps only whole lines; a sealed one also
-        // keeps a last line that lost just its '\n' (its checksum decides).
-        const bool kept = newest ? line.end < cut : line.end <= cut;
+        // Every segment keeps its whole lines and a last line that lost
+        // just its '\n' (its checksum decides).
+        const bool kept = line.end <= cut;
         if (!kept && line.seq != 0) lost.insert(line.seq);
         if (!newest && line.start < cut && cut < line.end) {
           t.expected_damage.push_back(

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "dotlog/limits.h"
 #include "format/record.h"
 
 namespace dotlog {
@@ -66,13 +67,13 @@ struct Scan {
 };
 
 Scan Run(const std::string& bytes, TailPolicy policy, uint64_t offset = 0,
-         uint64_t line_number = 1) {
+         uint64_t line_number = 1, bool after_unterminated = false) {
   SegmentScanner scanner;
   PaddedBuffer data;
   data.Assign(bytes);
   Scan scan;
   scan.end = scanner.Scan(
-      data, offset, line_number, policy,
+      data, offset, line_number, after_unterminated, policy,
       [&](const ScannedLine& line) {
         Event e;
         e.offset = line.offset;
@@ -203,16 +204,61 @@ TEST_CASE("a torn line in the middle does not swallow the line after it",
   }
 }
 
-TEST_CASE("kWithholdTail withholds a damaged last line without reporting it",
+TEST_CASE("kWithholdTail reports and keeps a complete last line that was "
+          "edited",
           "[segment_scanner]") {
+  // A crash leaves a prefix of an append, zeros or noise: never a whole
+  // line with a checksum field. This one is damage, not a torn tail.
   const std::string a = PutLine(1), b = PutLine(2), bad = Corrupted(PutLine(3));
   Scan s = Run(a + b + bad, TailPolicy::kWithholdTail, 100, 10);
   REQUIRE(s.end.ok());
-  CHECK(s.damage().empty());
   REQUIRE(s.records().size() == 2);
-  CHECK(s.end->offset == 100 + a.size() + b.size());
-  CHECK(s.end->next_line == 12);
-  CHECK(s.end->withheld_bytes == bad.size());
+  REQUIRE(s.damage().size() == 1);
+  CHECK(s.damage()[0].line_number == 12);
+  CHECK(s.end->offset == 100 + a.size() + b.size() + bad.size());
+  CHECK(s.end->next_line == 13);
+  CHECK(s.end->withheld_bytes == 0);
+}
+
+TEST_CASE("kWithholdTail reports every line of a segment converted to CRLF",
+          "[segment_scanner]") {
+  std::string crlf;
+  for (const std::string& line : {Header(), PutLine(1), PutLine(2)}) {
+    crlf += line.substr(0, line.size() - 1) + "\r\n";
+  }
+  Scan s = Run(crlf, TailPolicy::kWithholdTail);
+  REQUIRE(s.end.ok());
+  CHECK(s.records().empty());
+  CHECK(s.damage().size() == 3);
+  CHECK(s.end->offset == crlf.size());
+  CHECK(s.end->withheld_bytes == 0);
+}
+
+TEST_CASE("kWithholdTail withholds noise with newlines after the last intact "
+          "line",
+          "[segment_scanner]") {
+  // What a power loss can leave of an unsynced append: bytes that never
+  // were a line, newlines among them.
+  const std::string a = PutLine(1);
+  const std::string noise = std::string("\x01\xff", 2) + "\n\x07" + "\n" + "\x13";
+  Scan s = Run(a + noise, TailPolicy::kWithholdTail);
+  REQUIRE(s.end.ok());
+  CHECK(s.damage().empty());
+  CHECK(s.records().size() == 1);
+  CHECK(s.end->offset == a.size());
+  CHECK(s.end->withheld_bytes == noise.size());
+}
+
+TEST_CASE("kWithholdTail reports unterminated bytes longer than any record",
+          "[segment_scanner]") {
+  const std::string a = PutLine(1);
+  const std::string rest(kMaxRecordBytes + 1, 'x');
+  Scan s = Run(a + rest, TailPolicy::kWithholdTail);
+  REQUIRE(s.end.ok());
+  CHECK(s.damage().size() == 1);
+  CHECK(s.end->offset == a.size() + rest.size());
+  CHECK(s.end->withheld_bytes == 0);
+  CHECK(s.end->unterminated);
 }
 
 TEST_CASE("kWithholdTail withholds unterminated bytes without reporting them",
@@ -228,32 +274,51 @@ TEST_CASE("kWithholdTail withholds unterminated bytes without reporting them",
   CHECK(s.end->withheld_bytes == partial.size());
 }
 
-TEST_CASE("kWithholdTail withholds an intact line that lacks its newline",
+TEST_CASE("kWithholdTail takes an intact last line that lacks only its "
+          "newline as a record",
           "[segment_scanner]") {
-  // It may be an append in progress: only its newline makes it final.
+  // An editor that drops the final newline leaves a record, not a tail.
   const std::string a = PutLine(1), b = PutLine(2);
   const std::string unterminated = b.substr(0, b.size() - 1);
   Scan s = Run(a + unterminated, TailPolicy::kWithholdTail);
   REQUIRE(s.end.ok());
   CHECK(s.damage().empty());
-  REQUIRE(s.records().size() == 1);
-  CHECK(s.end->offset == a.size());
-  CHECK(s.end->next_line == 2);
-  CHECK(s.end->withheld_bytes == unterminated.size());
+  REQUIRE(s.records().size() == 2);
+  CHECK(s.records()[1].seq == 2);
+  CHECK(s.end->offset == a.size() + unterminated.size());
+  CHECK(s.end->next_line == 3);
+  CHECK(s.end->withheld_bytes == 0);
+  CHECK(s.end->unterminated);
 }
 
-TEST_CASE("kWithholdTail withholds a damaged last line together with the "
+TEST_CASE("a scan after an unterminated line takes a newline first as its "
+          "end",
+          "[segment_scanner]") {
+  const std::string c = PutLine(3);
+  Scan s = Run("\n" + c, TailPolicy::kWithholdTail, 500, 7,
+               /*after_unterminated=*/true);
+  REQUIRE(s.end.ok());
+  CHECK(s.damage().empty());
+  REQUIRE(s.records().size() == 1);
+  CHECK(s.records()[0].offset == 501);
+  CHECK(s.records()[0].line_number == 7);
+  CHECK(s.end->offset == 501 + c.size());
+  CHECK_FALSE(s.end->unterminated);
+}
+
+TEST_CASE("kWithholdTail reports an edited last line and withholds the "
           "unterminated bytes after it",
           "[segment_scanner]") {
   const std::string a = PutLine(1), bad = Corrupted(PutLine(2));
   const std::string partial = PutLine(3).substr(0, 20);
   Scan s = Run(a + bad + partial, TailPolicy::kWithholdTail);
   REQUIRE(s.end.ok());
-  CHECK(s.damage().empty());
+  REQUIRE(s.damage().size() == 1);
+  CHECK(s.damage()[0].line_number == 2);
   REQUIRE(s.records().size() == 1);
-  CHECK(s.end->offset == a.size());
-  CHECK(s.end->next_line == 2);
-  CHECK(s.end->withheld_bytes == bad.size() + partial.size());
+  CHECK(s.end->offset == a.size() + bad.size());
+  CHECK(s.end->next_line == 3);
+  CHECK(s.end->withheld_bytes == partial.size());
 }
 
 TEST_CASE("a withheld tail is read once it is complete",
@@ -348,7 +413,7 @@ TEST_CASE("an on_record error stops the scan and is returned",
     std::vector<uint64_t> seen;
     int damage = 0;
     absl::StatusOr<ScanEnd> end = scanner.Scan(
-        data, 0, 1, policy,
+        data, 0, 1, false, policy,
         [&](const ScannedLine& line) {
           seen.push_back(line.decoded->seq);
           if (line.decoded->seq == 2) return absl::AbortedError("stop here");
@@ -371,7 +436,7 @@ TEST_CASE("an on_record error on an unterminated last line is returned",
   data.Assign(a + b.substr(0, b.size() - 1));
   int calls = 0;
   absl::StatusOr<ScanEnd> end = scanner.Scan(
-      data, 0, 1, TailPolicy::kReportAll,
+      data, 0, 1, false, TailPolicy::kReportAll,
       [&](const ScannedLine& line) {
         ++calls;
         if (line.decoded->seq == 2) return absl::InternalError("full");
@@ -392,7 +457,7 @@ TEST_CASE("a scanner can be reused for another file", "[segment_scanner]") {
     std::vector<uint64_t> seqs;
     int damage = 0;
     auto end = scanner.Scan(
-        data, 0, 1, TailPolicy::kReportAll,
+        data, 0, 1, false, TailPolicy::kReportAll,
         [&](const ScannedLine& line) {
           if (!line.decoded->is_header) seqs.push_back(line.decoded->seq);
           return absl::OkStatus();
