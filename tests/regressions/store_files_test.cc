@@ -59,24 +59,17 @@ struct StoreWithVictim {
   const std::string victim;
 };
 
-TEST_CASE("a segment replaced by a symbolic link is refused and its target left alone",
+TEST_CASE("a segment or LOCK replaced by a symbolic link is refused and its target left alone",
           "[regression]") {
-  StoreWithVictim s;
-  s.LinkToVictim(kSegment1);
-  auto store = Store::Open(s.dir, Quiet());
-  REQUIRE_FALSE(store.ok());
-  CHECK(store.status().message().find("symbolic link") != std::string::npos);
-  CHECK(ReadFileBytes(s.victim) == "precious\n");
-}
-
-TEST_CASE("a LOCK file replaced by a symbolic link is refused and its target left alone",
-          "[regression]") {
-  StoreWithVictim s;
-  s.LinkToVictim("LOCK");
-  auto store = Store::Open(s.dir, Quiet());
-  REQUIRE_FALSE(store.ok());
-  CHECK(store.status().message().find("symbolic link") != std::string::npos);
-  CHECK(ReadFileBytes(s.victim) == "precious\n");
+  for (const std::string name : {kSegment1, "LOCK"}) {
+    INFO(name);
+    StoreWithVictim s;
+    s.LinkToVictim(name);
+    auto store = Store::Open(s.dir, Quiet());
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.status().message().find("symbolic link") != std::string::npos);
+    CHECK(ReadFileBytes(s.victim) == "precious\n");
+  }
 }
 
 TEST_CASE("a store directory others can write to is refused with the chmod that fixes it",
@@ -181,17 +174,21 @@ TEST_CASE("a writer whose LOCK was cut short refuses to write instead of crashin
         std::map<std::string, std::string>{{"a", "1"}, {"c", "3"}});
 }
 
-// What `sed -i` or an editor's save does: write a copy, rename it over.
+// What `sed -i` or an editor's save does to `path`: write a copy, rename
+// it over.
+void ReplaceLikeAnEditor(const std::string& path) {
+  const std::string copy = path + ".copy";
+  WriteFileBytes(copy, ReadFileBytes(path));
+  REQUIRE(rename(copy.c_str(), path.c_str()) == 0);
+}
+
 TEST_CASE("a newest segment replaced under an open writer is reloaded and later writes land in it",
           "[regression]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path(), Quiet());
   REQUIRE_OK(store->Put("a", "1"));
   REQUIRE_OK(store->Put("b", "2"));
-  const std::string segment = tmp.Join(kSegment1);
-  const std::string copy = tmp.Join("copy");
-  WriteFileBytes(copy, ReadFileBytes(segment));
-  REQUIRE(rename(copy.c_str(), segment.c_str()) == 0);
+  ReplaceLikeAnEditor(tmp.Join(kSegment1));
   REQUIRE_OK(store->Put("c", "3"));
   REQUIRE_OK(store->Close());
   auto reopened = OpenOrDie(tmp.path(), Quiet());
@@ -225,10 +222,7 @@ TEST_CASE("a reader notices a newest segment replaced under it and reads the new
   auto reader = OpenOrDie(tmp.path(), Quiet());
   REQUIRE_OK(writer->Put("a", "1"));
   CHECK(Value(reader->Get("a")) == "1");
-  const std::string segment = tmp.Join(kSegment1);
-  const std::string copy = tmp.Join("copy");
-  WriteFileBytes(copy, ReadFileBytes(segment));
-  REQUIRE(rename(copy.c_str(), segment.c_str()) == 0);
+  ReplaceLikeAnEditor(tmp.Join(kSegment1));
   REQUIRE_OK(writer->Put("b", "2"));
   CHECK(Value(reader->Get("b")) == "2");
   CHECK(Value(OpenOrDie(tmp.path(), Quiet())->Get("b")) == "2");
@@ -251,11 +245,8 @@ TEST_CASE("a reader whose segment is cut short in place reloads instead of dying
 TEST_CASE("a reader whose LOCK is cut short keeps working and sees later writes",
           "[regression]") {
   TempDir tmp;
-  auto reader = OpenOrDie(tmp.path(), Quiet());
-  {
-    auto writer = OpenOrDie(tmp.path(), Quiet());
-    REQUIRE_OK(writer->Put("a", "1"));
-  }
+  REQUIRE_OK(OpenOrDie(tmp.path(), Quiet())->Put("a", "1"));
+  auto reader = OpenOrDie(tmp.path(), Quiet());  // maps LOCK
   REQUIRE(truncate(tmp.Join("LOCK").c_str(), 0) == 0);
   CHECK(Value(reader->Get("a")) == "1");
   auto writer = OpenOrDie(tmp.path(), Quiet());  // grows LOCK back
