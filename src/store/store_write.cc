@@ -60,6 +60,7 @@ absl::Status StoreImpl::CheckLockFile() {
   if (absl::IsUnimplemented(held.status())) return absl::OkStatus();
   if (!held.ok()) return held.status();
   auto named = fs_->Stat(path);
+  if (absl::IsUnimplemented(named.status())) return absl::OkStatus();
   if (!named.ok() && !absl::IsNotFound(named.status())) return named.status();
   if (!named.ok() || !named->SameFile(*held)) {
     write_error_ = absl::FailedPreconditionError(absl::StrCat(

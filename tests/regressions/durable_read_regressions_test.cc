@@ -30,6 +30,8 @@ class SyncHookFileSystem final : public FileSystem {
   }
   absl::Status SyncDir(const std::string& p) override { return base_->SyncDir(p); }
   absl::StatusOr<bool> Exists(const std::string& p) override { return base_->Exists(p); }
+  absl::StatusOr<FileInfo> Stat(const std::string& p) override { return base_->Stat(p); }
+  uint32_t CurrentUser() override { return base_->CurrentUser(); }
   absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(const std::string& p) override {
     return Hooked(base_->CreateFile(p));
   }
@@ -65,6 +67,7 @@ class SyncHookFileSystem final : public FileSystem {
     }
     absl::Status Truncate(uint64_t size) override { return base_->Truncate(size); }
     absl::StatusOr<uint64_t> Size() override { return base_->Size(); }
+    absl::StatusOr<FileInfo> Stat() override { return base_->Stat(); }
 
    private:
     std::unique_ptr<AppendFile> base_;

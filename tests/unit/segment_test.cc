@@ -35,10 +35,15 @@ TEST_CASE("a segment file name parses back to its number", "[segment]") {
   }
 }
 
-TEST_CASE("a segment number need not be six digits wide", "[segment]") {
-  CHECK(ParseSegmentFileName("segment-7.jsonl") == std::optional<uint64_t>(7));
-  CHECK(ParseSegmentFileName("segment-0000042.jsonl") ==
-        std::optional<uint64_t>(42));
+TEST_CASE("only the name the store writes parses: no padding missing or "
+          "added",
+          "[segment]") {
+  CHECK(ParseSegmentFileName("segment-000007.jsonl") ==
+        std::optional<uint64_t>(7));
+  CHECK(ParseSegmentFileName("segment-1234567.jsonl") ==
+        std::optional<uint64_t>(1234567));
+  CHECK_FALSE(ParseSegmentFileName("segment-7.jsonl").has_value());
+  CHECK_FALSE(ParseSegmentFileName("segment-0000042.jsonl").has_value());
 }
 
 TEST_CASE("names that are not segment files are rejected", "[segment]") {
