@@ -46,7 +46,10 @@ absl::Status Print(const Change& change) {
 }  // namespace
 
 absl::Status RunWatch(const std::string& dir, std::string_view prefix,
-                      bool initial) {
+                      bool exact, bool initial) {
+  const auto matches = [prefix, exact](const Change& c) {
+    return exact ? c.key == prefix : c.key.starts_with(prefix);
+  };
   ExitOnSignals();
   ChangeFeed feed(dir);
   // Watch before reading the starting point: a change committed after it
@@ -58,6 +61,7 @@ absl::Status RunWatch(const std::string& dir, std::string_view prefix,
         feed.Snapshot(prefix, std::chrono::system_clock::now(), &position);
     if (!live.ok()) return live.status();
     for (const Change& c : *live) {
+      if (!matches(c)) continue;
       if (absl::Status s = Print(c); !s.ok()) return s;
     }
   } else {
@@ -67,7 +71,7 @@ absl::Status RunWatch(const std::string& dir, std::string_view prefix,
   }
   for (;;) {
     absl::Status s = feed.ReadAfter(&position, [&](const Change& c) {
-      return c.key.starts_with(prefix) ? Print(c) : absl::OkStatus();
+      return matches(c) ? Print(c) : absl::OkStatus();
     });
     if (!s.ok()) return s;
     // Wakes on inotify events; the timeout only bounds a missed one.

@@ -10,12 +10,13 @@
 namespace dotlog::cli {
 
 // Prints one JSON line (AppendWatchLine) per change committed to the store
-// in `dir` (which must exist) to a key starting with `prefix`, by any
-// process, flushed at once; with `initial`, first one "put" line per live
-// matching key. Waits on inotify between reads. Never returns on success:
-// SIGINT or SIGTERM end the process with exit code 0, between two lines.
+// in `dir` (which must exist) to a key starting with `prefix` (with
+// `exact`, to the key `prefix` only), by any process, flushed at once; with
+// `initial`, first one "put" line per live matching key. Waits on inotify
+// between reads. Never returns on success: SIGINT or SIGTERM end the process
+// with exit code 0, between two lines.
 absl::Status RunWatch(const std::string& dir, std::string_view prefix,
-                      bool initial);
+                      bool exact, bool initial);
 
 }  // namespace dotlog::cli
 
