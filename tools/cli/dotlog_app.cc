@@ -26,9 +26,10 @@ constexpr char kFooter[] =
     "$XDG_DATA_HOME/dotfiles/state, else ~/.local/share/dotfiles/state.\n"
     "A key or value that starts with '-' goes after '--'.\n"
     "\n"
-    "Exit codes: 0 success; 1 key not found or expired; 2 usage error or bad\n"
-    "input (nothing is written); 3 store error (I/O, damage found by verify,\n"
-    "lock timeout).\n"
+    "Exit codes: 0 success; 1 key not found or expired, or the condition of\n"
+    "set --if-absent or cas did not hold; 2 usage error or bad input (nothing\n"
+    "is written); 3 store error (I/O, damage found by verify, lock timeout,\n"
+    "no store where a reading command looks).\n"
     "\n"
     "Example: dotlog set theme/mode '\"dark\"' && dotlog get --raw theme/mode";
 
