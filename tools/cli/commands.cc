@@ -15,6 +15,7 @@
 #include "store/mutation.h"
 #include "tools_lib/cli_commands.h"
 #include "tools_lib/cli_support.h"
+#include "tools_lib/status_line.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {
@@ -242,11 +243,22 @@ absl::Status RunLoad(Session& session, const Args& args) {
 }
 
 absl::Status RunWatchCommand(Session& session, const Args& args) {
+  if (args.status_template && args.watch_format != "waybar") {
+    return absl::InvalidArgumentError("--template needs --format waybar");
+  }
+  auto text = StatusTemplate::Parse(args.status_template.value_or("{value}"));
+  if (!text.ok()) return text.status();
+  LineFormat format = AppendWatchLine;
+  if (args.watch_format == "waybar") {
+    format = [text = *std::move(text)](const Change& c, std::string* out) {
+      AppendWaybarLine(c, text, out);
+    };
+  }
   // Watching reads: a missing store is an error, not created.
   if (auto store = session.OpenStore(/*create=*/false); !store.ok()) {
     return store.status();
   }
-  return RunWatch(session.dir(), args.prefix, args.exact, args.initial);
+  return RunWatch(session.dir(), args.prefix, args.exact, args.initial, format);
 }
 
 }  // namespace dotlog::cli

@@ -32,6 +32,8 @@ struct Args {
   std::string format = "auto";               // load --format
   bool initial = false;                      // watch --initial
   bool exact = false;                        // watch --exact
+  std::string watch_format = "json";         // watch --format
+  std::optional<std::string> status_template;  // watch --template
   std::string count = "10";                  // history -n
 };
 

@@ -224,13 +224,27 @@ void AddWatch(CLI::App& app, Args& a, Runner* run) {
       "{\"op\":\"put\",\"key\":...,\"value\":...,\"ts\":...} or "
       "{\"op\":\"del\",\"key\":...,\"ts\":...}. Expiry writes nothing, so "
       "it prints nothing.",
-      "  dotlog watch --initial wallpaper/ | while read -r line; do ...; done",
+      "  dotlog watch --initial wallpaper/ | while read -r line; do ...; done\n"
+      "  dotlog watch --initial --exact --format waybar --template "
+      "'{basename}' wallpaper/current/DP-1",
       RunWatchCommand, run);
   watch->add_option("PREFIX", a.prefix, "Only keys starting with this");
   watch->add_flag("--initial", a.initial,
                   "First print every matching live key as a put line");
   watch->add_flag("--exact", a.exact,
                   "PREFIX is a whole key: only that key matches");
+  watch
+      ->add_option("--format", a.watch_format,
+                   "json (default), or waybar: one JSON object per line with "
+                   "text, tooltip, class (put or del) and alt (the key after "
+                   "its last /), for waybar's custom module (return-type "
+                   "json) and eww's deflisten")
+      ->check(CLI::IsMember({"json", "waybar"}));
+  watch->add_option_function<std::string>(
+      "--template", [&a](const std::string& t) { a.status_template = t; },
+      "With --format waybar, the text: {value} (a string unquoted), {json}, "
+      "{basename} (of the value), {key}, {name} (the key after its last /), "
+      "{op}, {ts}; default {value}");
 }
 
 // Every subcommand, by name, with the function that builds its parser.
