@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"
+#include "store/mutation.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {
@@ -84,9 +85,7 @@ absl::StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text) {
                             : unit == "d" ? 24 * 3600 * 1000
                                           : 0;
     if (unit_ms == 0) {
-      std::string quoted;
-      AppendJsonString(&quoted, IsValidUtf8(unit) ? unit : "?");
-      return BadDuration(text, absl::StrCat("unknown unit ", quoted));
+      return BadDuration(text, absl::StrCat("unknown unit ", QuoteKey(unit)));
     }
     i = end;
     if (n > (kMaxDurationMs - total_ms) / unit_ms) {
@@ -109,11 +108,9 @@ absl::StatusOr<int64_t> ParseInteger(std::string_view what,
                                      int64_t max) {
   int64_t n = 0;
   if (!absl::SimpleAtoi(AV(text), &n) || n < min || n > max) {
-    std::string quoted;
-    AppendJsonString(&quoted, IsValidUtf8(text) ? text : "?");
     return absl::InvalidArgumentError(
-        absl::StrCat(AV(what), " ", quoted, ": expected a whole number from ",
-                     min, " to ", max));
+        absl::StrCat(AV(what), " ", QuoteKey(text),
+                     ": expected a whole number from ", min, " to ", max));
   }
   return n;
 }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"
+#include "store/mutation.h"
 #include "tools_lib/cli_commands.h"
 #include "util/strings.h"
 
@@ -38,10 +39,8 @@ std::string Field(std::string_view name, const Change& change) {
 }
 
 absl::Status BadTemplate(std::string_view text, std::string_view why) {
-  std::string quoted;
-  AppendJsonString(&quoted, IsValidUtf8(text) ? text : "?");
   return absl::InvalidArgumentError(absl::StrCat(
-      "template ", quoted, ": ", AV(why),
+      "template ", QuoteKey(text), ": ", AV(why),
       " (fields: {value} {json} {basename} {key} {name} {op} {ts}; {{ and }} "
       "for braces)"));
 }

@@ -24,6 +24,11 @@ inline std::string BinPath(const char* variable) {
   return path;
 }
 
+// True if `text` holds `part`.
+inline bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 // A store directory of its own and the tools run against it.
 class Cli {
  public:

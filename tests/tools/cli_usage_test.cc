@@ -21,12 +21,9 @@ using testing::BinPath;
 using testing::CheckOneErrorLine;
 using testing::ChildProcess;
 using testing::Cli;
+using testing::Contains;
 using testing::ProcessResult;
 using testing::RunProcess;
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 TEST_CASE("reading commands on a missing store exit 3 and create nothing",
           "[cli][usage]") {

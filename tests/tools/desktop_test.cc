@@ -114,30 +114,25 @@ TEST_CASE("README's Hyprland lines restore each monitor's wallpaper",
   cli.Ok({"set", "--string", "wallpaper/current/DP-1", "/walls/a b.png"});
   cli.Ok({"set", "--string", "wallpaper/current/HDMI-A-1", "/walls/c.png"});
   cli.Ok({"set", "--string", "wallpaper/other", "/walls/no.png"});
-  SECTION("with hyprpaper") {
+  // Runs the exec-once line that follows the one starting `daemon`; returns
+  // what the stand-ins logged.
+  const auto restore = [&](const std::string& daemon) {
     Desktop desktop;
     const std::string line =
-        ReadmeCommand("exec-once = hyprpaper", "exec-once = ", "");
+        ReadmeCommand("exec-once = " + daemon, "exec-once = ", "");
     ProcessResult r =
         RunProcess({"sh", "-c", line}, "", desktop.Env(cli.dir()));
     CHECK(r.exit_code == 0);
-    CHECK(testing::ReadFileBytes(desktop.log()) ==
-          "hyprctl hyprpaper preload /walls/a b.png\n"
-          "hyprctl hyprpaper wallpaper DP-1,/walls/a b.png\n"
-          "hyprctl hyprpaper preload /walls/c.png\n"
-          "hyprctl hyprpaper wallpaper HDMI-A-1,/walls/c.png\n");
-  }
-  SECTION("with swww") {
-    Desktop desktop;
-    const std::string line =
-        ReadmeCommand("exec-once = swww-daemon", "exec-once = ", "");
-    ProcessResult r =
-        RunProcess({"sh", "-c", line}, "", desktop.Env(cli.dir()));
-    CHECK(r.exit_code == 0);
-    CHECK(testing::ReadFileBytes(desktop.log()) ==
-          "swww img --outputs DP-1 /walls/a b.png\n"
-          "swww img --outputs HDMI-A-1 /walls/c.png\n");
-  }
+    return testing::ReadFileBytes(desktop.log());
+  };
+  CHECK(restore("hyprpaper") ==
+        "hyprctl hyprpaper preload /walls/a b.png\n"
+        "hyprctl hyprpaper wallpaper DP-1,/walls/a b.png\n"
+        "hyprctl hyprpaper preload /walls/c.png\n"
+        "hyprctl hyprpaper wallpaper HDMI-A-1,/walls/c.png\n");
+  CHECK(restore("swww-daemon") ==
+        "swww img --outputs DP-1 /walls/a b.png\n"
+        "swww img --outputs HDMI-A-1 /walls/c.png\n");
 }
 
 TEST_CASE("watch --template refuses unknown fields and needs --format waybar",

@@ -17,13 +17,10 @@ namespace dotlog {
 namespace {
 
 using testing::BinPath;
+using testing::Contains;
 using testing::ProcessResult;
 using testing::RunProcess;
 using testing::TempDir;
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // The commands quickstart.sh echoed, without their "$ " prompt.
 std::vector<std::string> EchoedCommands(const std::string& out) {

@@ -13,7 +13,7 @@
 #include "cli/session.h"
 #include "dotlog/dump.h"
 #include "dotlog/release.h"
-#include "format/json_text.h"
+#include "store/mutation.h"
 #include "tools_lib/cli_support.h"
 
 namespace dotlog::cli {
@@ -307,11 +307,9 @@ absl::Status CheckCommandWord(const CLI::App& app, std::string_view word) {
     if (sub->check_name(std::string(word))) return absl::OkStatus();
     names.push_back(sub->get_name());
   }
-  std::string quoted;
-  AppendJsonString(&quoted, IsValidUtf8(word) ? word : "?");
   const std::optional<std::string> closest = ClosestName(word, names);
   return absl::InvalidArgumentError(absl::StrCat(
-      "unknown command ", quoted,
+      "unknown command ", QuoteKey(word),
       closest ? absl::StrCat(" (did you mean \"", *closest, "\"?)") : "",
       "; see dotlog --help"));
 }
