@@ -33,5 +33,15 @@ if ! command -v apt-get >/dev/null; then
 fi
 echo "install_deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Another apt or dpkg (unattended-upgrades, a software centre) may hold the
+# package lock: wait for it, up to the timeout, instead of failing at once.
+lock_timeout="${DOTLOG_APT_LOCK_TIMEOUT:-900}"
+apt=("${sudo[@]}" apt-get -o "DPkg::Lock::Timeout=$lock_timeout")
+if command -v fuser >/dev/null &&
+  "${sudo[@]}" fuser /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock \
+    /var/lib/apt/lists/lock >/dev/null 2>&1; then
+  echo "install_deps.sh: another apt or dpkg is running; waiting up to" \
+    "${lock_timeout}s for it to finish"
+fi
+"${apt[@]}" update -q
+"${apt[@]}" install -y -q --no-install-recommends "${missing[@]}"

@@ -1,37 +1,74 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian 12 machine, builds dotlog, and runs its main job:
-# a short, real scenario of the dotfiles system on the default store
+# Sets up a fresh Debian 12 machine, builds dotlog, installs the two tools
+# (dotlog and dotlog-dump) into ~/.local/bin, and runs its main job: a
+# short, real scenario of the dotfiles system on the default store
 # ($XDG_DATA_HOME/dotfiles/state, else ~/.local/share/dotfiles/state), then
 # shows the state with dotlog-dump and dotlog stats.
 #
 # It writes only keys under "demo/", so a user's real keys are never
-# touched, and running it again just updates the same keys.
+# touched. Running it again updates the same keys and adds one more event
+# (demo/events/<time>, each kept for 7 days).
+#
+# Every command it runs on the store is echoed, quoted so that it can be
+# copied into a shell as is.
 #
 # Usage: tools/quickstart.sh   (as root, or with sudo available, on Debian 12)
+# Environment: DOTLOG_BUILD_DIR (default: build/ in the source tree),
+#   DOTLOG_BIN_DIR (where the tools go; default ~/.local/bin).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${DOTLOG_BUILD_DIR:-$root/build}"
+bin_dir="${DOTLOG_BIN_DIR:-${HOME:?HOME is not set}/.local/bin}"
 
+say() { printf 'quickstart: %s\n' "$*"; }
+
+say "checking the build dependencies (apt runs only if one is missing)"
 "$root/tools/install_deps.sh"
 if [[ ! -f "$build/meson-private/coredata.dat" ]]; then
-  meson setup "$build" "$root" >/dev/null
+  say "configuring the build in $build"
+  meson setup "$build" "$root"
 fi
-ninja -C "$build" tools/dotlog tools/dotlog-dump >/dev/null
+# ninja prints one progress line per step; a first build takes minutes.
+say "building dotlog and dotlog-dump (a first build takes several minutes)"
+ninja -C "$build" tools/dotlog tools/dotlog-dump
+say "installing dotlog and dotlog-dump into $bin_dir"
+install -d "$bin_dir"
+install -m 0755 "$build/tools/dotlog" "$build/tools/dotlog-dump" "$bin_dir/"
 
-dotlog="$build/tools/dotlog"
-dump="$build/tools/dotlog-dump"
+# The tools by name when $bin_dir is on PATH, else by their full path, so
+# that every echoed command runs as shown.
+dotlog="$bin_dir/dotlog"
+dump="$bin_dir/dotlog-dump"
+if [[ "$(command -v dotlog || true)" == "$dotlog" ]]; then
+  dotlog=dotlog
+  dump=dotlog-dump
+fi
+
 now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-walls="${HOME:-/root}/walls"
+walls="${HOME}/walls"
 
-step() { printf '\n$ %s\n' "$*"; "$@"; }
+# One word, quoted for a POSIX shell when it needs quoting.
+quote() {
+  if [[ "$1" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+    printf '%s' "$1"
+  else
+    printf "'%s'" "${1//\'/\'\\\'\'}"
+  fi
+}
+
+# Echoes a command, quoted, then runs it.
+step() {
+  local line='$' word
+  for word in "$@"; do line+=" $(quote "$word")"; done
+  printf '\n%s\n' "$line"
+  "$@"
+}
 
 # The wallpaper daemon processed a wallpaper into effect variants and a
 # colour scheme; the cache record expires in 30 days.
 step "$dotlog" set --ttl 30d "demo/wallpaper/cache$walls/dune.png" \
-  "{\"cached_at\":\"$now\",\"backend\":\"wal\",\"effect_count\":6,
-    \"effects_dir\":\"$walls/.effects/dune\",\"scheme\":\"$walls/.schemes/dune.json\",
-    \"valid\":true}"
+  "{\"cached_at\":\"$now\",\"backend\":\"wal\",\"effect_count\":6,\"effects_dir\":\"$walls/.effects/dune\",\"scheme\":\"$walls/.schemes/dune.json\",\"valid\":true}"
 # It set the wallpaper on two monitors.
 step "$dotlog" set --string demo/wallpaper/current/DP-1 "$walls/dune.png"
 step "$dotlog" set --string demo/wallpaper/current/HDMI-A-1 "$walls/dune.png"
@@ -48,3 +85,11 @@ step "$dotlog" get --raw demo/wallpaper/current/DP-1
 # The state, as a person reads it.
 step "$dump" --prefix demo/
 step "$dotlog" stats
+
+echo
+say "done: dotlog and dotlog-dump are in $bin_dir"
+if [[ "$dotlog" != dotlog ]]; then
+  say "that directory is not on your PATH; add it, e.g. in ~/.profile:" \
+    "export PATH=\"$bin_dir:\$PATH\""
+fi
+say "try: dotlog --help, dotlog ls demo/, dotlog watch --initial demo/"

@@ -41,6 +41,10 @@ class Store {
   // the index. Damaged records are skipped and reported (Damage(),
   // Options::on_damage); open fails only on I/O errors, on invalid options,
   // and on segments written by a newer, unknown format version.
+  // A store this process may read but not write (the LOCK file cannot be
+  // opened for writing: another user's files, a read-only mount) opens for
+  // reading: reads work and see other processes' writes, and every write
+  // fails with PermissionDenied saying why.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir,
                                                      const Options& options);
 

@@ -4,6 +4,7 @@
 #include "dotlog/limits.h"
 #include "format/timestamp.h"
 #include "store/mutation.h"
+#include "store/read_only_region.h"
 #include "store/segment.h"
 #include "store/store_directory.h"
 
@@ -29,6 +30,17 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   if (absl::Status s = CheckStoreDirectory(fs, dir); !s.ok()) return s;
   const std::string lock_path = absl::StrCat(dir, "/", kLockFileName);
   auto lock = fs->OpenLock(lock_path);
+  if (absl::IsPermissionDenied(lock.status())) {
+    // Reading needs no write permission: a store owned by another user, on
+    // a read-only mount or in a backup copy still reads; writes are refused.
+    auto region = MapReadOnlyRegion(fs, lock_path, SharedState::kRegionBytes);
+    if (!region.ok()) return region.status();
+    auto store = std::make_unique<StoreImpl>(
+        dir, options, fs, nullptr, std::move(*region),
+        std::string(lock.status().message()));
+    if (absl::Status s = store->Load(); !s.ok()) return s;
+    return store;
+  }
   if (!lock.ok()) return lock.status();
   auto region = fs->MapShared(lock_path, SharedState::kRegionBytes);
   if (!region.ok()) return region.status();
@@ -40,12 +52,14 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
 
 StoreImpl::StoreImpl(std::string dir, const Options& options, FileSystem* fs,
                      std::unique_ptr<FileLock> lock,
-                     std::unique_ptr<SharedRegion> region)
+                     std::unique_ptr<SharedRegion> region,
+                     std::string read_only_because)
     : dir_(std::move(dir)),
       options_(options),
       fs_(fs),
       clock_(options.clock ? options.clock : SystemClock()),
       lock_(std::move(lock)),
+      read_only_because_(std::move(read_only_because)),
       region_(std::move(region)),
       shared_(region_.get()),
       view_(fs, dir_, options.on_damage) {}

@@ -27,9 +27,13 @@ namespace dotlog {
 
 class StoreImpl final : public Store {
  public:
+  // A null `lock` opens the store for reading only: every write then fails
+  // with PermissionDenied, giving `read_only_because`, and `region` must not
+  // be written.
   StoreImpl(std::string dir, const Options& options, FileSystem* fs,
             std::unique_ptr<FileLock> lock,
-            std::unique_ptr<SharedRegion> region);
+            std::unique_ptr<SharedRegion> region,
+            std::string read_only_because = "");
   ~StoreImpl() override;
 
   // Reads the segments. Called once, by Store::Open.
@@ -154,7 +158,8 @@ class StoreImpl final : public Store {
   const Options options_;
   FileSystem* const fs_;
   Clock* const clock_;
-  const std::unique_ptr<FileLock> lock_;
+  const std::unique_ptr<FileLock> lock_;  // null: the store is read-only
+  const std::string read_only_because_;
   const std::unique_ptr<SharedRegion> region_;
   SharedState shared_;
   std::atomic<bool> closed_{false};

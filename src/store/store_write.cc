@@ -34,6 +34,11 @@
 namespace dotlog {
 
 absl::Status StoreImpl::AcquireWriteLock() {
+  if (lock_ == nullptr) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "store ", dir_, " can be read but not written by this process (",
+        read_only_because_, ")"));
+  }
   absl::Status s = lock_->Lock(options_.lock_timeout);
   if (absl::IsDeadlineExceeded(s)) {
     const uint64_t pid = shared_.writer_pid();

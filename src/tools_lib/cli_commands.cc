@@ -9,13 +9,34 @@
 #include "format/json_text.h"
 #include "format/timestamp.h"
 #include "store/mutation.h"
+#include "tools_lib/cli_support.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {
+namespace {
 
-absl::StatusOr<std::string> ValueToStore(std::string_view text,
+// Characters in "YYYY-MM-DDThh:mm:ss.mmmZ".
+constexpr size_t kTimestampWidth = 24;
+
+}  // namespace
+
+absl::StatusOr<std::string> ValueToStore(std::string_view key,
+                                         std::string_view text,
                                          bool as_string) {
-  if (!as_string) return std::string(text);
+  if (!as_string) {
+    auto minified = MinifyJsonValue(text);
+    if (minified.ok()) return std::string(text);
+    // Most often a path or a word meant as a string.
+    const size_t start = text.find_first_not_of(" \t\r\n");
+    const bool plain =
+        start == std::string_view::npos ||
+        std::string_view("{[\"").find(text[start]) == std::string_view::npos;
+    return absl::InvalidArgumentError(
+        absl::StrCat("key ", QuoteKey(key), ": ", minified.status().message(),
+                     plain ? "; a plain string needs --string, or JSON quotes: "
+                             "'\"text\"'"
+                           : ""));
+  }
   if (!IsValidUtf8(text)) {
     return absl::InvalidArgumentError("--string value is not valid UTF-8");
   }
@@ -79,6 +100,22 @@ absl::StatusOr<std::string> ListText(Store& store, std::string_view prefix,
   return out;
 }
 
+absl::StatusOr<std::string> LongListText(Store& store,
+                                         std::string_view prefix) {
+  auto items = store.List(prefix);
+  if (!items.ok()) return items.status();
+  std::string out;
+  for (const Item& item : *items) {
+    const std::string expires =
+        item.expires_at ? FormatTimestamp(ToUnixMillis(*item.expires_at))
+                        : "never";
+    absl::StrAppend(&out, expires,
+                    std::string(kTimestampWidth + 2 - expires.size(), ' '),
+                    item.key, "\n");
+  }
+  return out;
+}
+
 absl::StatusOr<int64_t> SecondsToLive(
     Store& store, std::string_view key,
     std::chrono::system_clock::time_point now) {
@@ -136,15 +173,15 @@ std::string ProblemsText(const VerifyReport& report) {
 }
 
 std::string VerifySummary(const VerifyReport& report) {
-  std::string out = absl::StrCat(report.segments, " segments, ", report.records,
-                                 " records: ");
+  std::string out = absl::StrCat(Plural(report.segments, "segment"), ", ",
+                                 Plural(report.records, "record"), ": ");
   if (report.clean()) {
     out.append("clean");
   } else {
-    absl::StrAppend(&out, report.errors.size(), " problems");
+    absl::StrAppend(&out, Plural(report.errors.size(), "problem"));
   }
   if (!report.warnings.empty()) {
-    absl::StrAppend(&out, " (", report.warnings.size(), " warnings)");
+    absl::StrAppend(&out, " (", Plural(report.warnings.size(), "warning"), ")");
   }
   out.push_back('\n');
   return out;

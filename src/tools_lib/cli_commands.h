@@ -16,10 +16,13 @@
 
 namespace dotlog::cli {
 
-// set: the JSON text to store for a VALUE argument. Without `as_string`,
-// `text` itself (Store::Put validates it); with it, a JSON string holding
-// `text`, which must be valid UTF-8 (InvalidArgument otherwise).
-absl::StatusOr<std::string> ValueToStore(std::string_view text, bool as_string);
+// set: the JSON text to store under `key` for a VALUE argument. Without
+// `as_string`, `text` itself, which must be one JSON value (InvalidArgument
+// naming `key` otherwise, hinting at --string when `text` does not look like an
+// object, array or string); with it, a JSON string holding `text`, which must
+// be valid UTF-8 (InvalidArgument otherwise).
+absl::StatusOr<std::string> ValueToStore(std::string_view key,
+                                         std::string_view text, bool as_string);
 
 // get: what to print for `json`, a stored (minified) value, without the
 // newline. With `raw`, a JSON string prints as its unescaped contents and
@@ -36,6 +39,11 @@ absl::StatusOr<size_t> DeleteKeys(Store& store,
 // with `json`, one line holding the JSON object key -> value.
 absl::StatusOr<std::string> ListText(Store& store, std::string_view prefix,
                                      bool json);
+
+// ls -l: one line per live key that starts with `prefix`, in byte order:
+// its expiry ("YYYY-MM-DDThh:mm:ss.mmmZ", UTC) or "never", padded to one
+// width, two spaces, the key.
+absl::StatusOr<std::string> LongListText(Store& store, std::string_view prefix);
 
 // ttl: whole seconds until `key` expires, rounded up (so a live key never
 // shows 0), or -1 if it never expires. NotFound if missing or expired.

@@ -1,9 +1,12 @@
 #include "tools_lib/cli_support.h"
 
+#include <algorithm>
 #include <cstdint>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"
+#include "store/mutation.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {
@@ -16,7 +19,8 @@ absl::Status BadDuration(std::string_view text, std::string_view why) {
   AppendJsonString(&quoted, IsValidUtf8(text) ? text : "?");
   return absl::InvalidArgumentError(absl::StrCat(
       "duration ", quoted, ": ", AV(why),
-      " (expected a number and a unit s, m, h or d, e.g. 90s, 15m, 12h, 30d)"));
+      " (expected whole numbers each with a unit s, m, h or d, e.g. 90s, "
+      "15m, 12h, 30d, 1h30m)"));
 }
 
 }  // namespace
@@ -55,6 +59,7 @@ std::string ErrorLine(std::string_view program, std::string_view message) {
 
 absl::StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (text.empty()) return BadDuration(text, "empty");
+  if (text[0] == '-') return BadDuration(text, "negative");
   int64_t total_ms = 0;
   size_t i = 0;
   while (i < text.size()) {
@@ -67,30 +72,80 @@ absl::StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text) {
     }
     if (i == digits_start) return BadDuration(text, "missing number");
     if (i == text.size()) return BadDuration(text, "missing unit");
-    int64_t unit_ms = 0;
-    switch (text[i]) {
-      case 's':
-        unit_ms = 1000;
-        break;
-      case 'm':
-        unit_ms = 60 * 1000;
-        break;
-      case 'h':
-        unit_ms = 3600 * 1000;
-        break;
-      case 'd':
-        unit_ms = 24 * 3600 * 1000;
-        break;
-      default:
-        return BadDuration(text, "unknown unit");
+    if (text[i] == '.' || text[i] == ',') {
+      return BadDuration(text, "not a whole number (write 1h30m, not 1.5h)");
     }
-    ++i;
+    // The unit as typed: everything up to the next digit.
+    size_t end = i;
+    while (end < text.size() && (text[end] < '0' || text[end] > '9')) ++end;
+    const std::string_view unit = text.substr(i, end - i);
+    const int64_t unit_ms = unit == "s"   ? 1000
+                            : unit == "m" ? 60 * 1000
+                            : unit == "h" ? 3600 * 1000
+                            : unit == "d" ? 24 * 3600 * 1000
+                                          : 0;
+    if (unit_ms == 0) {
+      return BadDuration(text, absl::StrCat("unknown unit ", QuoteKey(unit)));
+    }
+    i = end;
     if (n > (kMaxDurationMs - total_ms) / unit_ms) {
       return BadDuration(text, "too long");
     }
     total_ms += n * unit_ms;
   }
   return std::chrono::milliseconds(total_ms);
+}
+
+std::string Plural(uint64_t n, std::string_view noun) {
+  if (n == 1) return absl::StrCat(n, " ", AV(noun));
+  const bool es = noun.ends_with('s') || noun.ends_with('x') ||
+                  noun.ends_with("ch") || noun.ends_with("sh");
+  return absl::StrCat(n, " ", AV(noun), es ? "es" : "s");
+}
+
+absl::StatusOr<int64_t> ParseInteger(std::string_view what,
+                                     std::string_view text, int64_t min,
+                                     int64_t max) {
+  int64_t n = 0;
+  if (!absl::SimpleAtoi(AV(text), &n) || n < min || n > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(AV(what), " ", QuoteKey(text),
+                     ": expected a whole number from ", min, " to ", max));
+  }
+  return n;
+}
+
+std::optional<std::string> ClosestName(std::string_view word,
+                                       const std::vector<std::string>& names) {
+  // Optimal string alignment distance, row by row.
+  const auto distance = [word](std::string_view name) {
+    const size_t m = word.size(), n = name.size();
+    std::vector<std::vector<size_t>> d(m + 1, std::vector<size_t>(n + 1));
+    for (size_t i = 0; i <= m; ++i) d[i][0] = i;
+    for (size_t j = 0; j <= n; ++j) d[0][j] = j;
+    for (size_t i = 1; i <= m; ++i) {
+      for (size_t j = 1; j <= n; ++j) {
+        const size_t cost = word[i - 1] == name[j - 1] ? 0 : 1;
+        d[i][j] = std::min(
+            {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+        if (i > 1 && j > 1 && word[i - 1] == name[j - 2] &&
+            word[i - 2] == name[j - 1]) {
+          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[m][n];
+  };
+  std::optional<std::string> best;
+  size_t best_distance = std::min<size_t>(3, word.size());
+  for (const std::string& name : names) {
+    const size_t dist = distance(name);
+    if (dist < best_distance) {
+      best = name;
+      best_distance = dist;
+    }
+  }
+  return best;
 }
 
 absl::StatusOr<std::string> DefaultStoreDir(

@@ -5,8 +5,10 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -34,8 +36,26 @@ std::string ErrorLine(std::string_view program, std::string_view message);
 
 // Parses a duration: one or more terms of a non-negative integer and a
 // unit s, m, h or d ("90s", "15m", "12h", "30d", "1h30m", "0s").
-// InvalidArgument otherwise, or if it exceeds 100 years.
+// InvalidArgument otherwise (empty, negative, a fraction, a missing or
+// unknown unit), or if it exceeds 100 years; the message quotes `text`,
+// says what is wrong with it and what is accepted.
 absl::StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text);
+
+// "1 key", "2 keys", "0 batches": `n` and `noun` (singular), plural unless
+// `n` is 1 (nouns ending in s, x, ch or sh take "es").
+std::string Plural(uint64_t n, std::string_view noun);
+
+// Parses `text` as a decimal integer in [min, max]. InvalidArgument naming
+// `what` (e.g. "BY") and the accepted range otherwise.
+absl::StatusOr<int64_t> ParseInteger(std::string_view what,
+                                     std::string_view text, int64_t min,
+                                     int64_t max);
+
+// The name in `names` closest to `word` (fewest single-character edits,
+// a swap of neighbours counting as one), if it is close enough to be a
+// likely typo: at most 2 edits and fewer than `word` has characters.
+std::optional<std::string> ClosestName(std::string_view word,
+                                       const std::vector<std::string>& names);
 
 // The default store directory: $XDG_DATA_HOME/dotfiles/state when that
 // variable is an absolute path, else $HOME/.local/share/dotfiles/state.

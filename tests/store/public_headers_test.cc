@@ -12,6 +12,7 @@
 #include <dotlog/item.h>
 #include <dotlog/limits.h>
 #include <dotlog/options.h>
+#include <dotlog/release.h>
 #include <dotlog/stats.h>
 #include <dotlog/store.h>
 #include <dotlog/verify.h>
@@ -411,6 +412,12 @@ TEST_CASE("the feed, dump, load and verify APIs need only their headers",
   problem.reason = "checksum mismatch";
   CHECK(dotlog::FormatProblem(problem) ==
         "/db/segment-000001.jsonl:2: checksum mismatch");
+}
+
+TEST_CASE("the library names its release as MAJOR.MINOR.PATCH", "[headers]") {
+  const std::string release = dotlog::LibraryRelease();
+  CHECK(std::count(release.begin(), release.end(), '.') == 2);
+  CHECK(release.find_first_not_of("0123456789.") == std::string::npos);
 }
 
 }  // namespace

@@ -46,6 +46,38 @@ TEST_CASE("durations", "[cli]") {
   CHECK(ParseDuration("36500d").ok());
 }
 
+TEST_CASE("counts agree in number with their noun", "[cli]") {
+  CHECK(Plural(0, "key") == "0 keys");
+  CHECK(Plural(1, "key") == "1 key");
+  CHECK(Plural(1, "batch") == "1 batch");
+  CHECK(Plural(2, "batch") == "2 batches");
+  CHECK(Plural(3, "problem") == "3 problems");
+}
+
+TEST_CASE("integers outside their range name the argument and the range",
+          "[cli]") {
+  CHECK(*ParseInteger("-n", "5", 1, 10) == 5);
+  CHECK(*ParseInteger("BY", "-3", -10, 10) == -3);
+  for (const char* bad :
+       {"0", "11", "-1", "x", "", "1.5", "99999999999999999999"}) {
+    INFO(bad);
+    auto n = ParseInteger("-n", bad, 1, 10);
+    CHECK(absl::IsInvalidArgument(n.status()));
+    CHECK(std::string(n.status().message()).rfind("-n \"", 0) == 0);
+  }
+}
+
+TEST_CASE("the closest name is suggested only for a likely typo", "[cli]") {
+  const std::vector<std::string> names = {"get", "set", "ls", "history",
+                                          "watch"};
+  CHECK(ClosestName("gte", names) == "get");
+  CHECK(ClosestName("hsitory", names) == "history");
+  CHECK(ClosestName("wach", names) == "watch");
+  CHECK(ClosestName("lss", names) == "ls");
+  CHECK(ClosestName("frobnicate", names) == std::nullopt);
+  CHECK(ClosestName("x", names) == std::nullopt);
+}
+
 TEST_CASE("exit codes come from status codes in one place", "[cli]") {
   CHECK(ExitCodeFor(absl::OkStatus()) == 0);
   CHECK(ExitCodeFor(absl::NotFoundError("k")) == 1);
@@ -86,9 +118,9 @@ TEST_CASE("the default store directory follows XDG", "[cli]") {
 }
 
 TEST_CASE("set --string and get --raw", "[cli]") {
-  CHECK(*ValueToStore("{\"a\":1}", false) == "{\"a\":1}");
-  CHECK(*ValueToStore("say \"hi\"\n", true) == "\"say \\\"hi\\\"\\n\"");
-  CHECK(absl::IsInvalidArgument(ValueToStore("\xff", true).status()));
+  CHECK(*ValueToStore("k", "{\"a\":1}", false) == "{\"a\":1}");
+  CHECK(*ValueToStore("k", "say \"hi\"\n", true) == "\"say \\\"hi\\\"\\n\"");
+  CHECK(absl::IsInvalidArgument(ValueToStore("k", "\xff", true).status()));
   CHECK(*ValueToPrint("\"say \\\"hi\\\"\\n\\u00e9\"", false) ==
         "\"say \\\"hi\\\"\\n\\u00e9\"");
   CHECK(*ValueToPrint("\"say \\\"hi\\\"\\n\\u00e9\"", true) ==
@@ -163,7 +195,7 @@ TEST_CASE("stats and verify texts", "[cli]") {
         "/s/segment-000001.jsonl:3: checksum mismatch\n"
         "/s/segment-000002.jsonl:4: warning: torn tail\n");
   CHECK(VerifySummary(report) ==
-        "2 segments, 5 records: 1 problems (1 warnings)\n");
+        "2 segments, 5 records: 1 problem (1 warning)\n");
 }
 
 }  // namespace

@@ -9,24 +9,21 @@
 #include <string>
 #include <vector>
 
+#include "cli_fixture.h"
 #include "run_process.h"
 #include "support/temp_dir.h"
 
 namespace dotlog {
 namespace {
 
+using testing::BinPath;
+using testing::CheckOneErrorLine;
 using testing::ChildProcess;
+using testing::Cli;
 using testing::EnvChanges;
 using testing::ProcessResult;
 using testing::RunProcess;
 using testing::TempDir;
-
-std::string BinPath(const char* variable) {
-  const char* path = std::getenv(variable);
-  if (path == nullptr)
-    FAIL("$" << variable << " is not set: run through meson test");
-  return path;
-}
 
 // Keys that would break naive quoting, splitting or escaping.
 const std::vector<std::string> kHostileKeys = {
@@ -35,65 +32,6 @@ const std::vector<std::string> kHostileKeys = {
     "line\u2028sep", "{\"json\":1}",    "-looks-like-an-option",
     "'single'",      "$HOME and `cmd`", "wallpaper/current/DP-1",
 };
-
-// A store directory of its own and the tools run against it.
-class Cli {
- public:
-  Cli() : dir_(tmp_.Join("store")) {}
-
-  const std::string& dir() const { return dir_; }
-  std::string Join(const std::string& name) const { return tmp_.Join(name); }
-
-  // dotlog --dir DIR args...
-  ProcessResult Run(const std::vector<std::string>& args,
-                    const std::string& input = "") const {
-    return RunIn(dir_, args, input);
-  }
-  ProcessResult RunIn(const std::string& dir,
-                      const std::vector<std::string>& args,
-                      const std::string& input = "") const {
-    std::vector<std::string> argv = {BinPath("DOTLOG_BIN"), "--dir", dir};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunProcess(argv, input);
-  }
-  // dotlog-dump --dir DIR args...
-  ProcessResult Dump(const std::vector<std::string>& args = {},
-                     const std::string& dir = "") const {
-    std::vector<std::string> argv = {BinPath("DOTLOG_DUMP_BIN"), "--dir",
-                                     dir.empty() ? dir_ : dir};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunProcess(argv);
-  }
-  // Runs and requires success.
-  std::string Ok(const std::vector<std::string>& args,
-                 const std::string& input = "") const {
-    ProcessResult r = Run(args, input);
-    INFO("stderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return r.out;
-  }
-
-  // Every file of the store directory with its bytes.
-  std::map<std::string, std::string> Files() const {
-    std::map<std::string, std::string> files;
-    for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
-      files[entry.path().filename()] = testing::ReadFileBytes(entry.path());
-    }
-    return files;
-  }
-
- private:
-  TempDir tmp_;
-  std::string dir_;
-};
-
-// The one error line a failed command prints.
-void CheckOneErrorLine(const ProcessResult& r, const std::string& start) {
-  INFO("stderr: " << r.err);
-  CHECK(r.err.rfind(start, 0) == 0);
-  CHECK(r.err.find('\n') == r.err.size() - 1);
-  CHECK(r.out.empty());
-}
 
 bool HaveJq() { return RunProcess({"jq", "--version"}).exit_code == 0; }
 

@@ -1,14 +1,22 @@
 #include "cli/commands.h"
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "cli/io.h"
 #include "cli/watch.h"
 #include "dotlog/dump.h"
 #include "dotlog/verify.h"
+#include "format/json_text.h"
+#include "store/mutation.h"
 #include "tools_lib/cli_commands.h"
 #include "tools_lib/cli_support.h"
+#include "tools_lib/status_line.h"
+#include "util/strings.h"
 
 namespace dotlog::cli {
 namespace {
@@ -18,35 +26,109 @@ absl::Status Quiet(const absl::Status& s) {
   return absl::IsNotFound(s) ? absl::NotFoundError("") : s;
 }
 
-}  // namespace
+// A condition of --if-absent or cas that did not hold: exit 1, like a
+// missing key, with `message` on standard error.
+absl::Status ConditionFailed(std::string_view message) {
+  return absl::NotFoundError(AV(message));
+}
 
-absl::Status RunSet(Session& session, const Args& args) {
-  // Everything that can be refused is checked before the store is opened.
+// The --ttl option or DURATION argument as write options.
+absl::StatusOr<PutOptions> ExpiryOptions(
+    const std::optional<std::string>& ttl) {
   PutOptions options;
-  if (!args.ttl.empty()) {
-    auto ttl = ParseDuration(args.ttl);
-    if (!ttl.ok()) return ttl.status();
-    options.ttl = *ttl;
-  }
-  std::string text = args.value;
+  if (!ttl) return options;
+  auto parsed = ParseDuration(*ttl);
+  if (!parsed.ok()) return parsed.status();
+  options.ttl = *parsed;
+  return options;
+}
+
+// The JSON text of a VALUE argument: "-" reads standard input.
+absl::StatusOr<std::string> ValueArgument(const std::string& key,
+                                          const std::string& value,
+                                          bool as_string) {
+  std::string text = value;
   if (text == "-") {
     auto input = ReadInput("-");
     if (!input.ok()) return input.status();
     text = *std::move(input);
     // `echo dark | dotlog set --string k -` stores "dark", not "dark\n".
-    if (args.as_string && text.ends_with('\n')) text.pop_back();
+    if (as_string && text.ends_with('\n')) text.pop_back();
   }
-  auto json = ValueToStore(text, args.as_string);
+  return ValueToStore(key, text, as_string);
+}
+
+}  // namespace
+
+absl::Status RunSet(Session& session, const Args& args) {
+  // Everything that can be refused is checked before the store is opened.
+  auto options = ExpiryOptions(args.ttl);
+  if (!options.ok()) return options.status();
+  auto json = ValueArgument(args.key, args.value, args.as_string);
   if (!json.ok()) return json.status();
   auto store = session.OpenStore();
   if (!store.ok()) return store.status();
-  return (*store)->Put(args.key, *json, options);
+  if (!args.if_absent) return (*store)->Put(args.key, *json, *options);
+  absl::Status s = (*store)->CompareAndSet(args.key, 0, *json, *options);
+  if (absl::IsAborted(s)) {
+    return ConditionFailed(
+        absl::StrCat("key ", QuoteKey(args.key), " exists; nothing written"));
+  }
+  return s;
+}
+
+absl::Status RunCas(Session& session, const Args& args) {
+  auto expected = ValueArgument(args.key, args.expected, args.as_string);
+  if (!expected.ok()) return expected.status();
+  auto expected_min = MinifyJsonValue(*expected);
+  if (!expected_min.ok()) return expected_min.status();
+  if (args.value == "-" && args.expected == "-") {
+    return absl::InvalidArgumentError("only one of OLD and NEW can be -");
+  }
+  auto json = ValueArgument(args.key, args.value, args.as_string);
+  if (!json.ok()) return json.status();
+  auto store = session.OpenStore();
+  if (!store.ok()) return store.status();
+  auto result =
+      (*store)->Update(args.key,
+                       [&](const std::optional<std::string>& current)
+                           -> absl::StatusOr<std::optional<std::string>> {
+                         if (current != *expected_min)
+                           return absl::AbortedError("");
+                         return *json;
+                       });
+  if (absl::IsAborted(result.status())) {
+    return ConditionFailed(absl::StrCat("key ", QuoteKey(args.key),
+                                        " does not hold OLD; nothing written"));
+  }
+  return result.status();
+}
+
+absl::Status RunExpire(Session& session, const Args& args) {
+  std::optional<std::string> ttl = args.ttl;
+  if (ttl == "never") ttl.reset();
+  auto options = ExpiryOptions(ttl);
+  if (!options.ok()) return options.status();
+  auto store = session.OpenStore();
+  if (!store.ok()) return store.status();
+  auto result = (*store)->Update(
+      args.key,
+      [](const std::optional<std::string>& current)
+          -> absl::StatusOr<std::optional<std::string>> {
+        if (!current) return absl::NotFoundError("");
+        return current;
+      },
+      *options);
+  return Quiet(result.status());
 }
 
 absl::Status RunGet(Session& session, const Args& args) {
-  auto store = session.OpenStore();
+  auto store = session.OpenStore(/*create=*/false);
   if (!store.ok()) return store.status();
   auto value = (*store)->Get(args.key);
+  if (absl::IsNotFound(value.status()) && args.default_value) {
+    return WriteStdout(*args.default_value + "\n");
+  }
   if (!value.ok()) return Quiet(value.status());
   auto text = ValueToPrint(*value, args.raw);
   if (!text.ok()) return text.status();
@@ -54,9 +136,11 @@ absl::Status RunGet(Session& session, const Args& args) {
 }
 
 absl::Status RunHistory(Session& session, const Args& args) {
-  auto store = session.OpenStore();
+  auto count = ParseInteger("-n", args.count, 1, INT64_MAX);
+  if (!count.ok()) return count.status();
+  auto store = session.OpenStore(/*create=*/false);
   if (!store.ok()) return store.status();
-  auto text = HistoryText(**store, args.key, args.count);
+  auto text = HistoryText(**store, args.key, static_cast<size_t>(*count));
   if (!text.ok()) return Quiet(text.status());
   return WriteStdout(*text);
 }
@@ -68,23 +152,29 @@ absl::Status RunDel(Session& session, const Args& args) {
 }
 
 absl::Status RunIncr(Session& session, const Args& args) {
+  auto by = ParseInteger("BY", args.by, INT64_MIN, INT64_MAX);
+  if (!by.ok()) return by.status();
   auto store = session.OpenStore();
   if (!store.ok()) return store.status();
-  auto n = (*store)->Increment(args.key, args.by);
+  auto n = (*store)->Increment(args.key, *by);
   if (!n.ok()) return n.status();
   return WriteStdout(absl::StrCat(*n, "\n"));
 }
 
 absl::Status RunLs(Session& session, const Args& args) {
-  auto store = session.OpenStore();
+  if (args.long_list && args.json) {
+    return absl::InvalidArgumentError("-l and --json exclude each other");
+  }
+  auto store = session.OpenStore(/*create=*/false);
   if (!store.ok()) return store.status();
-  auto text = ListText(**store, args.prefix, args.json);
+  auto text = args.long_list ? LongListText(**store, args.prefix)
+                             : ListText(**store, args.prefix, args.json);
   if (!text.ok()) return text.status();
   return WriteStdout(*text);
 }
 
 absl::Status RunTtl(Session& session, const Args& args) {
-  auto store = session.OpenStore();
+  auto store = session.OpenStore(/*create=*/false);
   if (!store.ok()) return store.status();
   auto seconds =
       SecondsToLive(**store, args.key, std::chrono::system_clock::now());
@@ -112,11 +202,11 @@ absl::Status RunVerify(Session& session, const Args&) {
   if (absl::Status s = WriteStdout(VerifySummary(*report)); !s.ok()) return s;
   if (report->clean()) return absl::OkStatus();
   return absl::DataLossError(absl::StrCat(
-      report->errors.size(), " problems found in ", session.dir()));
+      Plural(report->errors.size(), "problem"), " found in ", session.dir()));
 }
 
 absl::Status RunStats(Session& session, const Args& args) {
-  auto store = session.OpenStore();
+  auto store = session.OpenStore(/*create=*/false);
   if (!store.ok()) return store.status();
   auto stats = (*store)->GetStats();
   if (!stats.ok()) return stats.status();
@@ -144,7 +234,8 @@ absl::Status RunLoad(Session& session, const Args& args) {
   auto result = LoadItems(**store, *items, std::chrono::system_clock::now());
   if (!result.ok()) return result.status();
   return WriteStdout(absl::StrCat(
-      "loaded ", result->loaded, " keys in ", result->batches, " batches",
+      "loaded ", Plural(result->loaded, "key"), " in ",
+      Plural(result->batches, "batch"),
       result->skipped_expired > 0 ? absl::StrCat(" (", result->skipped_expired,
                                                  " already expired, skipped)")
                                   : "",
@@ -152,10 +243,22 @@ absl::Status RunLoad(Session& session, const Args& args) {
 }
 
 absl::Status RunWatchCommand(Session& session, const Args& args) {
-  // Opening the store creates its directory, so a fresh machine can watch
-  // before the first write.
-  if (auto store = session.OpenStore(); !store.ok()) return store.status();
-  return RunWatch(session.dir(), args.prefix, args.initial);
+  if (args.status_template && args.watch_format != "waybar") {
+    return absl::InvalidArgumentError("--template needs --format waybar");
+  }
+  auto text = StatusTemplate::Parse(args.status_template.value_or("{value}"));
+  if (!text.ok()) return text.status();
+  LineFormat format = AppendWatchLine;
+  if (args.watch_format == "waybar") {
+    format = [text = *std::move(text)](const Change& c, std::string* out) {
+      AppendWaybarLine(c, text, out);
+    };
+  }
+  // Watching reads: a missing store is an error, not created.
+  if (auto store = session.OpenStore(/*create=*/false); !store.ok()) {
+    return store.status();
+  }
+  return RunWatch(session.dir(), args.prefix, args.exact, args.initial, format);
 }
 
 }  // namespace dotlog::cli

@@ -2,14 +2,18 @@
 
 #include <CLI/CLI.hpp>
 #include <cassert>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "cli/session.h"
 #include "dotlog/dump.h"
+#include "dotlog/release.h"
+#include "store/mutation.h"
 #include "tools_lib/cli_support.h"
 
 namespace dotlog::cli {
@@ -22,9 +26,10 @@ constexpr char kFooter[] =
     "$XDG_DATA_HOME/dotfiles/state, else ~/.local/share/dotfiles/state.\n"
     "A key or value that starts with '-' goes after '--'.\n"
     "\n"
-    "Exit codes: 0 success; 1 key not found or expired; 2 usage error or bad\n"
-    "input (nothing is written); 3 store error (I/O, damage found by verify,\n"
-    "lock timeout).\n"
+    "Exit codes: 0 success; 1 key not found or expired, or the condition of\n"
+    "set --if-absent or cas did not hold; 2 usage error or bad input (nothing\n"
+    "is written); 3 store error (I/O, damage found by verify, lock timeout,\n"
+    "no store where a reading command looks).\n"
     "\n"
     "Example: dotlog set theme/mode '\"dark\"' && dotlog get --raw theme/mode";
 
@@ -54,11 +59,49 @@ void AddSet(CLI::App& app, Args& a, Runner* run) {
   set->add_option("VALUE", a.value,
                   "JSON text, or - to read it from standard input")
       ->required();
-  set->add_option("--ttl", a.ttl,
-                  "Expire after DURATION: 90s, 15m, 12h, 30d (0s: at once)");
+  set->add_option_function<std::string>(
+      "--ttl", [&a](const std::string& ttl) { a.ttl = ttl; },
+      "Expire after DURATION: 90s, 15m, 12h, 30d, 1h30m (0s: at once)");
   set->add_flag("--string", a.as_string,
                 "Store VALUE as a JSON string, without hand-quoting (from "
                 "standard input, one trailing newline is dropped)");
+  set->add_flag("--if-absent", a.if_absent,
+                "Write only if KEY is absent or expired; otherwise exit 1 "
+                "with nothing written");
+}
+
+void AddCas(CLI::App& app, Args& a, Runner* run) {
+  CLI::App* cas = AddCommand(
+      app, "cas",
+      "Compare and set: store NEW under KEY only if its current value is "
+      "OLD (compared as minified JSON), atomically across processes; "
+      "otherwise exit 1 with nothing written.",
+      "  dotlog cas theme/mode '\"dark\"' '\"light\"'\n"
+      "  dotlog cas --string wallpaper/current/DP-1 ~/a.png ~/b.png",
+      RunCas, run);
+  cas->add_option("KEY", a.key, "The key")->required();
+  cas->add_option("OLD", a.expected, "The JSON value expected now")->required();
+  cas->add_option("NEW", a.value,
+                  "The JSON value to store, or - to read it from standard "
+                  "input")
+      ->required();
+  cas->add_flag("--string", a.as_string,
+                "OLD and NEW are plain strings, stored as JSON strings");
+}
+
+void AddExpire(CLI::App& app, Args& a, Runner* run) {
+  CLI::App* expire = AddCommand(
+      app, "expire",
+      "Set a key's expiry anew, keeping its value: it expires DURATION from "
+      "now, or never (exit 1 if it is missing).",
+      "  dotlog expire cache/weather 15m\n  dotlog expire cache/weather never",
+      RunExpire, run);
+  expire->add_option("KEY", a.key, "The key")->required();
+  expire
+      ->add_option_function<std::string>(
+          "DURATION", [&a](const std::string& ttl) { a.ttl = ttl; },
+          "90s, 15m, 12h, 30d, 1h30m, or never")
+      ->required();
 }
 
 void AddGet(CLI::App& app, Args& a, Runner* run) {
@@ -72,6 +115,9 @@ void AddGet(CLI::App& app, Args& a, Runner* run) {
   get->add_option("KEY", a.key, "The key")->required();
   get->add_flag("--raw,-r", a.raw,
                 "Print a string value without quotes or escapes (like jq -r)");
+  get->add_option_function<std::string>(
+      "--default", [&a](const std::string& value) { a.default_value = value; },
+      "Print VALUE, as given, and exit 0 when the key is missing or expired");
 }
 
 void AddDel(CLI::App& app, Args& a, Runner* run) {
@@ -90,7 +136,7 @@ void AddIncr(CLI::App& app, Args& a, Runner* run) {
       "  dotlog incr stats/logins\n  dotlog incr stats/logins -5", RunIncr,
       run);
   incr->add_option("KEY", a.key, "The key")->required();
-  incr->add_option("BY", a.by, "The amount, may be negative");
+  incr->add_option("BY", a.by, "The amount, a whole number, may be negative");
 }
 
 void AddLs(CLI::App& app, Args& a, Runner* run) {
@@ -103,6 +149,8 @@ void AddLs(CLI::App& app, Args& a, Runner* run) {
   ls->add_flag("--json", a.json,
                "Print one JSON object key -> value instead (safe for keys "
                "holding newlines)");
+  ls->add_flag("-l", a.long_list,
+               "Print each key's expiry (UTC) or \"never\" before it");
 }
 
 void AddTtl(CLI::App& app, Args& a, Runner* run) {
@@ -124,7 +172,8 @@ void AddHistory(CLI::App& app, Args& a, Runner* run) {
       "  dotlog history -n 5 wallpaper/current/DP-1 | jq -r .value",
       RunHistory, run);
   history->add_option("KEY", a.key, "The key")->required();
-  history->add_option("-n", a.count, "At most this many versions (default 10)");
+  history->add_option("-n", a.count,
+                      "At most this many versions, at least 1 (default 10)");
 }
 
 void AddCompact(CLI::App& app, Args& /*a*/, Runner* run) {
@@ -175,11 +224,27 @@ void AddWatch(CLI::App& app, Args& a, Runner* run) {
       "{\"op\":\"put\",\"key\":...,\"value\":...,\"ts\":...} or "
       "{\"op\":\"del\",\"key\":...,\"ts\":...}. Expiry writes nothing, so "
       "it prints nothing.",
-      "  dotlog watch --initial wallpaper/ | while read -r line; do ...; done",
+      "  dotlog watch --initial wallpaper/ | while read -r line; do ...; done\n"
+      "  dotlog watch --initial --exact --format waybar --template "
+      "'{basename}' wallpaper/current/DP-1",
       RunWatchCommand, run);
   watch->add_option("PREFIX", a.prefix, "Only keys starting with this");
   watch->add_flag("--initial", a.initial,
                   "First print every matching live key as a put line");
+  watch->add_flag("--exact", a.exact,
+                  "PREFIX is a whole key: only that key matches");
+  watch
+      ->add_option("--format", a.watch_format,
+                   "json (default), or waybar: one JSON object per line with "
+                   "text, tooltip, class (put or del) and alt (the key after "
+                   "its last /), for waybar's custom module (return-type "
+                   "json) and eww's deflisten")
+      ->check(CLI::IsMember({"json", "waybar"}));
+  watch->add_option_function<std::string>(
+      "--template", [&a](const std::string& t) { a.status_template = t; },
+      "With --format waybar, the text: {value} (a string unquoted), {json}, "
+      "{basename} (of the value), {key}, {name} (the key after its last /), "
+      "{op}, {ts}; default {value}");
 }
 
 // Every subcommand, by name, with the function that builds its parser.
@@ -188,18 +253,11 @@ struct Command {
   void (*add)(CLI::App& app, Args& a, Runner* run);
 };
 constexpr Command kCommands[] = {
-    {"set", AddSet},
-    {"get", AddGet},
-    {"del", AddDel},
-    {"incr", AddIncr},
-    {"ls", AddLs},
-    {"ttl", AddTtl},
-    {"history", AddHistory},
-    {"compact", AddCompact},
-    {"verify", AddVerify},
-    {"stats", AddStats},
-    {"load", AddLoad},
-    {"watch", AddWatch},
+    {"set", AddSet},         {"get", AddGet},       {"del", AddDel},
+    {"incr", AddIncr},       {"cas", AddCas},       {"expire", AddExpire},
+    {"ls", AddLs},           {"ttl", AddTtl},       {"history", AddHistory},
+    {"compact", AddCompact}, {"verify", AddVerify}, {"stats", AddStats},
+    {"load", AddLoad},       {"watch", AddWatch},
 };
 
 // CLI11 matches a subcommand only against an argument spelled exactly like
@@ -226,6 +284,36 @@ void AddCommands(CLI::App& app, Args& a, Runner* run, int argc, char** argv) {
   }
 }
 
+// The first argument that is neither an option of `app` nor an option's
+// value: the subcommand the user meant. Empty if there is none.
+std::string_view CommandWord(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") return i + 1 < argc ? argv[i + 1] : "";
+    if (!arg.starts_with('-') || arg == "-") return arg;
+    if (arg.find('=') != std::string_view::npos) continue;
+    const CLI::Option* option = app.get_option_no_throw(std::string(arg));
+    if (option != nullptr && option->get_items_expected_min() > 0) ++i;
+  }
+  return "";
+}
+
+// InvalidArgument naming `word` and the registered subcommand closest to
+// it, if `word` is not the name of one; OK otherwise.
+absl::Status CheckCommandWord(const CLI::App& app, std::string_view word) {
+  if (word.empty()) return absl::OkStatus();
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->check_name(std::string(word))) return absl::OkStatus();
+    names.push_back(sub->get_name());
+  }
+  const std::optional<std::string> closest = ClosestName(word, names);
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown command ", QuoteKey(word),
+      closest ? absl::StrCat(" (did you mean \"", *closest, "\"?)") : "",
+      "; see dotlog --help"));
+}
+
 }  // namespace
 
 int RunDotlog(int argc, char** argv) {
@@ -235,6 +323,8 @@ int RunDotlog(int argc, char** argv) {
       "append-only JSON Lines files.",
       kProgram);
   app.footer(kFooter);
+  app.set_version_flag("--version",
+                       absl::StrCat(kProgram, " ", LibraryRelease()));
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand
   std::string dir;
@@ -248,11 +338,17 @@ int RunDotlog(int argc, char** argv) {
   Args args;
   Runner run = nullptr;
   AddCommands(app, args, &run, argc, argv);
+  if (absl::Status s = CheckCommandWord(app, CommandWord(app, argc, argv));
+      !s.ok()) {
+    return Finish(kProgram, s);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return Finish(kProgram, absl::InvalidArgumentError(std::string(e.what()) +

@@ -3,9 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "cli/io.h"
 #include "cli/session.h"
 #include "dotlog/dump.h"
+#include "dotlog/release.h"
 #include "tools_lib/cli_support.h"
 
 namespace dotlog::cli {
@@ -41,7 +43,7 @@ absl::Status Dump(const std::string& dir, const std::string& prefix,
     return s.ok() ? s : AsStoreError(s);
   }
   // Never create a store just to dump it: a mistyped --dir is an error.
-  Session session(dir, SyncMode::kNone);
+  Session session(dir, SyncMode::kNone, kProgram);
   auto store = session.OpenStore(/*create=*/false);
   if (!store.ok()) return store.status();
   return DumpStore(**store, prefix, format, sink);
@@ -53,6 +55,8 @@ int RunDotlogDump(int argc, char** argv) {
   StartTool();
   CLI::App app("dotlog-dump: print a dotlog store as JSON.", kProgram);
   app.footer(kFooter);
+  app.set_version_flag("--version",
+                       absl::StrCat(kProgram, " ", LibraryRelease()));
   std::string dir, prefix, format = "json";
   app.add_option("--dir", dir, "The store directory")->envname("DOTLOG_DIR");
   app.add_option("--prefix", prefix, "Only keys starting with this");
@@ -61,6 +65,8 @@ int RunDotlogDump(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return Finish(kProgram,

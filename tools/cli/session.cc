@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "cli/io.h"
 #include "tools_lib/cli_support.h"
@@ -24,9 +25,32 @@ absl::StatusOr<Store*> Session::OpenStore(bool create) {
   options.sync = sync_;
   options.create_if_missing = create;
   auto store = Store::Open(dir_, options);
+  if (!create && absl::IsNotFound(store.status())) {
+    return absl::UnavailableError(absl::StrCat(
+        "no store at ", dir_,
+        " (nothing has been written there yet: check --dir or $DOTLOG_DIR)"));
+  }
   if (!store.ok()) return AsStoreError(store.status());
   store_ = std::move(*store);
+  if (!create) WarnAboutDamage(program_, store_->Damage());
   return store_.get();
+}
+
+void WarnAboutDamage(std::string_view program,
+                     const std::vector<DamagedRecord>& damage) {
+  if (damage.empty()) return;
+  const DamagedRecord& first = damage.front();
+  WriteStderr(
+      ErrorLine(
+          program,
+          absl::StrCat("warning: ", first.file, ":", first.line,
+                       ": damaged record skipped (", first.reason, ")",
+                       damage.size() > 1
+                           ? absl::StrCat(" and ", damage.size() - 1, " more")
+                           : "",
+                       "; a value shown may be older than the newest written; "
+                       "`dotlog verify` lists every problem")) +
+      "\n");
 }
 
 int Finish(std::string_view program, const absl::Status& status) {

@@ -6,9 +6,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "dotlog/damage.h"
 #include "dotlog/options.h"
 #include "dotlog/store.h"
 
@@ -27,20 +29,32 @@ void StartTool();
 // One run of a tool against one store directory.
 class Session {
  public:
-  Session(std::string dir, SyncMode sync) : dir_(std::move(dir)), sync_(sync) {}
+  // `program` starts the warning lines OpenStore prints.
+  Session(std::string dir, SyncMode sync, std::string program = "dotlog")
+      : dir_(std::move(dir)), sync_(sync), program_(std::move(program)) {}
 
   const std::string& dir() const { return dir_; }
 
-  // The store, opened on the first call; with `create`, its directory is
-  // created when missing, otherwise that is an error. Failures are store
-  // errors (exit 3) whatever their code; see AsStoreError.
+  // The store, opened on the first call. Writing commands pass `create`:
+  // a missing directory is then created. Reading commands do not: a missing
+  // store is then an error naming the directory, and when the store holds
+  // damaged records (so a value shown may be older than the newest written)
+  // one warning line naming the first goes to standard error. Failures are
+  // store errors (exit 3) whatever their code; see AsStoreError.
   absl::StatusOr<Store*> OpenStore(bool create = true);
 
  private:
   const std::string dir_;
   const SyncMode sync_;
+  const std::string program_;
   std::unique_ptr<Store> store_;
 };
+
+// Writes one "<program>: warning: FILE:LINE: ..." line on standard error
+// naming the first of `damage` and how many more there are; nothing if it
+// is empty.
+void WarnAboutDamage(std::string_view program,
+                     const std::vector<DamagedRecord>& damage);
 
 // Writes `status` as one error line "<program>: <message>" on standard
 // error (nothing when OK or when the message is empty) and returns its exit

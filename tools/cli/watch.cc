@@ -36,9 +36,9 @@ void ExitOnSignals() {
   }).detach();
 }
 
-absl::Status Print(const Change& change) {
+absl::Status Print(const Change& change, const LineFormat& format) {
   std::string line;
-  AppendWatchLine(change, &line);
+  format(change, &line);
   std::lock_guard<std::mutex> lock(output_mu);
   return WriteStdout(line);
 }
@@ -46,7 +46,10 @@ absl::Status Print(const Change& change) {
 }  // namespace
 
 absl::Status RunWatch(const std::string& dir, std::string_view prefix,
-                      bool initial) {
+                      bool exact, bool initial, const LineFormat& format) {
+  const auto matches = [prefix, exact](const Change& c) {
+    return exact ? c.key == prefix : c.key.starts_with(prefix);
+  };
   ExitOnSignals();
   ChangeFeed feed(dir);
   // Watch before reading the starting point: a change committed after it
@@ -58,7 +61,8 @@ absl::Status RunWatch(const std::string& dir, std::string_view prefix,
         feed.Snapshot(prefix, std::chrono::system_clock::now(), &position);
     if (!live.ok()) return live.status();
     for (const Change& c : *live) {
-      if (absl::Status s = Print(c); !s.ok()) return s;
+      if (!matches(c)) continue;
+      if (absl::Status s = Print(c, format); !s.ok()) return s;
     }
   } else {
     auto end = feed.End();
@@ -67,7 +71,7 @@ absl::Status RunWatch(const std::string& dir, std::string_view prefix,
   }
   for (;;) {
     absl::Status s = feed.ReadAfter(&position, [&](const Change& c) {
-      return c.key.starts_with(prefix) ? Print(c) : absl::OkStatus();
+      return matches(c) ? Print(c, format) : absl::OkStatus();
     });
     if (!s.ok()) return s;
     // Wakes on inotify events; the timeout only bounds a missed one.
