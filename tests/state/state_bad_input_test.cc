@@ -22,8 +22,9 @@ struct BadCall {
   std::function<absl::Status(StateManager&)> call;
 };
 
-TEST_CASE("Bad input is InvalidArgument naming the field and writes "
-          "nothing") {
+TEST_CASE(
+    "Bad input is InvalidArgument naming the field and writes "
+    "nothing") {
   TempDir tmp;
   const std::string dir = tmp.Join("db");
   const std::string wall = tmp.Join("w.png");
@@ -39,13 +40,17 @@ TEST_CASE("Bad input is InvalidArgument naming the field and writes "
 
   const std::vector<BadCall> calls = {
       {"empty monitor", "monitor",
-       [&](StateManager& s) { return StatusOf(s.SetMonitorWallpaper("", wall)); }},
+       [&](StateManager& s) {
+         return StatusOf(s.SetMonitorWallpaper("", wall));
+       }},
       {"monitor with a newline", "monitor",
        [&](StateManager& s) {
          return StatusOf(s.SetMonitorWallpaper("DP\n1", wall));
        }},
       {"empty wallpaper path", "path",
-       [&](StateManager& s) { return StatusOf(s.SetMonitorWallpaper("DP-1", "")); }},
+       [&](StateManager& s) {
+         return StatusOf(s.SetMonitorWallpaper("DP-1", ""));
+       }},
       {"cache metadata not an object", "metadata",
        [&](StateManager& s) { return StatusOf(s.CacheWallpaper(wall, "[]")); }},
       {"cache metadata naming a filled field", "metadata field cached_at",
@@ -57,7 +62,9 @@ TEST_CASE("Bad input is InvalidArgument naming the field and writes "
          return StatusOf(s.CacheWallpaper(std::string("/a\0b", 4)));
        }},
       {"colour scheme metadata not an object", "metadata",
-       [&](StateManager& s) { return StatusOf(s.SetColorScheme("nord", "1")); }},
+       [&](StateManager& s) {
+         return StatusOf(s.SetColorScheme("nord", "1"));
+       }},
       {"empty component health", "component",
        [&](StateManager& s) {
          return StatusOf(s.SetHealth("", HealthStatus::kOk));
@@ -65,7 +72,9 @@ TEST_CASE("Bad input is InvalidArgument naming the field and writes "
       {"unknown health status", "health status",
        [&](StateManager&) { return StatusOf(ParseHealthStatus("fine")); }},
       {"component name with a control character", "component",
-       [&](StateManager& s) { return StatusOf(s.InstallComponent("a\x7f", "1")); }},
+       [&](StateManager& s) {
+         return StatusOf(s.InstallComponent("a\x7f", "1"));
+       }},
       {"component config not an object", "config",
        [&](StateManager& s) {
          return StatusOf(s.InstallComponent("waybar", "1", "\"x\""));
@@ -75,7 +84,9 @@ TEST_CASE("Bad input is InvalidArgument naming the field and writes "
       {"empty event type", "event_type",
        [&](StateManager& s) { return StatusOf(s.AppendEvent("", "")); }},
       {"event details not an object", "details",
-       [&](StateManager& s) { return StatusOf(s.AppendEvent("x", "", "null")); }},
+       [&](StateManager& s) {
+         return StatusOf(s.AppendEvent("x", "", "null"));
+       }},
       {"negative limit", "limit",
        [&](StateManager& s) {
          EventQuery q;

@@ -27,8 +27,9 @@ struct Fixture {
   }
 };
 
-TEST_CASE("An installed component keeps its first install time and updates "
-          "the rest") {
+TEST_CASE(
+    "An installed component keeps its first install time and updates "
+    "the rest") {
   Fixture f;
   Component first =
       Value(f.state->InstallComponent("waybar", "0.9", "{\"bar\": 1}"));

@@ -37,8 +37,8 @@ struct Fixture {
 
 TEST_CASE("Appended events get rising ids and the time") {
   Fixture f;
-  Event first = Value(f.state->AppendEvent("command", "wallpaper",
-                                           "{\"argv\": [\"set\"]}"));
+  Event first = Value(
+      f.state->AppendEvent("command", "wallpaper", "{\"argv\": [\"set\"]}"));
   CHECK(first.id == 1);
   CHECK(first.time == f.clock.Now());
   CHECK(first.details == "{\"argv\":[\"set\"]}");
@@ -57,8 +57,9 @@ TEST_CASE("Appended events get rising ids and the time") {
   CHECK(all[1].time == first.time);
 }
 
-TEST_CASE("Queries select by type, component and time range, newest first, "
-          "up to a limit") {
+TEST_CASE(
+    "Queries select by type, component and time range, newest first, "
+    "up to a limit") {
   Fixture f;
   const auto start = f.clock.Now();
   for (int i = 0; i < 6; ++i) {
@@ -95,8 +96,9 @@ TEST_CASE("A negative limit is InvalidArgument") {
   CHECK(std::string(result.status().message()).starts_with("limit"));
 }
 
-TEST_CASE("The event log keeps the newest events up to the count limit, in "
-          "the store too") {
+TEST_CASE(
+    "The event log keeps the newest events up to the count limit, in "
+    "the store too") {
   Fixture f(3);
   for (int i = 0; i < 5; ++i) REQUIRE_OK(f.state->AppendEvent("command", ""));
   CHECK(f.Ids() == std::vector<uint64_t>{5, 4, 3});

@@ -37,7 +37,8 @@ struct Fixture {
 
 TEST_CASE("Setting a monitor's wallpaper records it with the time") {
   Fixture f;
-  MonitorWallpaper set = Value(f.state->SetMonitorWallpaper("DP-1", "/w/a.png"));
+  MonitorWallpaper set =
+      Value(f.state->SetMonitorWallpaper("DP-1", "/w/a.png"));
   CHECK(set.monitor == "DP-1");
   CHECK(set.path == "/w/a.png");
   CHECK(set.set_at == f.clock.Now());

@@ -47,18 +47,18 @@ int RunChild(const std::string& dir, const StateOptions& options, int p,
   for (int n = 0; n < kPerProcess; ++n) {
     if (!(*state)->SetMonitorWallpaper(Monitor(p), Shown(p, n)).ok()) return 4;
     if (!(*state)->AddFavourite(Loved(p, n)).ok()) return 5;
-    auto event = (*state)->AppendEvent(
-        "command", "proc" + std::to_string(p),
-        "{\"n\":" + std::to_string(n) + "}");
+    auto event = (*state)->AppendEvent("command", "proc" + std::to_string(p),
+                                       "{\"n\":" + std::to_string(n) + "}");
     if (!event.ok()) return 6;
     ids += std::to_string(event->id) + " " + std::to_string(n) + "\n";
   }
   return WriteAll(out_fd, ids) ? 0 : 7;
 }
 
-TEST_CASE("8 processes setting wallpapers, adding favourites and appending "
-          "events at once lose nothing",
-          "[process]") {
+TEST_CASE(
+    "8 processes setting wallpapers, adding favourites and appending "
+    "events at once lose nothing",
+    "[process]") {
   TempDir tmp;
   const std::string dir = tmp.Join("db");
   StateOptions options;
