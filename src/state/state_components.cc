@@ -4,6 +4,7 @@
 #include "dotlog/state/state_manager.h"
 #include "state/state_json.h"
 #include "state/state_keys.h"
+#include "state/state_store.h"
 
 namespace dotlog {
 namespace {
@@ -108,26 +109,14 @@ absl::Status StateManager::RemoveComponent(std::string_view name) {
 
 absl::StatusOr<Component> StateManager::GetComponent(std::string_view name) {
   if (absl::Status s = state::CheckName("component", name); !s.ok()) return s;
-  const std::string key = Cat(state::kComponentPrefix, name);
-  absl::StatusOr<std::string> json = store_->Get(key);
-  if (absl::IsNotFound(json.status())) {
-    return absl::NotFoundError(Cat("component ", name, ": not installed"));
-  }
-  if (!json.ok()) return json.status();
-  return DecodeComponent(key, *json);
+  return state::GetDecoded<Component>(
+      *store_, Cat(state::kComponentPrefix, name),
+      Cat("component ", name, ": not installed"), DecodeComponent);
 }
 
 absl::StatusOr<std::vector<Component>> StateManager::ListComponents() {
-  absl::StatusOr<std::vector<Item>> items =
-      store_->List(state::kComponentPrefix);
-  if (!items.ok()) return items.status();
-  std::vector<Component> all;
-  for (const Item& item : *items) {
-    absl::StatusOr<Component> c = DecodeComponent(item.key, item.value);
-    if (!c.ok()) return c.status();
-    all.push_back(*std::move(c));
-  }
-  return all;
+  return state::ListDecoded<Component>(*store_, state::kComponentPrefix,
+                                       DecodeComponent);
 }
 
 absl::StatusOr<Favourite> StateManager::AddFavourite(std::string_view path) {
@@ -170,16 +159,8 @@ absl::StatusOr<bool> StateManager::IsFavourite(std::string_view path) {
 }
 
 absl::StatusOr<std::vector<Favourite>> StateManager::ListFavourites() {
-  absl::StatusOr<std::vector<Item>> items =
-      store_->List(state::kFavouritePrefix);
-  if (!items.ok()) return items.status();
-  std::vector<Favourite> all;
-  for (const Item& item : *items) {
-    absl::StatusOr<Favourite> f = DecodeFavourite(item.key, item.value);
-    if (!f.ok()) return f.status();
-    all.push_back(*std::move(f));
-  }
-  return all;
+  return state::ListDecoded<Favourite>(*store_, state::kFavouritePrefix,
+                                       DecodeFavourite);
 }
 
 }  // namespace dotlog

@@ -3,31 +3,26 @@
 #include <string>
 
 #include "dotlog/state/state_manager.h"
-#include "support/fake_clock.h"
 #include "support/state_helpers.h"
 #include "support/status_helpers.h"
-#include "support/temp_dir.h"
 
 namespace dotlog {
 namespace {
 
-using testing::FakeClock;
-using testing::TempDir;
 using testing::Value;
 
 constexpr auto kDay = std::chrono::hours(24);
 
-struct Fixture {
-  TempDir tmp;
-  FakeClock clock;
-  std::unique_ptr<StateManager> state;
+StateOptions Options(size_t max_count) {
+  StateOptions options;
+  options.event_max_count = max_count;
+  return options;
+}
 
-  explicit Fixture(size_t max_count = 10000) {
-    StateOptions options;
-    options.clock = &clock;
-    options.event_max_count = max_count;
-    state = testing::OpenStateOrDie(tmp.Join("db"), options);
-  }
+struct Fixture : testing::StateFixture {
+  explicit Fixture(size_t max_count = 10000)
+      : StateFixture(Options(max_count)) {}
+
   std::vector<uint64_t> Ids(const EventQuery& query = {}) {
     std::vector<uint64_t> ids;
     for (const Event& e : Value(state->QueryEvents(query))) ids.push_back(e.id);

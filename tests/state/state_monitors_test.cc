@@ -3,29 +3,24 @@
 #include <string>
 
 #include "dotlog/state/state_manager.h"
-#include "support/fake_clock.h"
 #include "support/state_helpers.h"
 #include "support/status_helpers.h"
-#include "support/temp_dir.h"
 
 namespace dotlog {
 namespace {
 
-using testing::FakeClock;
-using testing::TempDir;
 using testing::Value;
 
-struct Fixture {
-  TempDir tmp;
-  FakeClock clock;
-  std::unique_ptr<StateManager> state;
+StateOptions Options(size_t recent_limit) {
+  StateOptions options;
+  options.recent_limit = recent_limit;
+  return options;
+}
 
-  explicit Fixture(size_t recent_limit = 50) {
-    StateOptions options;
-    options.clock = &clock;
-    options.recent_limit = recent_limit;
-    state = testing::OpenStateOrDie(tmp.Join("db"), options);
-  }
+struct Fixture : testing::StateFixture {
+  explicit Fixture(size_t recent_limit = 50)
+      : StateFixture(Options(recent_limit)) {}
+
   std::vector<std::string> RecentPaths() {
     std::vector<std::string> paths;
     for (const RecentWallpaper& r : Value(state->RecentWallpapers())) {

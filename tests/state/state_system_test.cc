@@ -3,29 +3,15 @@
 #include <string>
 
 #include "dotlog/state/state_manager.h"
-#include "support/fake_clock.h"
 #include "support/state_helpers.h"
 #include "support/status_helpers.h"
-#include "support/temp_dir.h"
 
 namespace dotlog {
 namespace {
 
-using testing::FakeClock;
-using testing::TempDir;
 using testing::Value;
 
-struct Fixture {
-  TempDir tmp;
-  FakeClock clock;
-  std::unique_ptr<StateManager> state;
-
-  Fixture() {
-    StateOptions options;
-    options.clock = &clock;
-    state = testing::OpenStateOrDie(tmp.Join("db"), options);
-  }
-};
+using Fixture = testing::StateFixture;
 
 TEST_CASE("The colour scheme is set with its metadata and read back") {
   Fixture f;

@@ -10,7 +10,6 @@
 
 #include "dotlog/state/state_manager.h"
 #include "format/record.h"
-#include "support/fake_clock.h"
 #include "support/state_helpers.h"
 #include "support/status_helpers.h"
 #include "support/store_helpers.h"
@@ -19,27 +18,19 @@
 namespace dotlog {
 namespace {
 
-using testing::FakeClock;
 using testing::ReadFileBytes;
-using testing::TempDir;
 using testing::Value;
 using testing::WriteFileBytes;
 
 constexpr auto kDay = std::chrono::hours(24);
 
 // A store with a FakeClock, a wallpaper file and its two directories.
-struct Fixture {
-  TempDir tmp;
-  FakeClock clock;
-  std::unique_ptr<StateManager> state;
+struct Fixture : testing::StateFixture {
   std::string wall;
   std::string effects;
   std::string schemes;
 
   Fixture() {
-    StateOptions options;
-    options.clock = &clock;
-    state = testing::OpenStateOrDie(tmp.Join("db"), options);
     std::filesystem::create_directory(tmp.Join("walls"));
     wall = tmp.Join("walls/sea.png");
     WriteFileBytes(wall, "sea pixels");

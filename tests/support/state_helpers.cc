@@ -19,6 +19,11 @@ std::unique_ptr<StateManager> OpenStateOrDie(const std::string& dir,
   return std::move(*state);
 }
 
+StateFixture::StateFixture(StateOptions options) {
+  options.clock = &clock;
+  state = OpenStateOrDie(tmp.Join("db"), options);
+}
+
 void SetMtimeNs(const std::string& path, int64_t mtime_ns) {
   struct timespec times[2];
   times[0].tv_sec = 0;
