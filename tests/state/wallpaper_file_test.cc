@@ -2,6 +2,7 @@
 #include "state/wallpaper_file.h"
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -49,7 +50,7 @@ TEST_CASE(
 TEST_CASE("HashFile is XXH3-64 of the whole content, across read pieces") {
   TempDir tmp;
   std::string content;
-  for (int i = 0; content.size() < (3 << 20) + 17; ++i) {
+  for (int64_t i = 0; content.size() < (3 << 20) + 17; ++i) {
     content += std::to_string(i * 7919) + ",";
   }
   testing::WriteFileBytes(tmp.Join("big"), content);
