@@ -31,6 +31,7 @@ struct FileInfo {
   uint64_t size = 0;   // in bytes
   uint32_t mode = 0;   // permission bits, e.g. 0700
   uint32_t owner = 0;  // the owning user's id
+  int64_t mtime_ns = 0;  // last modification, ns since the epoch
 
   bool SameFile(const FileInfo& other) const {
     return device == other.device && inode == other.inode;
@@ -195,6 +196,23 @@ class FileSystem {
   // needed) as memory shared between processes.
   virtual absl::StatusOr<std::unique_ptr<SharedRegion>> MapShared(
       const std::string& path, size_t bytes) = 0;
+
+  // What the entry `path` names is, following symbolic links all the way
+  // (for files outside a store, such as wallpapers, which may be links).
+  // NotFound if it, or a link's target, does not exist. Unimplemented by
+  // default (for file systems that hold only a store's own files).
+  virtual absl::StatusOr<FileInfo> StatFollowingLinks(
+      const std::string& path) {
+    return absl::UnimplementedError("stat " + path +
+                                    ": not supported by this file system");
+  }
+  // The canonical absolute form of the existing entry `path`: every
+  // symlink resolved, no ".", ".." or repeated '/'. NotFound if it does not
+  // exist. Unimplemented by default, as Stat.
+  virtual absl::StatusOr<std::string> RealPath(const std::string& path) {
+    return absl::UnimplementedError("realpath " + path +
+                                    ": not supported by this file system");
+  }
 
   // Starts watching directory `path`: changes made after this returns wake
   // the watcher's Wait. Unimplemented for file systems that cannot watch

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
@@ -88,6 +89,8 @@ FileInfo ToFileInfo(const struct stat& st) {
   info.size = static_cast<uint64_t>(st.st_size);
   info.mode = static_cast<uint32_t>(st.st_mode & 07777);
   info.owner = static_cast<uint32_t>(st.st_uid);
+  info.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                  st.st_mtim.tv_nsec;
   return info;
 }
 
@@ -466,7 +469,22 @@ class PosixFileSystem final : public FileSystem {
     return ToFileInfo(st);
   }
 
+  absl::StatusOr<FileInfo> StatFollowingLinks(
+      const std::string& path) override {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) return PosixError("stat", path);
+    return ToFileInfo(st);
+  }
+
   uint32_t CurrentUser() override { return static_cast<uint32_t>(geteuid()); }
+
+  absl::StatusOr<std::string> RealPath(const std::string& path) override {
+    char* resolved = realpath(path.c_str(), nullptr);
+    if (resolved == nullptr) return PosixError("realpath", path);
+    std::string result(resolved);
+    free(resolved);
+    return result;
+  }
 
   absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(
       const std::string& path) override {

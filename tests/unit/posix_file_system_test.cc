@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "dotlog/file_system.h"
+#include "support/state_helpers.h"
 #include "support/status_helpers.h"
 
 namespace dotlog {
@@ -350,6 +351,39 @@ TEST_CASE("posix: MapShared grows a short file but never shrinks one") {
   CHECK(fs::file_size(path) == 8192);
   REQUIRE_OK(kFs->MapShared(path, 16));
   CHECK(fs::file_size(path) == 8192);
+}
+
+TEST_CASE("posix: StatFollowingLinks gives size, mtime in ns and kind, "
+          "following symlinks") {
+  TempDir dir;
+  WriteFile(dir.Path("f"), "12345");
+  testing::SetMtimeNs(dir.Path("f"), 1700000000123456789);
+  fs::create_symlink(dir.Path("f"), dir.Path("link"));
+  for (const std::string& name : {std::string("f"), std::string("link")}) {
+    FileInfo info = Value(kFs->StatFollowingLinks(dir.Path(name)));
+    CHECK(info.size == 5);
+    CHECK(info.type == FileInfo::Type::kRegular);
+    CHECK(info.mtime_ns == 1700000000123456789);
+  }
+  CHECK(Value(kFs->StatFollowingLinks(dir.path())).type ==
+        FileInfo::Type::kDirectory);
+  CHECK(Value(kFs->Stat(dir.Path("link"))).type == FileInfo::Type::kSymlink);
+  absl::Status missing = kFs->StatFollowingLinks(dir.Path("none")).status();
+  CHECK(missing.code() == absl::StatusCode::kNotFound);
+  CHECK_THAT(std::string(missing.message()),
+             Catch::Contains("stat") && Catch::Contains(dir.Path("none")));
+}
+
+TEST_CASE("posix: RealPath resolves symlinks, dots and repeated slashes") {
+  TempDir dir;
+  const std::string real = *kFs->RealPath(dir.path());
+  fs::create_directory(dir.Path("d"));
+  WriteFile(dir.Path("d/f"), "x");
+  fs::create_symlink(dir.Path("d"), dir.Path("link"));
+  CHECK(*kFs->RealPath(dir.path() + "/link//./f") == real + "/d/f");
+  CHECK(*kFs->RealPath(dir.path() + "/d/../d/f") == real + "/d/f");
+  CHECK(kFs->RealPath(dir.Path("none")).status().code() ==
+        absl::StatusCode::kNotFound);
 }
 
 }  // namespace
