@@ -23,6 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
+using testing::Value;
 
 // A fresh directory, removed with its contents at the end of the test.
 class TempDir {
