@@ -144,11 +144,11 @@ std::string ShowHistory(const std::vector<HistoryRule>& rules) {
     const auto days =
         std::chrono::duration_cast<std::chrono::hours>(rule.keep_for).count() /
         24;
-    parts.push_back(absl::StrCat("{ prefix = ", Quoted(rule.prefix),
-                                 ", keep_versions = ", rule.keep_versions,
-                                 ", keep_days = ", days, " }"));
+    parts.push_back(absl::StrCat("{\"prefix\":", Quoted(rule.prefix),
+                                 ",\"keep_versions\":", rule.keep_versions,
+                                 ",\"keep_days\":", days, "}"));
   }
-  return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
+  return absl::StrCat("[", absl::StrJoin(parts, ","), "]");
 }
 
 }  // namespace dotlog::settings_internal

@@ -51,7 +51,9 @@ std::string Expected(const SettingDef& def);
 absl::Status CheckInt(const SettingDef& def, int64_t value);
 absl::Status CheckString(const SettingDef& def, std::string_view value);
 
-// The setting's current value as TOML would write it.
+// The setting's current value as JSON text, which for a boolean, an
+// integer or a string is also how TOML writes it. History rules are a JSON
+// array of {"prefix", "keep_versions", "keep_days"} objects.
 std::string Show(const Settings& settings, const SettingDef& def);
 std::string ShowHistory(const std::vector<HistoryRule>& rules);
 

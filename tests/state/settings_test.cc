@@ -272,8 +272,9 @@ TEST_CASE("history rules are read from [[state_management.history]]",
   CHECK(loaded.settings.history[0].keep_for == std::chrono::hours(24 * 30));
   CHECK(loaded.settings.history[1].keep_versions == 0);
   CHECK(ValueOf(loaded, "history").value ==
-        "[{ prefix = \"wallpaper/current/\", keep_versions = 10, keep_days = "
-        "30 }, { prefix = \"theme/\", keep_versions = 0, keep_days = 0 }]");
+        "[{\"prefix\":\"wallpaper/current/\",\"keep_versions\":10,"
+        "\"keep_days\":30},{\"prefix\":\"theme/\",\"keep_versions\":0,"
+        "\"keep_days\":0}]");
 
   const std::string bad = f.Write(
       "bad.toml", "[[state_management.history]]\nprefix = \"a/\"\nkeep = 3\n");

@@ -41,7 +41,7 @@ struct Settings {
 // One setting as `dotlog config` shows it.
 struct SettingValue {
   std::string name;    // dotted, e.g. "cache.wallpaper_cache_ttl_days"
-  std::string value;   // as TOML would write it: true, 30, "file"
+  std::string value;   // as JSON text: true, 30, "file", [{...}]
   std::string origin;  // "default", "FILE:LINE:COLUMN", "env DOTLOG_DIR",
                        // or "command line"
 };
