@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "cli/session.h"
+#include "cli/state_verbs.h"
 #include "dotlog/dump.h"
 #include "tools_lib/cli_support.h"
 
@@ -200,6 +201,13 @@ constexpr Command kCommands[] = {
     {"stats", AddStats},
     {"load", AddLoad},
     {"watch", AddWatch},
+    {"wallpaper", AddWallpaperVerbs},
+    {"colorscheme", AddColorschemeVerbs},
+    {"backup", AddBackupVerbs},
+    {"component", AddComponentVerbs},
+    {"health", AddHealthVerbs},
+    {"event", AddEventVerbs},
+    {"state", AddStateVerbs},
 };
 
 // CLI11 matches a subcommand only against an argument spelled exactly like
