@@ -1,5 +1,6 @@
 // `dotlog component|health`: installed components and their health.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -71,17 +72,10 @@ absl::Status RunComponentLs(Session& session, const Args&) {
   if (!state.ok()) return state.status();
   auto list = (*state)->ListComponents();
   if (!list.ok()) return list.status();
-  std::string out = a.json_out ? "[" : "";
-  for (const Component& c : *list) {
-    if (a.json_out) {
-      if (out.size() > 1) out.push_back(',');
-      out += ComponentJson(c);
-    } else {
-      absl::StrAppend(&out, c.name, "\t", c.version, "\n");
-    }
-  }
-  if (a.json_out) out += "]\n";
-  return WriteStdout(out);
+  return WriteStdout(
+      ListText(*list, a.json_out, ComponentJson, [](const Component& c) {
+        return absl::StrCat(c.name, "\t", c.version);
+      }));
 }
 
 absl::Status RunHealthSet(Session& session, const Args&) {
@@ -99,23 +93,18 @@ absl::Status RunHealthLs(Session& session, const Args&) {
   if (!state.ok()) return state.status();
   auto list = (*state)->ListHealth();
   if (!list.ok()) return list.status();
-  bool all_ok = true;
-  std::string out = a.json_out ? "[" : "";
-  for (const Health& h : *list) {
-    all_ok = all_ok && h.status == HealthStatus::kOk;
-    if (a.json_out) {
-      if (out.size() > 1) out.push_back(',');
-      out += HealthJson(h);
-    } else {
-      std::string line = absl::StrFormat("%-16s %-8s %s", h.component,
-                                         HealthStatusName(h.status), h.message);
-      line.erase(line.find_last_not_of(' ') + 1);
-      absl::StrAppend(&out, line, "\n");
-    }
-  }
-  if (a.json_out) out += "]\n";
+  const std::string out =
+      ListText(*list, a.json_out, HealthJson, [](const Health& h) {
+        std::string line =
+            absl::StrFormat("%-16s %-8s %s", h.component,
+                            HealthStatusName(h.status), h.message);
+        line.erase(line.find_last_not_of(' ') + 1);
+        return line;
+      });
   if (absl::Status s = WriteStdout(out); !s.ok()) return s;
-  return Answer(all_ok);
+  return Answer(std::all_of(list->begin(), list->end(), [](const Health& h) {
+    return h.status == HealthStatus::kOk;
+  }));
 }
 
 }  // namespace
@@ -134,11 +123,8 @@ void AddComponentVerbs(CLI::App& app, Args&, VerbRunner* run) {
       "  dotlog component add waybar --version 0.10.4 --set position=top",
       RunComponentAdd, run, true);
   add->add_option("NAME", a.name, "The component")->required();
-  add->add_option("CONFIG", a.json, "Config overrides, a JSON object");
+  AddObjectOptions(add, "CONFIG");
   add->add_option("--version", a.version, "Its version (default empty)");
-  add->add_option("--set", a.sets,
-                  "field=value, added to CONFIG; a value that is not valid "
-                  "JSON is a string");
   AddVerb(*group, "rm", "Forget NAME (exit 1 if it is not installed).",
           "  dotlog component rm waybar", RunComponentRm, run)
       ->add_option("NAME", a.name, "The component")

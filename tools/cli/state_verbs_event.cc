@@ -21,22 +21,7 @@ std::string EventJson(const Event& e) {
 // TIME ID TYPE COMPONENT DETAILS, "-" for no component.
 std::string EventText(const Event& e) {
   return absl::StrCat(TextTime(e.time), " ", e.id, " ", e.event_type, " ",
-                      e.component.empty() ? "-" : e.component, " ", e.details,
-                      "\n");
-}
-
-absl::Status PrintEvents(const std::vector<Event>& events, bool json) {
-  std::string out = json ? "[" : "";
-  for (const Event& e : events) {
-    if (json) {
-      if (out.size() > 1) out.push_back(',');
-      out += EventJson(e);
-    } else {
-      out += EventText(e);
-    }
-  }
-  if (json) out += "]\n";
-  return WriteStdout(out);
+                      e.component.empty() ? "-" : e.component, " ", e.details);
 }
 
 absl::Status RunEventLog(Session& session, const Args&) {
@@ -79,7 +64,7 @@ absl::Status RunEventQuery(Session& session, bool oldest_first) {
   auto events = (*state)->QueryEvents(*query);
   if (!events.ok()) return events.status();
   if (oldest_first) std::reverse(events->begin(), events->end());
-  return PrintEvents(*events, a.json_out);
+  return WriteStdout(ListText(*events, a.json_out, EventJson, EventText));
 }
 
 absl::Status RunEventLs(Session& session, const Args&) {
@@ -119,11 +104,8 @@ void AddEventVerbs(CLI::App& app, Args&, VerbRunner* run) {
       RunEventLog, run, true);
   log->add_option("TYPE", a.name, "The event type, e.g. command or error")
       ->required();
-  log->add_option("DETAILS", a.json, "A JSON object (default {})");
+  AddObjectOptions(log, "DETAILS");
   log->add_option("--component", a.component, "What the event is about");
-  log->add_option("--set", a.sets,
-                  "field=value, added to DETAILS; a value that is not valid "
-                  "JSON is a string");
 
   CLI::App* ls = AddVerb(
       *group, "ls",

@@ -28,24 +28,6 @@ std::string FavouriteJson(const Favourite& f) {
                       ",\"added_at\":", JsonTime(f.added_at), "}");
 }
 
-// Prints `items` as a JSON array of `json(item)`, or one line per item of
-// `text(item)`.
-template <typename T, typename JsonFn, typename TextFn>
-absl::Status PrintList(const std::vector<T>& items, bool json, JsonFn to_json,
-                       TextFn to_text) {
-  std::string out = json ? "[" : "";
-  for (const T& item : items) {
-    if (json) {
-      if (out.size() > 1) out.push_back(',');
-      out += to_json(item);
-    } else {
-      absl::StrAppend(&out, to_text(item), "\n");
-    }
-  }
-  if (json) out += "]\n";
-  return WriteStdout(out);
-}
-
 absl::Status RunWallpaperSet(Session& session, const Args&) {
   const StateArgs& a = StateArgsOfThisRun();
   auto state = OpenState(session);
@@ -67,10 +49,10 @@ absl::Status RunWallpaperCurrent(Session& session, const Args&) {
   }
   auto all = (*state)->ListMonitorWallpapers();
   if (!all.ok()) return all.status();
-  return PrintList(*all, a.json_out, MonitorJson,
-                   [](const MonitorWallpaper& m) {
-                     return absl::StrCat(m.monitor, "\t", m.path);
-                   });
+  return WriteStdout(
+      ListText(*all, a.json_out, MonitorJson, [](const MonitorWallpaper& m) {
+        return absl::StrCat(m.monitor, "\t", m.path);
+      }));
 }
 
 absl::Status RunWallpaperRecent(Session& session, const Args&) {
@@ -85,8 +67,8 @@ absl::Status RunWallpaperRecent(Session& session, const Args&) {
   if (a.limit >= 0 && recent->size() > static_cast<size_t>(a.limit)) {
     recent->resize(a.limit);
   }
-  return PrintList(*recent, a.json_out, RecentJson,
-                   [](const RecentWallpaper& r) { return r.path; });
+  return WriteStdout(ListText(*recent, a.json_out, RecentJson,
+                              [](const RecentWallpaper& r) { return r.path; }));
 }
 
 absl::Status RunFavAdd(Session& session, const Args&) {
@@ -118,8 +100,9 @@ absl::Status RunFavLs(Session& session, const Args&) {
   if (!state.ok()) return state.status();
   auto favs = (*state)->ListFavourites();
   if (!favs.ok()) return favs.status();
-  return PrintList(*favs, StateArgsOfThisRun().json_out, FavouriteJson,
-                   [](const Favourite& f) { return f.path; });
+  return WriteStdout(ListText(*favs, StateArgsOfThisRun().json_out,
+                              FavouriteJson,
+                              [](const Favourite& f) { return f.path; }));
 }
 
 void AddFavVerbs(CLI::App& group, VerbRunner* run) {

@@ -51,6 +51,15 @@ CLI::App* AddVerb(CLI::App& group, const char* name, const char* what,
   return verb;
 }
 
+void AddObjectOptions(CLI::App* verb, const char* name) {
+  StateArgs& a = StateArgsOfThisRun();
+  verb->add_option(name, a.json, "A JSON object (default {})");
+  verb->add_option("--set", a.sets,
+                   absl::StrCat("field=value, added to ", name,
+                                " (replacing a field of that name); a value "
+                                "that is not valid JSON is a string"));
+}
+
 absl::Status Answer(bool yes) {
   return yes ? absl::OkStatus() : absl::NotFoundError("");
 }

@@ -60,6 +60,30 @@ CLI::App* AddVerb(CLI::App& group, const char* name, const char* what,
                   const char* example, VerbRunner runner, VerbRunner* run,
                   bool json = false);
 
+// Adds the optional positional `name` (a JSON object, into
+// StateArgs::json) and the repeatable --set field=value (into
+// StateArgs::sets) that MetadataObject combines.
+void AddObjectOptions(CLI::App* verb, const char* name);
+
+// `items` as one JSON array of `to_json(item)` and a newline, or as one line
+// per item of `to_text(item)`.
+template <typename T, typename JsonFn, typename TextFn>
+std::string ListText(const std::vector<T>& items, bool json, JsonFn to_json,
+                     TextFn to_text) {
+  std::string out = json ? "[" : "";
+  for (const T& item : items) {
+    if (json) {
+      if (out.size() > 1) out.push_back(',');
+      out += to_json(item);
+    } else {
+      out += to_text(item);
+      out.push_back('\n');
+    }
+  }
+  if (json) out += "]\n";
+  return out;
+}
+
 // A yes/no answer as a status: OK (exit 0) or an empty NotFound (exit 1,
 // nothing printed).
 absl::Status Answer(bool yes);

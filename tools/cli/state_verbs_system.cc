@@ -104,10 +104,7 @@ void AddColorschemeVerbs(CLI::App& app, Args&, VerbRunner* run) {
       "  dotlog colorscheme set gruvbox --set variant=dark", RunColorschemeSet,
       run);
   set->add_option("NAME", a.name, "The scheme's name")->required();
-  set->add_option("METADATA", a.json, "A JSON object (default {})");
-  set->add_option("--set", a.sets,
-                  "field=value, added to METADATA; a value that is not "
-                  "valid JSON is a string");
+  AddObjectOptions(set, "METADATA");
   AddVerb(*group, "get",
           "Print the active colour scheme's name (exit 1 if none was set).",
           "  dotlog colorscheme get --json | jq .metadata", RunColorschemeGet,

@@ -95,19 +95,13 @@ absl::Status RunWallpaperLs(Session& session, const Args&) {
   if (!state.ok()) return state.status();
   auto list = (*state)->ListWallpapers();
   if (!list.ok()) return list.status();
-  std::string out = a.json_out ? "[" : "";
-  for (const CacheCheck& c : *list) {
-    // Invariant: a listed row always has its entry.
-    const std::string& path = c.entry->path;
-    if (a.json_out) {
-      if (out.size() > 1) out.push_back(',');
-      out += CheckJson(path, c);
-    } else {
-      absl::StrAppendFormat(&out, "%-23s %s\n", StateName(c), path);
-    }
-  }
-  if (a.json_out) out += "]\n";
-  return WriteStdout(out);
+  // A listed row always has its entry.
+  return WriteStdout(ListText(
+      *list, a.json_out,
+      [](const CacheCheck& c) { return CheckJson(c.entry->path, c); },
+      [](const CacheCheck& c) {
+        return absl::StrFormat("%-23s %s", StateName(c), c.entry->path);
+      }));
 }
 
 void AddCacheVerbs(CLI::App& group, VerbRunner* run) {
@@ -141,10 +135,7 @@ void AddCacheVerbs(CLI::App& group, VerbRunner* run) {
       RunWallpaperCache, run, true);
   cache->add_option("PATH", a.path, "The wallpaper file (must exist)")
       ->required();
-  cache->add_option("METADATA", a.json, "A JSON object (default {})");
-  cache->add_option("--set", a.sets,
-                    "field=value, added to METADATA (replacing a field of "
-                    "that name); a value that is not valid JSON is a string");
+  AddObjectOptions(cache, "METADATA");
 
   CLI::App* invalidate = AddVerb(
       group, "invalidate",
