@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "cli/session.h"
+#include "cli/state_verbs.h"
 #include "dotlog/dump.h"
 #include "dotlog/release.h"
 #include "store/mutation.h"
@@ -258,6 +259,13 @@ constexpr Command kCommands[] = {
     {"ls", AddLs},           {"ttl", AddTtl},       {"history", AddHistory},
     {"compact", AddCompact}, {"verify", AddVerify}, {"stats", AddStats},
     {"load", AddLoad},       {"watch", AddWatch},
+    {"wallpaper", AddWallpaperVerbs},
+    {"colorscheme", AddColorschemeVerbs},
+    {"backup", AddBackupVerbs},
+    {"component", AddComponentVerbs},
+    {"health", AddHealthVerbs},
+    {"event", AddEventVerbs},
+    {"state", AddStateVerbs},
 };
 
 // CLI11 matches a subcommand only against an argument spelled exactly like
