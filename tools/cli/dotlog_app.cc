@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/backup_app.h"
 #include "cli/commands.h"
 #include "cli/io.h"
 #include "cli/session.h"
@@ -200,6 +201,8 @@ constexpr Command kCommands[] = {
     {"stats", AddStats},
     {"load", AddLoad},
     {"watch", AddWatch},
+    {"backup", AddBackup},
+    {"restore", AddRestore},
 };
 
 // CLI11 matches a subcommand only against an argument spelled exactly like
