@@ -38,14 +38,6 @@ struct Fixture {
     backup.file_system = &fs;
     backup.clock = &clock;
   }
-  std::string Jsonl(Store& s) {
-    std::string out;
-    REQUIRE_OK(DumpStore(s, "", DumpFormat::kJsonl, [&](std::string_view t) {
-      out.append(t);
-      return absl::OkStatus();
-    }));
-    return out;
-  }
 
   FaultFileSystem fs;
   FakeClock clock;
@@ -61,7 +53,7 @@ TEST_CASE("a backup is the jsonl dump in a file named by its UTC time",
   PutOptions ttl;
   ttl.expires_at = f.clock.Now() + 1h;
   REQUIRE_OK(f.store->Put("cache/x", "{\"a\":1}", ttl));
-  const std::string expected = f.Jsonl(*f.store);
+  const std::string expected = testing::JsonlDump(*f.store);
   f.backup.record_in_state = false;
 
   BackupResult r = Value(WriteBackup(*f.store, "/b", f.backup));

@@ -37,7 +37,7 @@ struct Fixture {
     PutOptions ttl;
     ttl.expires_at = clock.Now() + 1h;
     REQUIRE_OK(s->Put("cache/x", "{\"t\":21.5}", ttl));
-    source_dump = Jsonl(*s);
+    source_dump = testing::JsonlDump(*s);
     BackupOptions backup;
     backup.file_system = &fs;
     backup.clock = &clock;
@@ -45,14 +45,6 @@ struct Fixture {
     REQUIRE(Value(WriteBackup(*s, "/b", backup)).path == kBackup);
     auto t = Value(Store::Open("/t", options));
     REQUIRE_OK(t->Put("old", "true"));
-  }
-  std::string Jsonl(Store& s) {
-    std::string out;
-    REQUIRE_OK(DumpStore(s, "", DumpFormat::kJsonl, [&](std::string_view t) {
-      out.append(t);
-      return absl::OkStatus();
-    }));
-    return out;
   }
   std::map<std::string, std::string> Contents(const std::string& dir) {
     auto s = Value(Store::Open(dir, options));
@@ -74,7 +66,7 @@ TEST_CASE("a restored store dumps exactly as the store backed up",
   CHECK(r.removed == 0);
   CHECK(r.previous_backup.empty());
   auto restored = Value(Store::Open("/r", f.options));
-  CHECK(f.Jsonl(*restored) == f.source_dump);
+  CHECK(testing::JsonlDump(*restored) == f.source_dump);
   CHECK(Value(restored->Lookup("cache/x")).expires_at == f.clock.Now() + 1h);
 }
 
