@@ -21,9 +21,9 @@ absl::StatusOr<Component> DecodeComponent(std::string_view key,
   absl::StatusOr<std::string> config = state::GetRaw(*o, key, "config");
   absl::StatusOr<TimePoint> installed = state::GetTime(*o, key, "installed_at");
   absl::StatusOr<TimePoint> updated = state::GetTime(*o, key, "updated_at");
-  for (const absl::Status& s : {name.status(), version.status(),
-                                config.status(), installed.status(),
-                                updated.status()}) {
+  for (const absl::Status& s :
+       {name.status(), version.status(), config.status(), installed.status(),
+        updated.status()}) {
     if (!s.ok()) return s;
   }
   return Component{*std::move(name), *std::move(version), *std::move(config),
@@ -56,13 +56,13 @@ absl::StatusOr<Favourite> DecodeFavourite(std::string_view key,
 // Deletes `key` if present, atomically; NotFound with `missing` otherwise.
 absl::Status DeletePresent(Store& store, const std::string& key,
                            std::string_view missing) {
-  absl::StatusOr<std::optional<std::string>> result = store.Update(
-      key,
-      [&](const std::optional<std::string>& current)
-          -> absl::StatusOr<std::optional<std::string>> {
-        if (!current) return absl::NotFoundError(AV(missing));
-        return std::nullopt;
-      });
+  absl::StatusOr<std::optional<std::string>> result =
+      store.Update(key,
+                   [&](const std::optional<std::string>& current)
+                       -> absl::StatusOr<std::optional<std::string>> {
+                     if (!current) return absl::NotFoundError(AV(missing));
+                     return std::nullopt;
+                   });
   return result.status();
 }
 
@@ -81,8 +81,8 @@ absl::StatusOr<Component> StateManager::InstallComponent(
       state::MinifiedInputObject("config", config_json);
   if (!config.ok()) return config.status();
   const std::string key = Cat(state::kComponentPrefix, name);
-  Component c{std::string(name), std::string(version), *std::move(config), {},
-              {}};
+  Component c{
+      std::string(name), std::string(version), *std::move(config), {}, {}};
   absl::StatusOr<std::optional<std::string>> updated = store_->Update(
       key,
       [&](const std::optional<std::string>& current)

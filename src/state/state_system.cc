@@ -58,8 +58,8 @@ absl::StatusOr<Health> DecodeHealth(std::string_view key,
   absl::StatusOr<std::string> status = state::GetString(o, key, "status");
   absl::StatusOr<TimePoint> at = state::GetTime(o, key, "checked_at");
   absl::StatusOr<std::string> message = state::GetString(o, key, "message");
-  for (const absl::Status& s : {component.status(), status.status(),
-                                at.status(), message.status()}) {
+  for (const absl::Status& s :
+       {component.status(), status.status(), at.status(), message.status()}) {
     if (!s.ok()) return s;
   }
   absl::StatusOr<HealthStatus> parsed = ParseHealthStatus(*status);
@@ -113,8 +113,7 @@ absl::StatusOr<ColorScheme> StateManager::GetColorScheme() {
 
 absl::StatusOr<BackupRecord> StateManager::RecordBackup(
     std::string_view location, std::optional<TimePoint> at) {
-  if (absl::Status s = state::CheckName("backup location", location);
-      !s.ok()) {
+  if (absl::Status s = state::CheckName("backup location", location); !s.ok()) {
     return s;
   }
   BackupRecord record{state::ToMillis(at ? *at : clock_->Now()),
@@ -134,7 +133,8 @@ absl::StatusOr<BackupRecord> StateManager::LastBackup() {
       *store_, key, "backup",
       [&](const state::JsonObject& o) -> absl::StatusOr<BackupRecord> {
         absl::StatusOr<TimePoint> at = state::GetTime(o, key, "at");
-        absl::StatusOr<std::string> where = state::GetString(o, key, "location");
+        absl::StatusOr<std::string> where =
+            state::GetString(o, key, "location");
         if (!at.ok()) return at.status();
         if (!where.ok()) return where.status();
         return BackupRecord{*at, *std::move(where)};
@@ -169,10 +169,9 @@ absl::StatusOr<Health> StateManager::GetHealth(std::string_view component) {
     return s;
   }
   const std::string key = Cat(state::kHealthPrefix, component);
-  return ReadStored<Health>(*store_, key, Cat("health of ", component),
-                            [&](const state::JsonObject& o) {
-                              return DecodeHealth(key, o);
-                            });
+  return ReadStored<Health>(
+      *store_, key, Cat("health of ", component),
+      [&](const state::JsonObject& o) { return DecodeHealth(key, o); });
 }
 
 absl::StatusOr<std::vector<Health>> StateManager::ListHealth() {

@@ -31,8 +31,7 @@ void SetMtimeNs(const std::string& path, int64_t mtime_ns) {
 
 std::map<std::string, std::string> ReadDirBytes(const std::string& dir) {
   std::map<std::string, std::string> files;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(dir)) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
     files[std::filesystem::relative(entry.path(), dir).string()] =
         ReadFileBytes(entry.path().string());
