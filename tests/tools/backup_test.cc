@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "dotlog/dump.h"
@@ -129,6 +130,28 @@ TEST_CASE(
   }
 }
 
+// How many temporary backup files `dir` holds.
+int TempFileCount(const std::string& dir) {
+  int count = 0;
+  for (const std::string& name : Value(DefaultFileSystem()->ListDir(dir))) {
+    count += name.ends_with(".tmp");
+  }
+  return count;
+}
+
+// Returns once a temporary backup file in `dir` holds more than `bytes`
+// bytes. Polls: the file is the only sign of the other process's progress.
+void WaitForTempFile(const std::string& dir, uint64_t bytes) {
+  for (;;) {
+    for (const std::string& name : Value(DefaultFileSystem()->ListDir(dir))) {
+      if (!name.ends_with(".tmp")) continue;
+      auto info = DefaultFileSystem()->Stat(dir + "/" + name);
+      if (info.ok() && info->size > bytes) return;
+    }
+    std::this_thread::yield();
+  }
+}
+
 TEST_CASE(
     "a backup killed at any moment leaves every earlier backup intact "
     "and no partial file under a backup's name",
@@ -150,6 +173,7 @@ TEST_CASE(
   }();
   std::mt19937_64 rng(Catch::rngSeed());
   std::vector<std::string> finished;
+  int killed_mid_write = 0;
   for (int round = 0; round < 6; ++round) {
     testing::Pipe done;
     ChildProcess child = ChildProcess::Start([&] {
@@ -168,16 +192,22 @@ TEST_CASE(
     });
     done.CloseWrite();
     testing::LineReader lines(done.read_fd());
-    // Kill the child while it is writing its next backup, after a random
-    // number of finished ones.
+    // After a random number of finished backups, kill the child: in odd
+    // rounds at once (as it starts the next one), in even rounds once the
+    // next one's temporary file has grown past a random size.
     const int wait_for = 1 + static_cast<int>(rng() % 3);
     for (int i = 0; i < wait_for; ++i) {
       auto line = lines.Next();
       REQUIRE(line.has_value());
       finished.push_back(*line);
     }
+    const bool mid_write = round % 2 == 0;
+    if (mid_write) WaitForTempFile(backups, rng() % (800 << 10));
     child.Kill();
     while (auto line = lines.Next()) finished.push_back(*line);
+    if (mid_write) {
+      killed_mid_write += TempFileCount(backups);
+    }
 
     const std::vector<std::string> present = Value(ListBackups(backups));
     for (const std::string& path : finished) {
@@ -192,7 +222,9 @@ TEST_CASE(
       CHECK(got == expected);
     }
   }
-  // The next backup removes what the killed ones left under temporary names.
+  // The even rounds killed a backup that had written part of its file...
+  CHECK(killed_mid_write == 3);
+  // ...and the next backup removes what they left under temporary names.
   auto store = testing::OpenOrDie(dir);
   BackupOptions options;
   options.keep = 0;
