@@ -5,25 +5,12 @@
 #include "dotlog/dump.h"
 #include "dotlog/write_batch.h"
 #include "format/timestamp.h"
+#include "io/whole_file.h"
 #include "store/mutation.h"
 #include "tools_lib/backup_state.h"
 
 namespace dotlog {
 namespace {
-
-// The whole content of the file at `path`.
-absl::StatusOr<std::string> ReadWholeFile(FileSystem* fs,
-                                          const std::string& path) {
-  auto file = fs->OpenReadableFile(path);
-  if (!file.ok()) return file.status();
-  auto size = (*file)->Size();
-  if (!size.ok()) return size.status();
-  std::string text(*size, '\0');
-  auto n = (*file)->ReadAt(0, text.data(), text.size());
-  if (!n.ok()) return n.status();
-  text.resize(*n);
-  return text;
-}
 
 // The puts that restore `text` (a backup file's content) at `now_ms`, each
 // checked as Store::Put would check it. InvalidArgument naming the file.

@@ -1,0 +1,191 @@
+// Importing the JSON-file design: every file mapped with its rows' times,
+// one batch, idempotence, and rows that cannot be mapped.
+#include "dotlog/state/import.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+
+#include "dotlog/state/state_manager.h"
+#include "format/timestamp.h"
+#include "support/fake_clock.h"
+#include "support/status_helpers.h"
+#include "support/store_helpers.h"
+#include "support/temp_dir.h"
+
+namespace dotlog {
+namespace {
+
+using testing::FakeClock;
+using testing::Value;
+using testing::WriteFileBytes;
+
+std::chrono::system_clock::time_point At(const char* rfc3339) {
+  return FromUnixMillis(Value(ParseTimestamp(rfc3339)));
+}
+
+// A store and an older state directory, with a wallpaper file.
+struct Fixture {
+  Fixture() {
+    std::filesystem::create_directories(tmp.Join("old"));
+    std::filesystem::create_directories(tmp.Join("effects"));
+    WriteFileBytes(wallpaper, "not really a png");
+    options.clock = &clock;
+    import.state.clock = &clock;
+    store = testing::OpenOrDie(tmp.Join("store"), options);
+  }
+  void Write(const std::string& name, const std::string& text) {
+    WriteFileBytes(tmp.Join("old/" + name), text);
+  }
+  // Every file of the design, with one row each (two events).
+  void WriteAllGood() {
+    Write("wallpaper_cache.json",
+          "{\"" + wallpaper +
+              "\":{\"cached_at\":\"2025-12-20T10:00:00.000Z\","
+              "\"effects_dir\":\"" +
+              tmp.Join("effects") +
+              "\",\"backend\":\"wal\",\"effect_count\":3,"
+              "\"colorscheme_formats\":[\"css\"]}}");
+    Write("system_state.json",
+          "{\"current_wallpapers\":{\"DP-1\":\"" + wallpaper +
+              "\"},\"last_backup\":{\"at\":\"2025-12-30T03:00:00.000Z\","
+              "\"location\":\"/mnt/b\"},\"active_colorscheme\":\"nord\"}");
+    Write("component_state.json",
+          "{\"waybar\":{\"version\":\"0.10.4\","
+          "\"installed_at\":\"2025-11-01T00:00:00.000Z\","
+          "\"config\":{\"position\":\"top\"}}}");
+    Write("event_log.jsonl",
+          "{\"timestamp\":\"2025-12-21T08:00:00.000Z\",\"event_type\":"
+          "\"command\",\"component\":\"waybar\",\"details\":{\"cmd\":\"x\"}}\n"
+          "{\"timestamp\":\"2025-12-22T08:00:00.000Z\",\"event_type\":"
+          "\"error\",\"details\":{}}\n");
+  }
+  absl::StatusOr<ImportReport> Import() {
+    return ImportJsonState(*store, tmp.Join("old"), import);
+  }
+  std::unique_ptr<StateManager> State() {
+    StateOptions state;
+    state.clock = &clock;
+    return Value(StateManager::ForStore(store.get(), state));
+  }
+
+  testing::TempDir tmp;
+  const std::string wallpaper = tmp.Join("sea.png");
+  FakeClock clock;
+  Options options;
+  ImportOptions import;
+  std::unique_ptr<Store> store;
+};
+
+TEST_CASE(
+    "every file of the JSON design maps into the state layout with "
+    "its rows' times",
+    "[import]") {
+  Fixture f;
+  f.WriteAllGood();
+  ImportReport r = Value(f.Import());
+  CHECK(r.rows == 7);
+  CHECK(r.mapped == 7);
+  CHECK(r.problems.empty());
+  auto state = f.State();
+
+  std::vector<CacheCheck> cache = Value(state->ListWallpapers());
+  REQUIRE(cache.size() == 1);
+  CHECK(cache[0].cached());
+  CHECK(cache[0].entry->cached_at == At("2025-12-20T10:00:00Z"));
+  CHECK(cache[0].entry->backend == "wal");
+  CHECK(cache[0].entry->effect_count == 3);
+  CHECK(Value(state->GetMonitorWallpaper("DP-1")).path == f.wallpaper);
+  BackupRecord backup = Value(state->LastBackup());
+  CHECK(backup.location == "/mnt/b");
+  CHECK(backup.at == At("2025-12-30T03:00:00Z"));
+  CHECK(Value(state->GetColorScheme()).name == "nord");
+  Component waybar = Value(state->GetComponent("waybar"));
+  CHECK(waybar.version == "0.10.4");
+  CHECK(waybar.config == "{\"position\":\"top\"}");
+  CHECK(waybar.installed_at == At("2025-11-01T00:00:00Z"));
+  std::vector<Event> events = Value(state->QueryEvents({}));
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].event_type == "error");
+  CHECK(events[1].time == At("2025-12-21T08:00:00Z"));
+  CHECK(events[1].component == "waybar");
+  CHECK(events[1].details == "{\"cmd\":\"x\"}");
+}
+
+TEST_CASE("importing twice writes nothing the second time", "[import]") {
+  Fixture f;
+  f.WriteAllGood();
+  CHECK(Value(f.Import()).written > 0);
+  const std::string before = testing::JsonlDump(*f.store);
+  const uint64_t seq = Value(f.store->GetStats()).last_seq;
+  ImportReport again = Value(f.Import());
+  CHECK(again.mapped == 7);
+  CHECK(again.written == 0);
+  CHECK(Value(f.store->GetStats()).last_seq == seq);
+  CHECK(testing::JsonlDump(*f.store) == before);
+}
+
+TEST_CASE(
+    "rows that cannot be mapped are listed by table and row, and "
+    "nothing is written unless skip_bad",
+    "[import]") {
+  Fixture f;
+  f.WriteAllGood();
+  f.Write("component_state.json",
+          "{\"waybar\":{\"version\":5},\"rofi\":{\"version\":\"1.7\"}}");
+  f.Write("event_log.jsonl",
+          "{\"timestamp\":\"2025-12-21T08:00:00.000Z\",\"event_type\":\"a\"}\n"
+          "{\"timestamp\":\"2025-12-21T08:00:00.000Z\"}\n");
+  f.Write("wallpaper_cache.json", "{\"" + f.tmp.Join("gone.png") + "\":{}}");
+
+  auto r = f.Import();
+  REQUIRE(r.status().code() == absl::StatusCode::kInvalidArgument);
+  const std::string message(r.status().message());
+  INFO(message);
+  CHECK(message.find("3 rows cannot be imported") != std::string::npos);
+  CHECK(message.find("component_state.json \"waybar\": \"version\"") !=
+        std::string::npos);
+  CHECK(message.find("event_log.jsonl line 2: \"event_type\" is missing") !=
+        std::string::npos);
+  CHECK(message.find("wallpaper_cache.json \"" + f.tmp.Join("gone.png")) !=
+        std::string::npos);
+  CHECK(Value(f.store->List("")).empty());
+
+  f.import.skip_bad = true;
+  ImportReport skipped = Value(f.Import());
+  CHECK(skipped.problems.size() == 3);
+  CHECK(skipped.mapped == skipped.rows - 3);
+  auto state = f.State();
+  CHECK(Value(state->GetComponent("rofi")).version == "1.7");
+  CHECK(state->GetComponent("waybar").status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(Value(state->QueryEvents({})).size() == 1);
+}
+
+TEST_CASE("a file that is not JSON, or a missing directory, writes nothing",
+          "[import]") {
+  Fixture f;
+  f.WriteAllGood();
+  f.Write("system_state.json", "[1,2");
+  auto r = f.Import();
+  CHECK(r.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(r.status().message().find("system_state.json") != std::string::npos);
+  CHECK(Value(f.store->List("")).empty());
+  r = ImportJsonState(*f.store, f.tmp.Join("none"), f.import);
+  CHECK(r.status().code() == absl::StatusCode::kNotFound);
+}
+
+TEST_CASE("events older than the event retention are counted, not logged",
+          "[import]") {
+  Fixture f;
+  f.Write(
+      "event_log.jsonl",
+      "{\"timestamp\":\"2025-01-01T00:00:00.000Z\",\"event_type\":\"a\"}\n");
+  ImportReport r = Value(f.Import());
+  CHECK(r.past_retention == 1);
+  CHECK(r.written == 0);
+  CHECK(Value(f.State()->QueryEvents({})).empty());
+}
+
+}  // namespace
+}  // namespace dotlog
