@@ -273,9 +273,8 @@ class Importer {
 };
 
 std::string DescribeProblems(const std::vector<ImportProblem>& problems) {
-  std::string text = absl::StrCat(problems.size(),
-                                  " rows cannot be imported (nothing was "
-                                  "written; skip them with skip_bad):");
+  std::string text = absl::StrCat(
+      problems.size(), " rows cannot be imported; nothing was written:");
   for (const ImportProblem& p : problems) {
     absl::StrAppend(&text, "\n  ", p.table, " ", p.row, ": ", p.reason);
   }

@@ -8,6 +8,7 @@
 
 #include "cli/backup_app.h"
 #include "cli/commands.h"
+#include "cli/import_app.h"
 #include "cli/io.h"
 #include "cli/session.h"
 #include "dotlog/dump.h"
@@ -203,6 +204,7 @@ constexpr Command kCommands[] = {
     {"watch", AddWatch},
     {"backup", AddBackup},
     {"restore", AddRestore},
+    {"import", AddImport},
 };
 
 // CLI11 matches a subcommand only against an argument spelled exactly like
