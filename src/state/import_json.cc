@@ -4,281 +4,45 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "dotlog/state/import.h"
-#include "dotlog/state/state_manager.h"
-#include "format/timestamp.h"
 #include "io/whole_file.h"
-#include "state/batching_store.h"
+#include "state/importer.h"
 #include "state/state_json.h"
 #include "util/strings.h"
 
 namespace dotlog {
 namespace {
 
-using TimePoint = std::chrono::system_clock::time_point;
-namespace dom = simdjson::dom;
+using state::ImportRow;
+using state::RowKind;
 
-// The time the state layer records for the row being imported.
-class RowClock final : public Clock {
- public:
-  TimePoint Now() override { return now_; }
-  void Set(TimePoint t) { now_ = t; }
-
- private:
-  TimePoint now_;
-};
-
-// One run of ImportJsonState.
-class Importer {
- public:
-  Importer(const std::string& dir, FileSystem* fs, Clock* clock,
-           StateManager* state, RowClock* row_clock, ImportReport* report)
-      : dir_(dir),
-        fs_(fs),
-        clock_(clock),
-        state_(state),
-        row_clock_(row_clock),
-        report_(report) {}
-
-  absl::Status Run(const StateOptions& options) {
-    event_max_age_ = options.event_max_age;
-    for (const char* table : {"wallpaper_cache.json", "system_state.json",
-                              "component_state.json", "event_log.jsonl"}) {
-      if (absl::Status s = ReadTable(table); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  // Reads `table` if it exists and maps its rows.
-  absl::Status ReadTable(const std::string& table) {
-    const std::string path = dir_ + "/" + table;
-    auto exists = fs_->Exists(path);
-    if (!exists.ok()) return exists.status();
-    if (!*exists) return absl::OkStatus();
-    auto info = fs_->Stat(path);
-    // Rows without a time of their own take the file's modification time,
-    // so that importing the same file twice records the same times.
-    file_time_ =
-        info.ok() ? FromUnixMillis(info->mtime_ns / 1000000) : clock_->Now();
-    auto text = ReadWholeFile(fs_, path);
-    if (!text.ok()) return text.status();
-    table_ = table;
-    if (table == "event_log.jsonl") return ReadEvents(*text);
-    dom::object object;
-    if (auto e = parser_.parse(*text).get_object().get(object)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, " is not a JSON object: ", simdjson::error_message(e)));
-    }
-    for (auto [name, value] : object) {
-      // Copied: mapping a row parses again with the state layer's parser.
-      rows_.push_back({std::string(name), Minify(value)});
-    }
-    std::vector<std::pair<std::string, std::string>> rows;
-    rows.swap(rows_);
-    for (const auto& [name, value] : rows) {
-      ++report_->rows;
-      const std::string row = state::JsonString(name);
-      absl::Status s = table == "wallpaper_cache.json" ? MapCache(name, value)
-                       : table == "system_state.json"
-                           ? MapSystem(name, value)
-                           : MapComponent(name, value);
-      Count(row, s);
-    }
-    return absl::OkStatus();
-  }
-
-  static std::string Minify(dom::element e) { return state::Minified(e); }
-
-  void Count(const std::string& row, const absl::Status& s) {
-    if (s.ok()) {
-      ++report_->mapped;
-    } else {
-      report_->problems.push_back({table_, row, std::string(s.message())});
-    }
-  }
-
-  // The row's time from field `field` of `object`, else the file's.
-  absl::StatusOr<TimePoint> RowTime(dom::object object, const char* field) {
-    std::string_view text;
-    auto value = object[field];
-    if (value.error() == simdjson::NO_SUCH_FIELD) return file_time_;
-    if (value.get_string().get(text)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("\"", field, "\" is not a time string"));
-    }
-    auto ms = ParseTimestamp(text);
-    if (!ms.ok()) return ms.status();
-    return FromUnixMillis(*ms);
-  }
-
-  // Parses `json` (a row's value) as an object, with a row-sized message.
-  absl::StatusOr<dom::object> RowObject(const std::string& json) {
-    dom::object object;
-    if (row_parser_.parse(json).get_object().get(object)) {
-      return absl::InvalidArgumentError("not a JSON object");
-    }
-    return object;
-  }
-
-  // wallpaper_cache.json: path -> {"cached_at", and the cache metadata}.
-  absl::Status MapCache(const std::string& path, const std::string& json) {
-    auto object = RowObject(json);
-    if (!object.ok()) return object.status();
-    auto at = RowTime(*object, "cached_at");
-    if (!at.ok()) return at.status();
-    state::JsonObjectWriter metadata;
-    for (auto [name, value] : *object) {
-      if (name != "cached_at") metadata.Raw(name, Minify(value));
-    }
-    row_clock_->Set(*at);
-    return state_->CacheWallpaper(path, metadata.Finish()).status();
-  }
-
-  // system_state.json: current_wallpapers, last_backup, active_colorscheme.
-  absl::Status MapSystem(const std::string& name, const std::string& json) {
-    row_clock_->Set(file_time_);
-    dom::element value;
-    if (row_parser_.parse(json).get(value)) {
-      return absl::InvalidArgumentError("not JSON");
-    }
-    if (name == "active_colorscheme") {
-      std::string_view scheme;
-      if (value.get_string().get(scheme)) {
-        return absl::InvalidArgumentError("not a string");
-      }
-      return state_->SetColorScheme(std::string(scheme)).status();
-    }
-    if (name == "current_wallpapers") {
-      dom::object monitors;
-      if (value.get_object().get(monitors)) {
-        return absl::InvalidArgumentError("not an object monitor -> path");
-      }
-      std::vector<std::pair<std::string, std::string>> pairs;
-      for (auto [monitor, path] : monitors) {
-        std::string_view p;
-        if (path.get_string().get(p)) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "the path of ", state::JsonString(monitor), " is not a string"));
-        }
-        pairs.emplace_back(std::string(monitor), std::string(p));
-      }
-      for (const auto& [monitor, path] : pairs) {
-        auto set = state_->SetMonitorWallpaper(monitor, path);
-        if (!set.ok()) return set.status();
-      }
-      return absl::OkStatus();
-    }
-    if (name == "last_backup") {
-      dom::object backup;
-      std::string_view location;
-      if (value.get_object().get(backup) ||
-          backup["location"].get_string().get(location)) {
-        return absl::InvalidArgumentError(
-            "not an object with a \"location\" string");
-      }
-      const std::string where(location);
-      auto at = RowTime(backup, "at");
-      if (!at.ok()) return at.status();
-      return state_->RecordBackup(where, *at).status();
-    }
-    return absl::InvalidArgumentError(
-        "unknown field (expected current_wallpapers, last_backup or "
-        "active_colorscheme)");
-  }
-
-  // component_state.json: name -> {"version", "installed_at", "config"}.
-  absl::Status MapComponent(const std::string& name, const std::string& json) {
-    auto object = RowObject(json);
-    if (!object.ok()) return object.status();
-    std::string_view version;
-    auto v = (*object)["version"];
-    if (v.error() != simdjson::NO_SUCH_FIELD && v.get_string().get(version)) {
-      return absl::InvalidArgumentError("\"version\" is not a string");
-    }
-    std::string config = "{}";
-    auto c = (*object)["config"];
-    if (c.error() != simdjson::NO_SUCH_FIELD) config = Minify(c.value());
-    auto at = RowTime(*object, "installed_at");
-    if (!at.ok()) return at.status();
-    row_clock_->Set(*at);
-    return state_->InstallComponent(name, std::string(version), config)
-        .status();
-  }
-
-  // event_log.jsonl: {"timestamp", "event_type", "component", "details"}.
-  absl::Status ReadEvents(const std::string& text) {
+// The rows of one of the design's files: the members of its object, or the
+// lines of event_log.jsonl.
+absl::StatusOr<std::vector<ImportRow>> ReadRows(const std::string& path,
+                                                std::string_view text,
+                                                bool lines) {
+  std::vector<ImportRow> rows;
+  if (lines) {
     uint64_t line_number = 0;
-    for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    for (absl::string_view line : absl::StrSplit(AV(text), '\n')) {
       ++line_number;
       if (line.empty()) continue;
-      ++report_->rows;
-      Count(absl::StrCat("line ", line_number), MapEvent(std::string(line)));
+      rows.push_back(
+          {absl::StrCat("line ", line_number), "", std::string(line)});
     }
-    return absl::OkStatus();
+    return rows;
   }
-
-  absl::Status MapEvent(const std::string& json) {
-    auto object = RowObject(json);
-    if (!object.ok()) return object.status();
-    std::string_view type, component;
-    if ((*object)["event_type"].get_string().get(type)) {
-      return absl::InvalidArgumentError("\"event_type\" is missing");
-    }
-    auto c = (*object)["component"];
-    if (c.error() != simdjson::NO_SUCH_FIELD && !c.is_null() &&
-        c.get_string().get(component)) {
-      return absl::InvalidArgumentError("\"component\" is not a string");
-    }
-    std::string details = "{}";
-    auto d = (*object)["details"];
-    if (d.error() != simdjson::NO_SUCH_FIELD) details = Minify(d.value());
-    if ((*object)["timestamp"].error() == simdjson::NO_SUCH_FIELD) {
-      return absl::InvalidArgumentError("\"timestamp\" is missing");
-    }
-    auto at = RowTime(*object, "timestamp");
-    if (!at.ok()) return at.status();
-    const std::string event_type(type), who(component);
-    if (*at + event_max_age_ <= clock_->Now()) {
-      ++report_->past_retention;
-      return absl::OkStatus();
-    }
-    // An event already logged (an earlier import) is not logged again.
-    EventQuery query;
-    query.event_type = event_type;
-    query.component = who;
-    query.since = *at;
-    query.until = *at + std::chrono::milliseconds(1);
-    auto same = state_->QueryEvents(query);
-    if (!same.ok()) return same.status();
-    for (const Event& e : *same) {
-      auto minified = state::MinifiedInputObject("details", details);
-      if (minified.ok() && e.details == *minified) return absl::OkStatus();
-    }
-    row_clock_->Set(*at);
-    return state_->AppendEvent(event_type, who, details).status();
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (auto e =
+          parser.parse(text.data(), text.size()).get_object().get(object)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, " is not a JSON object: ", simdjson::error_message(e)));
   }
-
-  const std::string dir_;
-  FileSystem* const fs_;
-  Clock* const clock_;
-  StateManager* const state_;
-  RowClock* const row_clock_;
-  ImportReport* const report_;
-  std::chrono::milliseconds event_max_age_{0};
-  std::string table_;
-  TimePoint file_time_;
-  dom::parser parser_;
-  dom::parser row_parser_;
-  std::vector<std::pair<std::string, std::string>> rows_;
-};
-
-std::string DescribeProblems(const std::vector<ImportProblem>& problems) {
-  std::string text = absl::StrCat(
-      problems.size(), " rows cannot be imported; nothing was written:");
-  for (const ImportProblem& p : problems) {
-    absl::StrAppend(&text, "\n  ", p.table, " ", p.row, ": ", p.reason);
+  for (auto [name, value] : object) {
+    rows.push_back(
+        {state::JsonString(name), std::string(name), state::Minified(value)});
   }
-  return text;
+  return rows;
 }
 
 }  // namespace
@@ -286,33 +50,40 @@ std::string DescribeProblems(const std::vector<ImportProblem>& problems) {
 absl::StatusOr<ImportReport> ImportJsonState(Store& store,
                                              const std::string& dir,
                                              const ImportOptions& options) {
-  FileSystem* fs = options.state.store.file_system
-                       ? options.state.store.file_system
-                       : DefaultFileSystem();
-  Clock* clock = options.state.clock         ? options.state.clock
-                 : options.state.store.clock ? options.state.store.clock
-                                             : SystemClock();
+  auto importer = state::Importer::Create(store, options);
+  if (!importer.ok()) return importer.status();
+  FileSystem* fs = (*importer)->file_system();
   auto exists = fs->Exists(dir);
   if (!exists.ok()) return exists.status();
   if (!*exists) {
     return absl::NotFoundError(absl::StrCat("directory ", dir, " not found"));
   }
-  state::BatchingStore batch(&store, clock);
-  RowClock row_clock;
-  StateOptions state_options = options.state;
-  state_options.clock = &row_clock;
-  auto state = StateManager::ForStore(&batch, state_options);
-  if (!state.ok()) return state.status();
-  ImportReport report;
-  Importer importer(dir, fs, clock, state->get(), &row_clock, &report);
-  if (absl::Status s = importer.Run(options.state); !s.ok()) return s;
-  if (!report.problems.empty() && !options.skip_bad) {
-    return absl::InvalidArgumentError(DescribeProblems(report.problems));
+  const std::pair<const char*, RowKind> kTables[] = {
+      {"wallpaper_cache.json", RowKind::kCache},
+      {"system_state.json", RowKind::kSystem},
+      {"component_state.json", RowKind::kComponent},
+      {"event_log.jsonl", RowKind::kEvent},
+  };
+  for (const auto& [table, kind] : kTables) {
+    const std::string path = dir + "/" + table;
+    auto present = fs->Exists(path);
+    if (!present.ok()) return present.status();
+    if (!*present) continue;
+    // Rows without a time of their own take the file's modification time,
+    // so that importing the same file twice records the same times.
+    auto info = fs->Stat(path);
+    if (!info.ok()) return info.status();
+    auto text = ReadWholeFile(fs, path);
+    if (!text.ok()) return text.status();
+    auto rows = ReadRows(path, *text, kind == RowKind::kEvent);
+    if (!rows.ok()) return rows.status();
+    (*importer)->MapRows(
+        table, kind,
+        std::chrono::system_clock::time_point(
+            std::chrono::milliseconds(info->mtime_ns / 1000000)),
+        *rows);
   }
-  auto written = batch.Commit();
-  if (!written.ok()) return written.status();
-  report.written = *written;
-  return report;
+  return (*importer)->Finish();
 }
 
 }  // namespace dotlog
