@@ -1,5 +1,5 @@
-// Importing the state kept by the dotfiles system's older JSON-file design
-// into the state layout, as one atomic batch.
+// Importing the state kept by the dotfiles system's older designs (JSON
+// files, an SQLite database) into the state layout, as one atomic batch.
 #ifndef DOTLOG_STATE_IMPORT_H_
 #define DOTLOG_STATE_IMPORT_H_
 
@@ -49,6 +49,18 @@ struct ImportOptions {
 absl::StatusOr<ImportReport> ImportJsonState(Store& store,
                                              const std::string& dir,
                                              const ImportOptions& options);
+
+// Reads the SQLite design in the database file `path` (README, "Importing
+// older state"): the tables wallpaper_cache, system_state,
+// component_installed and event_log, each optional, and maps every row as
+// ImportJsonState does (rows are named "TABLE row ROWID"). The database is
+// opened read-only with SQLite's own I/O, not `options.state.store`'s file
+// system. Errors: NotFound if `path` does not exist; InvalidArgument if it
+// is not an SQLite database or a table lacks a column; the rest as for
+// ImportJsonState.
+absl::StatusOr<ImportReport> ImportSqliteState(Store& store,
+                                               const std::string& path,
+                                               const ImportOptions& options);
 
 }  // namespace dotlog
 
