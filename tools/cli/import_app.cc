@@ -18,13 +18,16 @@ ImportArgs& Parsed() {
   return args;
 }
 
-absl::Status RunImportJson(Session& session, const Args& /*args*/) {
+using ImportFn = absl::StatusOr<ImportReport> (*)(Store&, const std::string&,
+                                                  const ImportOptions&);
+
+absl::Status RunImport(Session& session, ImportFn import) {
   auto store = session.OpenStore();
   if (!store.ok()) return store.status();
   ImportOptions options;
   options.skip_bad = Parsed().skip_bad;
-  auto report = ImportJsonState(**store, Parsed().source, options);
-  if (absl::IsNotFound(report.status())) {  // the directory: bad input
+  auto report = import(**store, Parsed().source, options);
+  if (absl::IsNotFound(report.status())) {  // the source: bad input
     return absl::InvalidArgumentError(report.status().message());
   }
   if (!report.ok()) return report.status();
@@ -42,6 +45,22 @@ absl::Status RunImportJson(Session& session, const Args& /*args*/) {
   return WriteStdout(out + "\n");
 }
 
+absl::Status RunImportJson(Session& session, const Args& /*args*/) {
+  return RunImport(session, ImportJsonState);
+}
+absl::Status RunImportSqlite(Session& session, const Args& /*args*/) {
+  return RunImport(session, ImportSqliteState);
+}
+
+// The options both import subcommands share.
+void AddSkipBad(CLI::App* sub) {
+  sub->add_flag("--skip-bad", Parsed().skip_bad,
+                "Import the rows that map; list the others on stderr");
+  sub->footer(std::string(sub->get_footer()) +
+              "\n\nExit codes: 0 success, 2 bad input (nothing is written), "
+              "3 store error.");
+}
+
 }  // namespace
 
 void AddImport(CLI::App& app, Args& /*a*/, CommandRunner* run) {
@@ -56,15 +75,20 @@ void AddImport(CLI::App& app, Args& /*a*/, CommandRunner* run) {
       "and event_log.jsonl from DIR in one atomic write; importing again "
       "writes nothing new. Rows that cannot be mapped are listed and "
       "nothing is written, unless --skip-bad.");
-  json->footer(
-      "Example:\n  dotlog import json ~/.local/state/dotfiles\n\n"
-      "Exit codes: 0 success, 2 bad input (nothing is written), 3 store "
-      "error.");
+  json->footer("Example:\n  dotlog import json ~/.local/state/dotfiles");
   json->add_option("DIR", Parsed().source, "The directory of the JSON files")
       ->required();
-  json->add_flag("--skip-bad", Parsed().skip_bad,
-                 "Import the rows that map; list the others on stderr");
+  AddSkipBad(json);
   json->callback([run] { *run = RunImportJson; });
+  CLI::App* sqlite = sub->add_subcommand(
+      "sqlite",
+      "Import the tables wallpaper_cache, system_state, component_installed "
+      "and event_log of an SQLite database, as import json does.");
+  sqlite->footer(
+      "Example:\n  dotlog import sqlite ~/.local/state/dotfiles/state.db");
+  sqlite->add_option("FILE", Parsed().source, "The database file")->required();
+  AddSkipBad(sqlite);
+  sqlite->callback([run] { *run = RunImportSqlite; });
 }
 
 }  // namespace dotlog::cli

@@ -8,7 +8,8 @@
 
 namespace dotlog::cli {
 
-// Adds `dotlog import json DIR [--skip-bad]` to `app`; selecting it sets
+// Adds `dotlog import json DIR [--skip-bad]` and `dotlog import sqlite
+// FILE [--skip-bad]` to `app`; selecting it sets
 // `*run`. Its options live in this file, not in `a`.
 void AddImport(CLI::App& app, Args& a, CommandRunner* run);
 
