@@ -593,5 +593,26 @@ TEST_CASE("restore of a file that is not a backup exits 2 and writes nothing",
   CHECK(!std::filesystem::exists(cli.dir()));
 }
 
+TEST_CASE("import json maps the older files once, and lists rows it cannot "
+          "map without writing",
+          "[cli][import]") {
+  Cli cli;
+  std::filesystem::create_directories(cli.Join("old"));
+  testing::WriteFileBytes(
+      cli.Join("old/component_state.json"),
+      "{\"waybar\":{\"version\":\"0.10.4\"},\"rofi\":{\"version\":1}}");
+  ProcessResult r = cli.Run({"import", "json", cli.Join("old")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("component_state.json \"rofi\"") != std::string::npos);
+  CHECK(cli.Ok({"ls"}).empty());
+  r = cli.Run({"import", "json", "--skip-bad", cli.Join("old")});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "imported 1 of 2 rows, 1 keys written\n");
+  r = cli.Run({"import", "json", "--skip-bad", cli.Join("old")});
+  CHECK(r.out == "imported 1 of 2 rows, 0 keys written\n");
+  CHECK(cli.Ok({"ls"}) == "state/component/waybar\n");
+  CHECK(cli.Run({"import", "sqlite", cli.Join("none.db")}).exit_code == 2);
+}
+
 }  // namespace
 }  // namespace dotlog
