@@ -3,11 +3,13 @@
 
 #include <simdjson.h>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "dotlog/state/state_manager.h"
 #include "format/timestamp.h"
 #include "state/batching_store.h"
 #include "state/state_json.h"
+#include "util/strings.h"
 
 namespace dotlog::state {
 namespace {
@@ -32,6 +34,15 @@ std::string DescribeProblems(const std::vector<ImportProblem>& problems) {
     absl::StrAppend(&text, "\n  ", p.table, " ", p.row, ": ", p.reason);
   }
   return text;
+}
+
+// What makes two events the same for an import: time (ms), type,
+// component and details.
+std::string EventIdentity(TimePoint time, std::string_view type,
+                          std::string_view component,
+                          std::string_view details) {
+  return absl::StrCat(ToUnixMillis(time), "\n", JsonString(type), "\n",
+                      JsonString(component), "\n", AV(details));
 }
 
 class ImporterImpl final : public Importer {
@@ -231,19 +242,24 @@ class ImporterImpl final : public Importer {
       return absl::OkStatus();
     }
     // An event already logged (an earlier import) is not logged again.
-    EventQuery query;
-    query.event_type = event_type;
-    query.component = who;
-    query.since = *at;
-    query.until = *at + std::chrono::milliseconds(1);
-    auto same = state_->QueryEvents(query);
-    if (!same.ok()) return same.status();
-    for (const Event& e : *same) {
-      auto minified = state::MinifiedInputObject("details", details);
-      if (minified.ok() && e.details == *minified) return absl::OkStatus();
+    if (!events_loaded_) {
+      auto logged = state_->QueryEvents({});
+      if (!logged.ok()) return logged.status();
+      for (const Event& e : *logged) {
+        logged_.insert(
+            EventIdentity(e.time, e.event_type, e.component, e.details));
+      }
+      events_loaded_ = true;
     }
+    auto minified = state::MinifiedInputObject("details", details);
+    if (!minified.ok()) return minified.status();
+    const std::string identity = EventIdentity(*at, event_type, who, *minified);
+    if (logged_.contains(identity)) return absl::OkStatus();
     row_clock_.Set(*at);
-    return state_->AppendEvent(event_type, who, details).status();
+    auto appended = state_->AppendEvent(event_type, who, *minified);
+    if (!appended.ok()) return appended.status();
+    logged_.insert(identity);
+    return absl::OkStatus();
   }
 
   const ImportOptions options_;
@@ -256,6 +272,10 @@ class ImporterImpl final : public Importer {
   std::string table_;
   TimePoint file_time_;
   dom::parser row_parser_;
+  // Every event in the store and the batch, by EventIdentity; loaded at
+  // the first event row.
+  bool events_loaded_ = false;
+  absl::flat_hash_set<std::string> logged_;
 };
 
 }  // namespace
