@@ -4,6 +4,7 @@
 // Catch2 comes through the public headers. The store runs on a small
 // in-memory FileSystem written here, which shows the file interface can be
 // implemented from the public headers alone.
+#include <dotlog/backup.h>
 #include <dotlog/change_feed.h>
 #include <dotlog/clock.h>
 #include <dotlog/damage.h>
@@ -13,6 +14,7 @@
 #include <dotlog/limits.h>
 #include <dotlog/options.h>
 #include <dotlog/release.h>
+#include <dotlog/state/import.h>
 #include <dotlog/stats.h>
 #include <dotlog/store.h>
 #include <dotlog/verify.h>

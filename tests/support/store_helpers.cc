@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 #include <utility>
 
+#include "dotlog/dump.h"
+#include "support/status_helpers.h"
+
 namespace dotlog::testing {
 
 std::unique_ptr<Store> OpenOrDie(const std::string& dir,
@@ -20,6 +23,15 @@ std::map<std::string, std::string> Contents(Store& store) {
   std::map<std::string, std::string> contents;
   for (const Item& item : *items) contents[item.key] = item.value;
   return contents;
+}
+
+std::string JsonlDump(Store& store) {
+  std::string out;
+  REQUIRE_OK(DumpStore(store, "", DumpFormat::kJsonl, [&](std::string_view t) {
+    out.append(t);
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
 }  // namespace dotlog::testing

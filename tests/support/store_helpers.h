@@ -20,6 +20,9 @@ std::unique_ptr<Store> OpenOrDie(const std::string& dir,
 // if the listing fails.
 std::map<std::string, std::string> Contents(Store& store);
 
+// The jsonl dump of `store` (dump.h); fails the test if dumping fails.
+std::string JsonlDump(Store& store);
+
 }  // namespace dotlog::testing
 
 #endif  // DOTLOG_TESTS_SUPPORT_STORE_HELPERS_H_

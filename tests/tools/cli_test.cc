@@ -489,5 +489,68 @@ TEST_CASE("--sync none writes that other processes read", "[cli]") {
   CHECK(cli.Ok({"get", "k"}) == "1\n");
 }
 
+TEST_CASE("backup prints the file it wrote; restore rebuilds the store from "
+          "it and refuses a store with keys unless forced",
+          "[cli][backup]") {
+  Cli cli;
+  cli.Ok({"set", "theme/mode", "\"dark\""});
+  cli.Ok({"set", "--ttl", "1h", "cache/x", "[1]"});
+  const std::string before = cli.Dump({"--format", "jsonl"}).out;
+  const std::string file = cli.Ok({"backup", "--keep", "3", cli.Join("b")});
+  REQUIRE(file.starts_with(cli.Join("b") + "/dotlog-backup-"));
+  const std::string path = file.substr(0, file.size() - 1);
+  CHECK(testing::ReadFileBytes(path) == before);
+
+  ProcessResult r = cli.RunIn(cli.Join("new"), {"restore", path});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "restored 2 keys\n");
+  CHECK(cli.Dump({"--format", "jsonl"}, cli.Join("new")).out == before);
+
+  r = cli.Run({"restore", path});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("holds") != std::string::npos);
+  cli.Ok({"set", "extra", "1"});
+  r = cli.Run({"restore", "--force", "--backup-dir", cli.Join("prev"), path});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("the previous state is in " + cli.Join("prev")) !=
+        std::string::npos);
+  CHECK(cli.Run({"get", "extra"}).exit_code == 1);
+  CHECK(cli.Ok({"get", "theme/mode"}) == "\"dark\"\n");
+}
+
+TEST_CASE("restore of a file that is not a backup exits 2 and writes nothing",
+          "[cli][backup]") {
+  Cli cli;
+  testing::WriteFileBytes(cli.Join("bad.jsonl"), "{\"key\":\"a\"}\n");
+  ProcessResult r = cli.Run({"restore", cli.Join("bad.jsonl")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("bad.jsonl") != std::string::npos);
+  CHECK(!std::filesystem::exists(cli.dir()));
+  r = cli.Run({"restore", cli.Join("missing.jsonl")});
+  CHECK(r.exit_code == 2);
+  CHECK(!std::filesystem::exists(cli.dir()));
+}
+
+TEST_CASE("import json maps the older files once, and lists rows it cannot "
+          "map without writing",
+          "[cli][import]") {
+  Cli cli;
+  std::filesystem::create_directories(cli.Join("old"));
+  testing::WriteFileBytes(
+      cli.Join("old/component_state.json"),
+      "{\"waybar\":{\"version\":\"0.10.4\"},\"rofi\":{\"version\":1}}");
+  ProcessResult r = cli.Run({"import", "json", cli.Join("old")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("component_state.json \"rofi\"") != std::string::npos);
+  CHECK(cli.Ok({"ls"}).empty());
+  r = cli.Run({"import", "json", "--skip-bad", cli.Join("old")});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "imported 1 of 2 rows, 1 keys written\n");
+  r = cli.Run({"import", "json", "--skip-bad", cli.Join("old")});
+  CHECK(r.out == "imported 1 of 2 rows, 0 keys written\n");
+  CHECK(cli.Ok({"ls"}) == "state/component/waybar\n");
+  CHECK(cli.Run({"import", "sqlite", cli.Join("none.db")}).exit_code == 2);
+}
+
 }  // namespace
 }  // namespace dotlog

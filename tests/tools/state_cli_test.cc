@@ -1,5 +1,5 @@
 // Black-box tests of the dotfiles-state verbs of `dotlog` besides
-// `wallpaper` (colorscheme, backup, component, health, event, state), of
+// `wallpaper` (colorscheme, component, health, event, state), of
 // bad input to any of them and of their help; JSON read back with jq.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -30,18 +30,6 @@ TEST_CASE("colorscheme set and get, as text and JSON", "[state_cli]") {
                 ".name == \"gruvbox\" and .metadata == "
                 "{\"contrast\":\"hard\",\"variant\":\"dark\"} and "
                 "(.set_at | type) == \"string\""));
-}
-
-TEST_CASE("backup set and get", "[state_cli]") {
-  StateCli cli;
-  CheckNo(cli.Run({"backup", "get"}));
-  cli.Ok({"backup", "set", "/mnt/b/1.tar", "--at", "2026-11-30T10:00:00Z"});
-  CHECK(cli.Ok({"backup", "get"}) ==
-        "2026-11-30T10:00:00.000Z\t/mnt/b/1.tar\n");
-  CHECK(JqHolds(cli.Ok({"backup", "get", "--json"}),
-                ". == {\"at\":\"2026-11-30T10:00:00.000Z\","
-                "\"location\":\"/mnt/b/1.tar\"}"));
-  CheckFails(cli.Run({"backup", "set", "/x", "--at", "yesterday"}), 2);
 }
 
 TEST_CASE("component add, show, ls and rm", "[state_cli]") {
@@ -198,8 +186,6 @@ TEST_CASE("every verb's --help exits 0 and shows an example", "[state_cli]") {
       {"wallpaper", "fav", "ls"},
       {"colorscheme", "set"},
       {"colorscheme", "get"},
-      {"backup", "set"},
-      {"backup", "get"},
       {"component", "add"},
       {"component", "rm"},
       {"component", "show"},
@@ -220,7 +206,7 @@ TEST_CASE("every verb's --help exits 0 and shows an example", "[state_cli]") {
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("Example:\n  dotlog " + args[0]) != std::string::npos);
   }
-  for (const char* group : {"wallpaper", "colorscheme", "backup", "component",
+  for (const char* group : {"wallpaper", "colorscheme", "component",
                             "health", "event", "state"}) {
     INFO(group);
     ProcessResult r = cli.Run({group, "--help"});

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "cli/backup_app.h"
 #include "cli/commands.h"
+#include "cli/import_app.h"
 #include "cli/io.h"
 #include "cli/session.h"
 #include "cli/state_verbs.h"
@@ -261,11 +263,13 @@ constexpr Command kCommands[] = {
     {"load", AddLoad},       {"watch", AddWatch},
     {"wallpaper", AddWallpaperVerbs},
     {"colorscheme", AddColorschemeVerbs},
-    {"backup", AddBackupVerbs},
     {"component", AddComponentVerbs},
     {"health", AddHealthVerbs},
     {"event", AddEventVerbs},
     {"state", AddStateVerbs},
+    {"backup", AddBackup},
+    {"restore", AddRestore},
+    {"import", AddImport},
 };
 
 // CLI11 matches a subcommand only against an argument spelled exactly like

@@ -1,5 +1,5 @@
 // The dotfiles-state verbs of dotlog, over dotlog/state/: wallpaper,
-// colorscheme, backup, component, health, event and state. Each Add function
+// colorscheme, component, health, event and state. Each Add function
 // adds one verb group (a subcommand with subcommands of its own) to the dotlog
 // app; selecting a verb sets `*run` to the function that carries it out.
 #ifndef DOTLOG_TOOLS_CLI_STATE_VERBS_H_
@@ -24,7 +24,6 @@ void AddColorschemeVerbs(CLI::App& app, Args& a, VerbRunner* run);
 void AddComponentVerbs(CLI::App& app, Args& a, VerbRunner* run);
 void AddHealthVerbs(CLI::App& app, Args& a, VerbRunner* run);
 void AddEventVerbs(CLI::App& app, Args& a, VerbRunner* run);
-void AddBackupVerbs(CLI::App& app, Args& a, VerbRunner* run);
 void AddStateVerbs(CLI::App& app, Args& a, VerbRunner* run);
 
 }  // namespace dotlog::cli

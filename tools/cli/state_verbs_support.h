@@ -37,7 +37,6 @@ struct StateArgs {
   std::string component;          // event --component
   std::string since;              // event ls --since
   std::string until;              // event ls --until
-  std::string at;                 // backup set --at
   int64_t limit = kNoLimit;       // -n
   bool all = false;               // invalidate --all
   bool why = false;               // check --why

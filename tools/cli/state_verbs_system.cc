@@ -1,5 +1,5 @@
-// `dotlog colorscheme|backup|state`: the active colour scheme, the last
-// backup and free-form state.
+// `dotlog colorscheme|state`: the active colour scheme and free-form
+// state. (`dotlog backup` itself writes backups and records the last one.)
 #include <CLI/CLI.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -39,33 +39,6 @@ absl::Status RunColorschemeGet(Session& session, const Args&) {
                                   ",\"metadata\":", scheme->metadata,
                                   ",\"set_at\":", JsonTime(scheme->set_at),
                                   "}\n"));
-}
-
-absl::Status RunBackupSet(Session& session, const Args&) {
-  const StateArgs& a = StateArgsOfThisRun();
-  std::optional<std::chrono::system_clock::time_point> at;
-  if (!a.at.empty()) {
-    auto t = ParseTimeBound(a.at, std::chrono::system_clock::now());
-    if (!t.ok()) return t.status();
-    at = *t;
-  }
-  auto state = OpenState(session);
-  if (!state.ok()) return state.status();
-  return (*state)->RecordBackup(a.path, at).status();
-}
-
-absl::Status RunBackupGet(Session& session, const Args&) {
-  auto state = OpenState(session);
-  if (!state.ok()) return state.status();
-  auto backup = (*state)->LastBackup();
-  if (!backup.ok()) return Quiet(backup.status());
-  if (!StateArgsOfThisRun().json_out) {
-    return WriteStdout(
-        absl::StrCat(TextTime(backup->at), "\t", backup->location, "\n"));
-  }
-  return WriteStdout(
-      absl::StrCat("{\"at\":", JsonTime(backup->at),
-                   ",\"location\":", JsonString(backup->location), "}\n"));
 }
 
 absl::Status RunStateSet(Session& session, const Args&) {
@@ -109,22 +82,6 @@ void AddColorschemeVerbs(CLI::App& app, Args&, VerbRunner* run) {
           "Print the active colour scheme's name (exit 1 if none was set).",
           "  dotlog colorscheme get --json | jq .metadata", RunColorschemeGet,
           run, true);
-}
-
-void AddBackupVerbs(CLI::App& app, Args&, VerbRunner* run) {
-  StateArgs& a = StateArgsOfThisRun();
-  CLI::App* group =
-      AddGroup(app, "backup", "The last successful backup.", kExitCodes);
-  CLI::App* set = AddVerb(
-      *group, "set", "Record a successful backup to LOCATION.",
-      "  dotlog backup set /mnt/backup/2026-12-01.tar.zst", RunBackupSet, run);
-  set->add_option("LOCATION", a.path, "Where the backup went")->required();
-  set->add_option("--at", a.at,
-                  "When it was taken: an RFC 3339 time, or a duration ago "
-                  "(default now)");
-  AddVerb(*group, "get",
-          "Print the last backup as TIME<TAB>LOCATION (exit 1 if none).",
-          "  dotlog backup get --json | jq -r .at", RunBackupGet, run, true);
 }
 
 void AddStateVerbs(CLI::App& app, Args&, VerbRunner* run) {
