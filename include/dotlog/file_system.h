@@ -85,6 +85,13 @@ class DirWatcher {
   virtual absl::Status Wait(std::chrono::milliseconds timeout) = 0;
 };
 
+// What FileSystem::Stat tells about an entry (after following symlinks).
+struct FileInfo {
+  uint64_t size = 0;         // bytes
+  int64_t mtime_ns = 0;      // last modification, ns since the epoch
+  bool is_directory = false;
+};
+
 // File-system operations. Implementations are thread-safe. Every error is
 // an absl::Status whose message names the path and the failed operation.
 class FileSystem {
@@ -126,6 +133,21 @@ class FileSystem {
   // needed) as memory shared between processes.
   virtual absl::StatusOr<std::unique_ptr<SharedRegion>> MapShared(
       const std::string& path, size_t bytes) = 0;
+
+  // Size, modification time and kind of the entry `path` names, following
+  // symlinks. NotFound if it does not exist. Unimplemented by default (for
+  // file systems that hold only a store's own files).
+  virtual absl::StatusOr<FileInfo> Stat(const std::string& path) {
+    return absl::UnimplementedError("stat " + path +
+                                    ": not supported by this file system");
+  }
+  // The canonical absolute form of the existing entry `path`: every
+  // symlink resolved, no ".", ".." or repeated '/'. NotFound if it does not
+  // exist. Unimplemented by default, as Stat.
+  virtual absl::StatusOr<std::string> RealPath(const std::string& path) {
+    return absl::UnimplementedError("realpath " + path +
+                                    ": not supported by this file system");
+  }
 
   // Starts watching directory `path`: changes made after this returns wake
   // the watcher's Wait. Unimplemented for file systems that cannot watch

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
@@ -306,6 +307,25 @@ class PosixFileSystem final : public FileSystem {
     if (stat(path.c_str(), &st) == 0) return true;
     if (errno == ENOENT || errno == ENOTDIR) return false;
     return PosixError("stat", path);
+  }
+
+  absl::StatusOr<FileInfo> Stat(const std::string& path) override {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) return PosixError("stat", path);
+    FileInfo info;
+    info.size = static_cast<uint64_t>(st.st_size);
+    info.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                    st.st_mtim.tv_nsec;
+    info.is_directory = S_ISDIR(st.st_mode);
+    return info;
+  }
+
+  absl::StatusOr<std::string> RealPath(const std::string& path) override {
+    char* resolved = realpath(path.c_str(), nullptr);
+    if (resolved == nullptr) return PosixError("realpath", path);
+    std::string result(resolved);
+    free(resolved);
+    return result;
   }
 
   absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(
