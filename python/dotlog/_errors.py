@@ -98,21 +98,20 @@ _MISSING_DIR = re.compile(r"^store directory (.*) does not exist$")
 _DAMAGED_FILE = re.compile(r"^(/[^:]*): ")
 
 
-def _path_in(message: str) -> Optional[str]:
+def from_status(code: int, message: str) -> Error:
+    """The exception for a failed absl::Status of `code` and `message`."""
+    cls = _CLASS_BY_CODE.get(code, StorageError)
+    path = None
     for pattern in (_FILE_OP, _MISSING_DIR, _DAMAGED_FILE):
         match = pattern.match(message)
         if match:
-            return match.group(1)
-    return None
-
-
-def from_status(code: int, message: str) -> Error:
-    """The exception for a failed absl::Status of `code` and `message`."""
-    path = _path_in(message)
-    if code == _NOT_FOUND and path is not None:
-        cls: type[Error] = StorageError  # a missing file, not a missing key
-    else:
-        cls = _CLASS_BY_CODE.get(code, StorageError)
+            path = match.group(1)
+            break
+    if path is not None and pattern is not _DAMAGED_FILE and not issubclass(
+            cls, StorageError):
+        # A file operation failed: errno's code (NotFound, PermissionDenied,
+        # FailedPrecondition...) is about a file, not a key or the store.
+        cls = StorageError
     if issubclass(cls, StorageError):
         error = cls(message)
         error.filename = path

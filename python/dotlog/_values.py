@@ -20,7 +20,8 @@ Ttl = Union[int, float, _dt.timedelta]
 def encode(value: Any) -> str:
     """`value` (dict, list, str, int, float, bool, None, nested) as JSON
     text. InvalidArgument for anything JSON cannot hold exactly: NaN and
-    infinities, non-string dict keys, other types, lone surrogates."""
+    infinities, integers beyond 64 bits, non-string dict keys, other types,
+    lone surrogates."""
     try:
         return json.dumps(_checked(value), ensure_ascii=False,
                           allow_nan=False, separators=(",", ":"))
@@ -46,7 +47,10 @@ def _checked(value: Any) -> Any:
             value.encode("utf-8")
         except UnicodeEncodeError as e:
             raise ValueError(f"string is not valid Unicode ({e.reason})")
-    elif not (value is None or isinstance(value, (bool, int, float))):
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if not -2**63 <= value < 2**64:
+            raise ValueError(f"integer {value} does not fit in 64 bits")
+    elif not (value is None or isinstance(value, (bool, float))):
         raise TypeError(f"{type(value).__name__} is not a JSON type")
     return value
 

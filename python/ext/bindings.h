@@ -8,6 +8,7 @@ namespace dotlog::python {
 
 void BindStore(pybind11::module_& m);  // store_binding.cc
 void BindFeed(pybind11::module_& m);   // feed_binding.cc: Feed, verify
+void BindState(pybind11::module_& m);  // state_binding.cc: StateManager
 
 }  // namespace dotlog::python
 

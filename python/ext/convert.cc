@@ -36,9 +36,8 @@ py::tuple ItemTuple(const Item& item) {
 }
 
 py::tuple VersionTuple(const Version& version) {
-  return py::make_tuple(version.seq, ToMicros(version.written),
-                        version.deleted, version.value,
-                        ToMicros(version.expires_at));
+  return py::make_tuple(version.seq, ToMicros(version.written), version.deleted,
+                        version.value, ToMicros(version.expires_at));
 }
 
 py::tuple ChangeTuple(const Change& change) {
@@ -68,8 +67,8 @@ namespace {
 py::list Problems(const std::vector<VerifyProblem>& problems) {
   py::list list;
   for (const VerifyProblem& p : problems) {
-    list.append(py::make_tuple(p.file, p.line, p.offset, p.reason,
-                               FormatProblem(p)));
+    list.append(
+        py::make_tuple(p.file, p.line, p.offset, p.reason, FormatProblem(p)));
   }
   return list;
 }

@@ -4,12 +4,12 @@
 #ifndef DOTLOG_PYTHON_EXT_CONVERT_H_
 #define DOTLOG_PYTHON_EXT_CONVERT_H_
 
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
-
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
 
 #include "dotlog/change_feed.h"
 #include "dotlog/item.h"

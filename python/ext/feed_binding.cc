@@ -1,11 +1,11 @@
 // dotlog._dotlog.Feed and verify: following a store's log, and checking
 // its files, as the watch iterator and dotlog.verify use them.
+#include <pybind11/pybind11.h>
+
 #include <chrono>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <pybind11/pybind11.h>
 
 #include "bindings.h"
 #include "convert.h"

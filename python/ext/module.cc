@@ -14,4 +14,5 @@ PYBIND11_MODULE(_dotlog, m) {
   dotlog::python::RegisterStatusTranslator();
   dotlog::python::BindStore(m);
   dotlog::python::BindFeed(m);
+  dotlog::python::BindState(m);
 }

@@ -2,11 +2,11 @@
 #ifndef DOTLOG_PYTHON_EXT_STATUS_H_
 #define DOTLOG_PYTHON_EXT_STATUS_H_
 
+#include <pybind11/pybind11.h>
+
 #include <exception>
 #include <string>
 #include <utility>
-
-#include <pybind11/pybind11.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

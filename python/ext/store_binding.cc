@@ -1,15 +1,15 @@
 // dotlog._dotlog.Store: the library's Store with values as JSON text. The
 // Python class dotlog.Store converts values, times and errors around it.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
-
-#include <pybind11/functional.h>
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
 
 #include "bindings.h"
 #include "convert.h"
@@ -55,7 +55,8 @@ py::object Update(StoreHandle& h, const std::string& key, py::function fn,
       -> absl::StatusOr<std::optional<std::string>> {
     py::gil_scoped_acquire acquire;
     try {
-      py::object next = fn(current ? py::object(py::str(*current)) : py::none());
+      py::object next =
+          fn(current ? py::object(py::str(*current)) : py::none());
       if (next.is_none()) return std::nullopt;
       return next.cast<std::string>();
     } catch (py::error_already_set& e) {
@@ -101,7 +102,8 @@ void Write(StoreHandle& h, const std::vector<BatchOp>& ops) {
 
 py::list Items(StoreHandle& h, const std::string& prefix) {
   std::shared_ptr<Store> store = h.Get();
-  std::vector<Item> items = Unwrap(Unlocked([&] { return store->List(prefix); }));
+  std::vector<Item> items =
+      Unwrap(Unlocked([&] { return store->List(prefix); }));
   py::list list;
   for (const Item& item : items) list.append(ItemTuple(item));
   return list;
@@ -141,7 +143,8 @@ void BindStore(py::module_& m) {
       .def("lookup",
            [](StoreHandle& h, const std::string& key) {
              auto store = h.Get();
-             return ItemTuple(Unwrap(Unlocked([&] { return store->Lookup(key); })));
+             return ItemTuple(
+                 Unwrap(Unlocked([&] { return store->Lookup(key); })));
            })
       .def("contains",
            [](StoreHandle& h, const std::string& key) {
@@ -189,7 +192,8 @@ void BindStore(py::module_& m) {
       .def("stats",
            [](StoreHandle& h) {
              auto store = h.Get();
-             return StatsDict(Unwrap(Unlocked([&] { return store->GetStats(); })));
+             return StatsDict(
+                 Unwrap(Unlocked([&] { return store->GetStats(); })));
            })
       .def("damage", &DamageList)
       .def("close", &StoreHandle::Close);

@@ -1,8 +1,7 @@
 #include "store_handle.h"
 
-#include <unistd.h>
-
 #include <pybind11/pybind11.h>
+#include <unistd.h>
 
 #include "status.h"
 
