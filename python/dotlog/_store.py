@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from . import _dotlog
 from ._errors import InvalidArgument, NotFound, PreconditionFailed
-from ._types import Item, Stats, Version, VerifyReport, problem
+from ._types import Item, Problem, Stats, Version, VerifyReport, problem
 from ._values import (Ttl, decode, encode, from_micros, key_text, path_text,
                       to_micros, ttl_ms)
 from ._watch import Watch
@@ -212,6 +212,13 @@ class Store:
     def sync(self) -> None:
         """Makes every write so far durable (useful with sync=False)."""
         self._handle().sync()
+
+    def damage(self) -> List[Problem]:
+        """Every damaged record this handle skipped since it opened the
+        store, in the order met (dotlog.verify checks the whole store)."""
+        return [Problem(pathlib.Path(file), line, offset, reason,
+                        f"{file}:{line}: {reason}")
+                for file, line, offset, reason in self._handle().damage()]
 
     def verify(self) -> VerifyReport:
         """dotlog.verify on this store's directory."""

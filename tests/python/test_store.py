@@ -197,6 +197,21 @@ def test_verify_reports_a_flipped_byte_with_its_file(store):
     assert "checksum" in str(report.errors[0])
 
 
+def test_damage_lists_a_record_skipped_at_open_and_the_rest_loads(store_dir):
+    with dotlog.Store(store_dir) as s:
+        s.put("k", "x" * 100)
+        s.put("later", 1)
+    segment = next(p for p in store_dir.iterdir() if p.suffix == ".jsonl")
+    data = bytearray(segment.read_bytes())
+    data[data.rindex(b"xxxx")] = ord("y")
+    segment.write_bytes(bytes(data))
+    with dotlog.Store(store_dir) as s:
+        damage = s.damage()
+        assert [d.file for d in damage] == [segment]
+        assert "checksum" in damage[0].reason
+        assert s.get("later") == 1 and "k" not in s
+
+
 def test_path_is_a_pathlib_path_and_accepts_path_like(tmp_path):
     with dotlog.Store(pathlib.Path(tmp_path) / "s") as s:
         assert s.path == tmp_path / "s"
