@@ -87,8 +87,8 @@ class DirWatcher {
 
 // What FileSystem::Stat tells about an entry (after following symlinks).
 struct FileInfo {
-  uint64_t size = 0;         // bytes
-  int64_t mtime_ns = 0;      // last modification, ns since the epoch
+  uint64_t size = 0;     // bytes
+  int64_t mtime_ns = 0;  // last modification, ns since the epoch
   bool is_directory = false;
 };
 

@@ -4,6 +4,7 @@
 #include "dotlog/state/state_manager.h"
 #include "state/state_json.h"
 #include "state/state_keys.h"
+#include "state/state_store.h"
 
 namespace dotlog {
 namespace {
@@ -21,9 +22,9 @@ absl::StatusOr<Component> DecodeComponent(std::string_view key,
   absl::StatusOr<std::string> config = state::GetRaw(*o, key, "config");
   absl::StatusOr<TimePoint> installed = state::GetTime(*o, key, "installed_at");
   absl::StatusOr<TimePoint> updated = state::GetTime(*o, key, "updated_at");
-  for (const absl::Status& s : {name.status(), version.status(),
-                                config.status(), installed.status(),
-                                updated.status()}) {
+  for (const absl::Status& s :
+       {name.status(), version.status(), config.status(), installed.status(),
+        updated.status()}) {
     if (!s.ok()) return s;
   }
   return Component{*std::move(name), *std::move(version), *std::move(config),
@@ -56,13 +57,13 @@ absl::StatusOr<Favourite> DecodeFavourite(std::string_view key,
 // Deletes `key` if present, atomically; NotFound with `missing` otherwise.
 absl::Status DeletePresent(Store& store, const std::string& key,
                            std::string_view missing) {
-  absl::StatusOr<std::optional<std::string>> result = store.Update(
-      key,
-      [&](const std::optional<std::string>& current)
-          -> absl::StatusOr<std::optional<std::string>> {
-        if (!current) return absl::NotFoundError(AV(missing));
-        return std::nullopt;
-      });
+  absl::StatusOr<std::optional<std::string>> result =
+      store.Update(key,
+                   [&](const std::optional<std::string>& current)
+                       -> absl::StatusOr<std::optional<std::string>> {
+                     if (!current) return absl::NotFoundError(AV(missing));
+                     return std::nullopt;
+                   });
   return result.status();
 }
 
@@ -81,8 +82,8 @@ absl::StatusOr<Component> StateManager::InstallComponent(
       state::MinifiedInputObject("config", config_json);
   if (!config.ok()) return config.status();
   const std::string key = Cat(state::kComponentPrefix, name);
-  Component c{std::string(name), std::string(version), *std::move(config), {},
-              {}};
+  Component c{
+      std::string(name), std::string(version), *std::move(config), {}, {}};
   absl::StatusOr<std::optional<std::string>> updated = store_->Update(
       key,
       [&](const std::optional<std::string>& current)
@@ -108,26 +109,14 @@ absl::Status StateManager::RemoveComponent(std::string_view name) {
 
 absl::StatusOr<Component> StateManager::GetComponent(std::string_view name) {
   if (absl::Status s = state::CheckName("component", name); !s.ok()) return s;
-  const std::string key = Cat(state::kComponentPrefix, name);
-  absl::StatusOr<std::string> json = store_->Get(key);
-  if (absl::IsNotFound(json.status())) {
-    return absl::NotFoundError(Cat("component ", name, ": not installed"));
-  }
-  if (!json.ok()) return json.status();
-  return DecodeComponent(key, *json);
+  return state::GetDecoded<Component>(
+      *store_, Cat(state::kComponentPrefix, name),
+      Cat("component ", name, ": not installed"), DecodeComponent);
 }
 
 absl::StatusOr<std::vector<Component>> StateManager::ListComponents() {
-  absl::StatusOr<std::vector<Item>> items =
-      store_->List(state::kComponentPrefix);
-  if (!items.ok()) return items.status();
-  std::vector<Component> all;
-  for (const Item& item : *items) {
-    absl::StatusOr<Component> c = DecodeComponent(item.key, item.value);
-    if (!c.ok()) return c.status();
-    all.push_back(*std::move(c));
-  }
-  return all;
+  return state::ListDecoded<Component>(*store_, state::kComponentPrefix,
+                                       DecodeComponent);
 }
 
 absl::StatusOr<Favourite> StateManager::AddFavourite(std::string_view path) {
@@ -170,16 +159,8 @@ absl::StatusOr<bool> StateManager::IsFavourite(std::string_view path) {
 }
 
 absl::StatusOr<std::vector<Favourite>> StateManager::ListFavourites() {
-  absl::StatusOr<std::vector<Item>> items =
-      store_->List(state::kFavouritePrefix);
-  if (!items.ok()) return items.status();
-  std::vector<Favourite> all;
-  for (const Item& item : *items) {
-    absl::StatusOr<Favourite> f = DecodeFavourite(item.key, item.value);
-    if (!f.ok()) return f.status();
-    all.push_back(*std::move(f));
-  }
-  return all;
+  return state::ListDecoded<Favourite>(*store_, state::kFavouritePrefix,
+                                       DecodeFavourite);
 }
 
 }  // namespace dotlog

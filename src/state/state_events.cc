@@ -12,8 +12,7 @@ namespace {
 using state::Cat;
 using state::TimePoint;
 
-absl::StatusOr<Event> DecodeEvent(std::string_view key,
-                                  std::string_view json) {
+absl::StatusOr<Event> DecodeEvent(std::string_view key, std::string_view json) {
   thread_local simdjson::dom::parser parser;
   absl::StatusOr<state::JsonObject> o = state::ParseStored(parser, key, json);
   if (!o.ok()) return o.status();
@@ -53,33 +52,36 @@ absl::StatusOr<Event> StateManager::AppendEvent(std::string_view event_type,
   absl::StatusOr<std::string> details =
       state::MinifiedInputObject("details", details_json);
   if (!details.ok()) return details.status();
-  Event event{0, {}, std::string(event_type), std::string(component),
+  Event event{0,
+              {},
+              std::string(event_type),
+              std::string(component),
               *std::move(details)};
   // The id and the time are taken under the store's write lock, so both
   // rise in the order appends commit their counter.
   const std::string_view counter_key = state::kEventCounterKey;
-  absl::StatusOr<std::optional<std::string>> counter = store_->Update(
-      counter_key,
-      [&](const std::optional<std::string>& current)
-          -> absl::StatusOr<std::optional<std::string>> {
-        int64_t last = 0;
-        if (current) {
-          thread_local simdjson::dom::parser parser;
-          absl::StatusOr<state::JsonObject> o =
-              state::ParseStored(parser, counter_key, *current);
-          if (!o.ok()) return o.status();
-          absl::StatusOr<int64_t> stored =
-              state::GetInt(*o, counter_key, "last_id");
-          if (!stored.ok()) return stored.status();
-          last = *stored;
-        }
-        event.id = static_cast<uint64_t>(last) + 1;
-        event.time = state::ToMillis(clock_->Now());
-        state::JsonObjectWriter w;
-        w.Layout();
-        w.Int("last_id", last + 1);
-        return w.Finish();
-      });
+  absl::StatusOr<std::optional<std::string>> counter =
+      store_->Update(counter_key,
+                     [&](const std::optional<std::string>& current)
+                         -> absl::StatusOr<std::optional<std::string>> {
+                       int64_t last = 0;
+                       if (current) {
+                         thread_local simdjson::dom::parser parser;
+                         absl::StatusOr<state::JsonObject> o =
+                             state::ParseStored(parser, counter_key, *current);
+                         if (!o.ok()) return o.status();
+                         absl::StatusOr<int64_t> stored =
+                             state::GetInt(*o, counter_key, "last_id");
+                         if (!stored.ok()) return stored.status();
+                         last = *stored;
+                       }
+                       event.id = static_cast<uint64_t>(last) + 1;
+                       event.time = state::ToMillis(clock_->Now());
+                       state::JsonObjectWriter w;
+                       w.Layout();
+                       w.Int("last_id", last + 1);
+                       return w.Finish();
+                     });
   if (!counter.ok()) return counter.status();
 
   state::JsonObjectWriter w;
@@ -159,7 +161,8 @@ absl::Status StateManager::DeleteState(std::string_view key) {
       Cat(state::kUserPrefix, key),
       [&](const std::optional<std::string>& current)
           -> absl::StatusOr<std::optional<std::string>> {
-        if (!current) return absl::NotFoundError(Cat("state ", key, ": not set"));
+        if (!current)
+          return absl::NotFoundError(Cat("state ", key, ": not set"));
         return std::nullopt;
       });
   return result.status();

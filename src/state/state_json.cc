@@ -26,9 +26,8 @@ std::string_view TypeName(simdjson::dom::element_type type) {
 
 absl::Status BadField(std::string_view key, std::string_view field,
                       std::string_view want) {
-  return absl::FailedPreconditionError(
-      Cat("state value ", key, ": field \"", field,
-                   "\" is missing or not ", want));
+  return absl::FailedPreconditionError(Cat(
+      "state value ", key, ": field \"", field, "\" is missing or not ", want));
 }
 
 // Parses `json` into `parser` as one JSON value.
@@ -101,8 +100,7 @@ absl::StatusOr<JsonObject> ParseStored(simdjson::dom::parser& parser,
   if (layout != kLayoutVersion) {
     return absl::FailedPreconditionError(
         Cat("state value ", key, ": layout ", layout,
-                     " is not the layout this version reads (",
-                     kLayoutVersion, ")"));
+            " is not the layout this version reads (", kLayoutVersion, ")"));
   }
   return object;
 }
@@ -111,19 +109,17 @@ absl::StatusOr<JsonObject> ParseInputObject(simdjson::dom::parser& parser,
                                             std::string_view field,
                                             std::string_view json) {
   if (!IsValidUtf8(json)) {
-    return absl::InvalidArgumentError(
-        Cat(field, ": not valid UTF-8"));
+    return absl::InvalidArgumentError(Cat(field, ": not valid UTF-8"));
   }
   simdjson::dom::element root;
   if (auto error = ParseInto(parser, json, &root); error) {
     return absl::InvalidArgumentError(
-        Cat(field, ": not valid JSON (",
-                     simdjson::error_message(error), ")"));
+        Cat(field, ": not valid JSON (", simdjson::error_message(error), ")"));
   }
   JsonObject object;
   if (root.get(object) != simdjson::SUCCESS) {
-    return absl::InvalidArgumentError(Cat(
-        field, ": must be a JSON object, not ", TypeName(root.type())));
+    return absl::InvalidArgumentError(
+        Cat(field, ": must be a JSON object, not ", TypeName(root.type())));
   }
   return object;
 }
@@ -196,19 +192,17 @@ std::string Minified(const JsonObject& object) {
 
 absl::Status CheckName(std::string_view field, std::string_view name) {
   if (name.empty()) {
-    return absl::InvalidArgumentError(
-        Cat(field, ": must not be empty"));
+    return absl::InvalidArgumentError(Cat(field, ": must not be empty"));
   }
   if (!IsValidUtf8(name)) {
-    return absl::InvalidArgumentError(
-        Cat(field, ": not valid UTF-8"));
+    return absl::InvalidArgumentError(Cat(field, ": not valid UTF-8"));
   }
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) {
       std::string quoted;
       AppendJsonString(&quoted, name);
-      return absl::InvalidArgumentError(Cat(
-          field, " ", quoted, ": must not contain control characters"));
+      return absl::InvalidArgumentError(
+          Cat(field, " ", quoted, ": must not contain control characters"));
     }
   }
   return absl::OkStatus();

@@ -95,8 +95,7 @@ absl::StatusOr<int64_t> GetInt(const JsonObject& object, std::string_view key,
 absl::StatusOr<bool> GetBool(const JsonObject& object, std::string_view key,
                              std::string_view field);
 absl::StatusOr<TimePoint> GetTime(const JsonObject& object,
-                                  std::string_view key,
-                                  std::string_view field);
+                                  std::string_view key, std::string_view field);
 // The field's value as minified JSON text.
 absl::StatusOr<std::string> GetRaw(const JsonObject& object,
                                    std::string_view key,

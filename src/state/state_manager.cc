@@ -68,8 +68,7 @@ StateManager::StateManager(std::unique_ptr<Store> owned, Store* store,
 
 StateManager::~StateManager() = default;
 
-absl::StatusOr<std::string> StateManager::NormalizePath(
-    std::string_view path) {
+absl::StatusOr<std::string> StateManager::NormalizePath(std::string_view path) {
   return state::NormalizePath(*file_system_, "path", path);
 }
 

@@ -30,16 +30,16 @@ absl::StatusOr<CurrentWallpapers> DecodeCurrent(std::string_view json) {
   simdjson::dom::array recent;
   if ((*o)["monitors"].get(monitors) != simdjson::SUCCESS ||
       (*o)["recent"].get(recent) != simdjson::SUCCESS) {
-    return absl::FailedPreconditionError(
-        Cat("state value ", key, ": no \"monitors\" object or \"recent\" array"));
+    return absl::FailedPreconditionError(Cat(
+        "state value ", key, ": no \"monitors\" object or \"recent\" array"));
   }
   CurrentWallpapers current;
   for (auto field : monitors) {
     simdjson::dom::object shown;
     if (field.value.get(shown) != simdjson::SUCCESS) {
-      return absl::FailedPreconditionError(
-          Cat("state value ", key, ": monitor \"", field.key,
-              "\" is not an object"));
+      return absl::FailedPreconditionError(Cat("state value ", key,
+                                               ": monitor \"", field.key,
+                                               "\" is not an object"));
     }
     MonitorWallpaper m;
     m.monitor = std::string(field.key);
@@ -147,8 +147,7 @@ absl::StatusOr<MonitorWallpaper> StateManager::GetMonitorWallpaper(
   if (!current.ok()) return current.status();
   auto it = current->monitors.find(std::string(monitor));
   if (it == current->monitors.end()) {
-    return absl::NotFoundError(
-        Cat("monitor ", monitor, ": no wallpaper set"));
+    return absl::NotFoundError(Cat("monitor ", monitor, ": no wallpaper set"));
   }
   return it->second;
 }

@@ -5,6 +5,7 @@
 #include "format/json_text.h"
 #include "state/state_json.h"
 #include "state/state_keys.h"
+#include "state/state_store.h"
 
 namespace dotlog {
 
@@ -40,26 +41,26 @@ namespace {
 template <typename T, typename Decode>
 absl::StatusOr<T> ReadStored(Store& store, std::string_view key,
                              std::string_view what, Decode decode) {
-  absl::StatusOr<std::string> json = store.Get(key);
-  if (absl::IsNotFound(json.status())) {
-    return absl::NotFoundError(Cat(what, ": none recorded"));
-  }
-  if (!json.ok()) return json.status();
-  thread_local simdjson::dom::parser parser;
-  absl::StatusOr<state::JsonObject> o = state::ParseStored(parser, key, *json);
-  if (!o.ok()) return o.status();
-  return decode(*o);
+  return state::GetDecoded<T>(
+      store, key, Cat(what, ": none recorded"),
+      [&](std::string_view key, std::string_view json) -> absl::StatusOr<T> {
+        thread_local simdjson::dom::parser parser;
+        absl::StatusOr<state::JsonObject> o =
+            state::ParseStored(parser, key, json);
+        if (!o.ok()) return o.status();
+        return decode(*o);
+      });
 }
 
-absl::StatusOr<Health> DecodeHealth(std::string_view key,
-                                    const state::JsonObject& o) {
+absl::StatusOr<Health> DecodeHealthObject(std::string_view key,
+                                          const state::JsonObject& o) {
   Health h;
   absl::StatusOr<std::string> component = state::GetString(o, key, "component");
   absl::StatusOr<std::string> status = state::GetString(o, key, "status");
   absl::StatusOr<TimePoint> at = state::GetTime(o, key, "checked_at");
   absl::StatusOr<std::string> message = state::GetString(o, key, "message");
-  for (const absl::Status& s : {component.status(), status.status(),
-                                at.status(), message.status()}) {
+  for (const absl::Status& s :
+       {component.status(), status.status(), at.status(), message.status()}) {
     if (!s.ok()) return s;
   }
   absl::StatusOr<HealthStatus> parsed = ParseHealthStatus(*status);
@@ -113,8 +114,7 @@ absl::StatusOr<ColorScheme> StateManager::GetColorScheme() {
 
 absl::StatusOr<BackupRecord> StateManager::RecordBackup(
     std::string_view location, std::optional<TimePoint> at) {
-  if (absl::Status s = state::CheckName("backup location", location);
-      !s.ok()) {
+  if (absl::Status s = state::CheckName("backup location", location); !s.ok()) {
     return s;
   }
   BackupRecord record{state::ToMillis(at ? *at : clock_->Now()),
@@ -134,7 +134,8 @@ absl::StatusOr<BackupRecord> StateManager::LastBackup() {
       *store_, key, "backup",
       [&](const state::JsonObject& o) -> absl::StatusOr<BackupRecord> {
         absl::StatusOr<TimePoint> at = state::GetTime(o, key, "at");
-        absl::StatusOr<std::string> where = state::GetString(o, key, "location");
+        absl::StatusOr<std::string> where =
+            state::GetString(o, key, "location");
         if (!at.ok()) return at.status();
         if (!where.ok()) return where.status();
         return BackupRecord{*at, *std::move(where)};
@@ -169,26 +170,22 @@ absl::StatusOr<Health> StateManager::GetHealth(std::string_view component) {
     return s;
   }
   const std::string key = Cat(state::kHealthPrefix, component);
-  return ReadStored<Health>(*store_, key, Cat("health of ", component),
-                            [&](const state::JsonObject& o) {
-                              return DecodeHealth(key, o);
-                            });
+  return ReadStored<Health>(
+      *store_, key, Cat("health of ", component),
+      [&](const state::JsonObject& o) { return DecodeHealthObject(key, o); });
 }
 
 absl::StatusOr<std::vector<Health>> StateManager::ListHealth() {
-  absl::StatusOr<std::vector<Item>> items = store_->List(state::kHealthPrefix);
-  if (!items.ok()) return items.status();
-  std::vector<Health> all;
-  thread_local simdjson::dom::parser parser;
-  for (const Item& item : *items) {
-    absl::StatusOr<state::JsonObject> o =
-        state::ParseStored(parser, item.key, item.value);
-    if (!o.ok()) return o.status();
-    absl::StatusOr<Health> h = DecodeHealth(item.key, *o);
-    if (!h.ok()) return h.status();
-    all.push_back(*std::move(h));
-  }
-  return all;
+  return state::ListDecoded<Health>(
+      *store_, state::kHealthPrefix,
+      [](std::string_view key,
+         std::string_view json) -> absl::StatusOr<Health> {
+        thread_local simdjson::dom::parser parser;
+        absl::StatusOr<state::JsonObject> o =
+            state::ParseStored(parser, key, json);
+        if (!o.ok()) return o.status();
+        return DecodeHealthObject(key, *o);
+      });
 }
 
 }  // namespace dotlog

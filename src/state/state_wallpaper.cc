@@ -89,8 +89,7 @@ absl::StatusOr<bool> StateManager::IsWallpaperCached(std::string_view path) {
   return check->cached();
 }
 
-absl::StatusOr<CacheCheck> StateManager::CheckWallpaper(
-    std::string_view path) {
+absl::StatusOr<CacheCheck> StateManager::CheckWallpaper(std::string_view path) {
   absl::StatusOr<std::string> normal = NormalizePath(path);
   if (!normal.ok()) return normal.status();
   const std::string key = state::WallpaperCacheKey(*normal);
@@ -122,9 +121,8 @@ absl::StatusOr<CacheCheck> StateManager::CheckWallpaper(
     if (!json.ok()) return json.status();
     // Only over the entry that was checked: if another process re-cached
     // the wallpaper meanwhile, its newer entry stands (Aborted is fine).
-    absl::Status status =
-        store_->CompareAndSet(key, item->seq, *json,
-                              EntryExpiry(*entry, options_.cache_ttl));
+    absl::Status status = store_->CompareAndSet(
+        key, item->seq, *json, EntryExpiry(*entry, options_.cache_ttl));
     if (!status.ok() && !absl::IsAborted(status)) return status;
   }
   check.entry = *std::move(entry);

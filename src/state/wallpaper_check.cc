@@ -17,8 +17,7 @@ absl::StatusOr<bool> IsDirectory(FileSystem& fs, const std::string& dir) {
 
 }  // namespace
 
-absl::StatusOr<Evaluation> Evaluate(FileSystem& fs,
-                                    const WallpaperEntry& entry,
+absl::StatusOr<Evaluation> Evaluate(FileSystem& fs, const WallpaperEntry& entry,
                                     TimePoint now) {
   Evaluation result;
   if (!entry.valid) {
@@ -51,8 +50,7 @@ absl::StatusOr<Evaluation> Evaluate(FileSystem& fs,
   }
   for (const auto& [dir, miss] :
        {std::pair{&entry.effects_dir, CacheMiss::kEffectsDirMissing},
-        std::pair{&entry.colorscheme_dir,
-                  CacheMiss::kColorschemeDirMissing}}) {
+        std::pair{&entry.colorscheme_dir, CacheMiss::kColorschemeDirMissing}}) {
     if (dir->empty()) continue;
     absl::StatusOr<bool> present = IsDirectory(fs, *dir);
     if (!present.ok()) return present.status();

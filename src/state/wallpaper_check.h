@@ -23,8 +23,7 @@ struct Evaluation {
 // Checks `entry` at time `now`: valid, unexpired, the file matching by size
 // and mtime or else by content hash, the named directories present. Reads
 // the file system only; writes nothing.
-absl::StatusOr<Evaluation> Evaluate(FileSystem& fs,
-                                    const WallpaperEntry& entry,
+absl::StatusOr<Evaluation> Evaluate(FileSystem& fs, const WallpaperEntry& entry,
                                     TimePoint now);
 
 }  // namespace dotlog::state

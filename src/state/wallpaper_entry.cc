@@ -18,9 +18,9 @@ constexpr std::array<std::string_view, 5> kMetadataFields = {
     "colorscheme_formats"};
 // Fields only dotlog fills.
 constexpr std::array<std::string_view, 10> kFilledFields = {
-    "layout",  "path",           "cached_at", "last_validated",
-    "expires_at", "valid",       "invalid_reason", "size",
-    "mtime_ns", "wallpaper_hash"};
+    "layout",     "path",          "cached_at",      "last_validated",
+    "expires_at", "valid",         "invalid_reason", "size",
+    "mtime_ns",   "wallpaper_hash"};
 
 bool IsOneOf(std::string_view name, const auto& names) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -51,7 +51,7 @@ absl::Status ReadMetadata(FileSystem& fs, const JsonObject& metadata,
     if (IsOneOf(field.key, kFilledFields)) {
       return absl::InvalidArgumentError(
           Cat("metadata field ", SV(AV(field.key)),
-                       ": is filled by dotlog and cannot be given"));
+              ": is filled by dotlog and cannot be given"));
     }
   }
   absl::StatusOr<std::string> effects = InputDir(fs, metadata, "effects_dir");
@@ -161,15 +161,15 @@ absl::StatusOr<WallpaperEntry> DecodeEntry(std::string_view key,
   read(GetString(*o, key, "wallpaper_hash"), &hash);
   if (!status.ok()) return status;
   if (hash.size() != 16 || !absl::SimpleHexAtoi(AV(hash), &e.wallpaper_hash)) {
-    return absl::FailedPreconditionError(Cat(
-        "state value ", key,
-        ": field \"wallpaper_hash\" is not 16 hex digits"));
+    return absl::FailedPreconditionError(
+        Cat("state value ", key,
+            ": field \"wallpaper_hash\" is not 16 hex digits"));
   }
   simdjson::dom::array formats;
   if ((*o)["colorscheme_formats"].get(formats) != simdjson::SUCCESS) {
     return absl::FailedPreconditionError(
         Cat("state value ", key,
-                     ": field \"colorscheme_formats\" is not an array"));
+            ": field \"colorscheme_formats\" is not an array"));
   }
   for (simdjson::dom::element format : formats) {
     std::string_view text;

@@ -55,7 +55,7 @@ absl::StatusOr<std::string> AbsolutePath(std::string_view field,
   if (path == "~" || path.starts_with("~/")) {
     if (!home.starts_with('/')) {
       return BadPath(field, Cat("cannot expand \"~\" in ", path,
-                                         ": HOME is not an absolute path"));
+                                ": HOME is not an absolute path"));
     }
     joined = Cat(home, "/", path.substr(1));
   } else if (path.starts_with('/')) {
@@ -63,8 +63,8 @@ absl::StatusOr<std::string> AbsolutePath(std::string_view field,
   } else {
     if (!cwd.starts_with('/')) {
       return BadPath(field, Cat("cannot make ", path,
-                                         " absolute: working directory "
-                                         "unknown"));
+                                " absolute: working directory "
+                                "unknown"));
     }
     joined = Cat(cwd, "/", path);
   }

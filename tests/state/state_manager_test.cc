@@ -1,9 +1,10 @@
 // Opening a StateManager: options, the store underneath, path
 // normalisation, and the layout every value follows.
+#include "dotlog/state/state_manager.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "dotlog/state/state_manager.h"
 #include "support/fake_clock.h"
 #include "support/state_helpers.h"
 #include "support/status_helpers.h"
@@ -17,8 +18,9 @@ using testing::FakeClock;
 using testing::TempDir;
 using testing::Value;
 
-TEST_CASE("Open creates the store and defaults follow the documented "
-          "limits") {
+TEST_CASE(
+    "Open creates the store and defaults follow the documented "
+    "limits") {
   TempDir tmp;
   auto state = testing::OpenStateOrDie(tmp.Join("db"));
   CHECK(state->options().cache_ttl == std::chrono::hours(24 * 30));
@@ -40,9 +42,9 @@ TEST_CASE("Options with a zero limit are InvalidArgument naming the field") {
   recent.recent_limit = 0;
   count.event_max_count = 0;
   age.event_max_age = std::chrono::milliseconds(-1);
-  for (const Case& c : {Case{ttl, "cache_ttl"}, Case{recent, "recent_limit"},
-                        Case{count, "event_max_count"},
-                        Case{age, "event_max_age"}}) {
+  for (const Case& c :
+       {Case{ttl, "cache_ttl"}, Case{recent, "recent_limit"},
+        Case{count, "event_max_count"}, Case{age, "event_max_age"}}) {
     auto opened = StateManager::Open(tmp.Join("db"), c.options);
     CHECK(absl::IsInvalidArgument(opened.status()));
     CHECK(std::string(opened.status().message()).find(c.field) !=
@@ -73,8 +75,9 @@ TEST_CASE("The manager's clock is given to the store it opens") {
   CHECK_FALSE(Value(state->store().Contains("k")));
 }
 
-TEST_CASE("Every key the layer writes starts with state/ and every value is "
-          "an object of layout 1") {
+TEST_CASE(
+    "Every key the layer writes starts with state/ and every value is "
+    "an object of layout 1") {
   TempDir tmp;
   auto state = testing::OpenStateOrDie(tmp.Join("db"));
   const std::string wall = tmp.Join("w.png");

@@ -10,7 +10,6 @@
 
 #include "dotlog/state/state_manager.h"
 #include "format/record.h"
-#include "support/fake_clock.h"
 #include "support/state_helpers.h"
 #include "support/status_helpers.h"
 #include "support/store_helpers.h"
@@ -19,27 +18,19 @@
 namespace dotlog {
 namespace {
 
-using testing::FakeClock;
 using testing::ReadFileBytes;
-using testing::TempDir;
 using testing::Value;
 using testing::WriteFileBytes;
 
 constexpr auto kDay = std::chrono::hours(24);
 
 // A store with a FakeClock, a wallpaper file and its two directories.
-struct Fixture {
-  TempDir tmp;
-  FakeClock clock;
-  std::unique_ptr<StateManager> state;
+struct Fixture : testing::StateFixture {
   std::string wall;
   std::string effects;
   std::string schemes;
 
   Fixture() {
-    StateOptions options;
-    options.clock = &clock;
-    state = testing::OpenStateOrDie(tmp.Join("db"), options);
     std::filesystem::create_directory(tmp.Join("walls"));
     wall = tmp.Join("walls/sea.png");
     WriteFileBytes(wall, "sea pixels");
@@ -114,8 +105,9 @@ TEST_CASE("A wallpaper never cached is a miss: not_cached") {
   CHECK_FALSE(Value(f.state->CheckWallpaper(f.wall)).entry.has_value());
 }
 
-TEST_CASE("A touched wallpaper with the same content stays cached and its "
-          "fingerprint is refreshed") {
+TEST_CASE(
+    "A touched wallpaper with the same content stays cached and its "
+    "fingerprint is refreshed") {
   Fixture f;
   REQUIRE_OK(f.state->CacheWallpaper(f.wall, f.Metadata()));
   const int64_t touched = MtimeNs(f.wall) + 5'000'000'123;
@@ -149,8 +141,9 @@ TEST_CASE("An edited wallpaper is a miss: file_changed, then invalidated") {
   CHECK(f.Miss(f.wall) == CacheMiss::kInvalidated);
 }
 
-TEST_CASE("A wallpaper replaced by one of the same size is a miss: "
-          "file_changed") {
+TEST_CASE(
+    "A wallpaper replaced by one of the same size is a miss: "
+    "file_changed") {
   Fixture f;
   REQUIRE_OK(f.state->CacheWallpaper(f.wall));
   const int64_t mtime = MtimeNs(f.wall);
@@ -184,8 +177,9 @@ TEST_CASE("A removed effects or colour-scheme directory is a miss naming it") {
   CHECK(f.Miss(f.wall) == CacheMiss::kColorschemeDirMissing);
 }
 
-TEST_CASE("An entry expires after the cache TTL, and the store drops it one "
-          "TTL later") {
+TEST_CASE(
+    "An entry expires after the cache TTL, and the store drops it one "
+    "TTL later") {
   Fixture f;
   REQUIRE_OK(f.state->CacheWallpaper(f.wall));
   f.clock.Advance(30 * kDay - std::chrono::milliseconds(1));
@@ -268,8 +262,9 @@ TEST_CASE("Invalidating all marks every valid entry, counting them") {
   CHECK(Value(f.state->InvalidateAllWallpapers()) == 0);
 }
 
-TEST_CASE("Listing gives every entry with its state, in path order, and "
-          "writes nothing") {
+TEST_CASE(
+    "Listing gives every entry with its state, in path order, and "
+    "writes nothing") {
   Fixture f;
   const std::string gone = f.tmp.Join("walls/a.png");
   WriteFileBytes(gone, "a");
@@ -286,8 +281,9 @@ TEST_CASE("Listing gives every entry with its state, in path order, and "
   CHECK(Value(f.state->store().GetStats()).last_seq == before);
 }
 
-TEST_CASE("Caching a missing file is NotFound and a directory is "
-          "InvalidArgument") {
+TEST_CASE(
+    "Caching a missing file is NotFound and a directory is "
+    "InvalidArgument") {
   Fixture f;
   CHECK(absl::IsNotFound(
       f.state->CacheWallpaper(f.tmp.Join("none.png")).status()));
@@ -301,16 +297,16 @@ TEST_CASE("Metadata is checked field by field") {
     std::string metadata;
     std::string names;
   };
-  for (const Case& c : {Case{"[1]", "metadata: must be a JSON object"},
-                        Case{"{", "metadata: not valid JSON"},
-                        Case{"{\"effect_count\":-1}", "effect_count"},
-                        Case{"{\"effect_count\":\"3\"}", "effect_count"},
-                        Case{"{\"backend\":3}", "backend"},
-                        Case{"{\"effects_dir\":[]}", "effects_dir"},
-                        Case{"{\"colorscheme_formats\":[1]}",
-                             "colorscheme_formats"},
-                        Case{"{\"valid\":false}", "valid"},
-                        Case{"{\"wallpaper_hash\":\"0\"}", "wallpaper_hash"}}) {
+  for (const Case& c :
+       {Case{"[1]", "metadata: must be a JSON object"},
+        Case{"{", "metadata: not valid JSON"},
+        Case{"{\"effect_count\":-1}", "effect_count"},
+        Case{"{\"effect_count\":\"3\"}", "effect_count"},
+        Case{"{\"backend\":3}", "backend"},
+        Case{"{\"effects_dir\":[]}", "effects_dir"},
+        Case{"{\"colorscheme_formats\":[1]}", "colorscheme_formats"},
+        Case{"{\"valid\":false}", "valid"},
+        Case{"{\"wallpaper_hash\":\"0\"}", "wallpaper_hash"}}) {
     INFO(c.metadata);
     auto result = f.state->CacheWallpaper(f.wall, c.metadata);
     CHECK(absl::IsInvalidArgument(result.status()));

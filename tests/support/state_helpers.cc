@@ -19,6 +19,11 @@ std::unique_ptr<StateManager> OpenStateOrDie(const std::string& dir,
   return std::move(*state);
 }
 
+StateFixture::StateFixture(StateOptions options) {
+  options.clock = &clock;
+  state = OpenStateOrDie(tmp.Join("db"), options);
+}
+
 void SetMtimeNs(const std::string& path, int64_t mtime_ns) {
   struct timespec times[2];
   times[0].tv_sec = 0;
@@ -31,8 +36,7 @@ void SetMtimeNs(const std::string& path, int64_t mtime_ns) {
 
 std::map<std::string, std::string> ReadDirBytes(const std::string& dir) {
   std::map<std::string, std::string> files;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(dir)) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
     files[std::filesystem::relative(entry.path(), dir).string()] =
         ReadFileBytes(entry.path().string());

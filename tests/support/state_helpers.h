@@ -1,5 +1,6 @@
 // Helpers for tests of the state layer: opening a StateManager or failing
-// the test, setting a file's mtime, and reading a directory's files.
+// the test, a fixture with a fake clock, setting a file's mtime, and reading a
+// directory's files.
 #ifndef DOTLOG_TESTS_SUPPORT_STATE_HELPERS_H_
 #define DOTLOG_TESTS_SUPPORT_STATE_HELPERS_H_
 
@@ -9,6 +10,8 @@
 #include <string>
 
 #include "dotlog/state/state_manager.h"
+#include "support/fake_clock.h"
+#include "support/temp_dir.h"
 
 namespace dotlog::testing {
 
@@ -16,6 +19,17 @@ namespace dotlog::testing {
 // status, if that fails.
 std::unique_ptr<StateManager> OpenStateOrDie(const std::string& dir,
                                              const StateOptions& options = {});
+
+// A StateManager on a store in a fresh directory ("db" in `tmp`), timed by
+// a clock that the test moves.
+struct StateFixture {
+  // `options.clock` is replaced by `clock`.
+  explicit StateFixture(StateOptions options = {});
+
+  TempDir tmp;
+  FakeClock clock;
+  std::unique_ptr<StateManager> state;
+};
 
 // Sets the modification time of the file at `path`, directly.
 void SetMtimeNs(const std::string& path, int64_t mtime_ns);

@@ -113,8 +113,8 @@ class StateManager {
   // puts it first in the recently used list (removing it further down, and
   // cutting the list at StateOptions::recent_limit), in one atomic update.
   // The file need not exist.
-  absl::StatusOr<MonitorWallpaper> SetMonitorWallpaper(
-      std::string_view monitor, std::string_view path);
+  absl::StatusOr<MonitorWallpaper> SetMonitorWallpaper(std::string_view monitor,
+                                                       std::string_view path);
   // The wallpaper of `monitor`. NotFound if none was set.
   absl::StatusOr<MonitorWallpaper> GetMonitorWallpaper(
       std::string_view monitor);
@@ -204,7 +204,7 @@ class StateManager {
   std::unique_ptr<Store> owned_store_;  // null when over a caller's store
   Store* store_;                        // never null
   StateOptions options_;
-  Clock* clock_;            // never null
+  Clock* clock_;             // never null
   FileSystem* file_system_;  // never null
 };
 
