@@ -1,0 +1,173 @@
+"""The records StateManager returns, built from the extension's dicts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import pathlib
+from typing import Any, Dict, List, Optional
+
+from dotlog._values import from_micros
+
+
+def _time(micros: int) -> _dt.datetime:
+    when = from_micros(micros)
+    assert when is not None
+    return when
+
+
+@dataclasses.dataclass(frozen=True)
+class WallpaperEntry:
+    """A cached wallpaper. `metadata` is the stored entry whole: the fields
+    below and every other field the caller gave."""
+    path: pathlib.Path
+    effects_dir: Optional[pathlib.Path]
+    colorscheme_dir: Optional[pathlib.Path]
+    backend: str
+    effect_count: int
+    colorscheme_formats: List[str]
+    cached_at: _dt.datetime
+    last_validated: _dt.datetime
+    expires_at: _dt.datetime
+    valid: bool
+    invalid_reason: Optional[str]
+    size: int
+    mtime_ns: int
+    wallpaper_hash: int
+    metadata: Dict[str, Any] = dataclasses.field(repr=False)
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "WallpaperEntry":
+        return cls(
+            pathlib.Path(d["path"]),
+            pathlib.Path(d["effects_dir"]) if d["effects_dir"] else None,
+            pathlib.Path(d["colorscheme_dir"]) if d["colorscheme_dir"] else None,
+            d["backend"], d["effect_count"], list(d["colorscheme_formats"]),
+            _time(d["cached_at"]), _time(d["last_validated"]),
+            _time(d["expires_at"]), d["valid"], d["invalid_reason"] or None,
+            d["size"], d["mtime_ns"], d["wallpaper_hash"], json.loads(d["json"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class CacheCheck:
+    """The outcome of a cache check: `miss` is None on a hit, else why it
+    missed: "not_cached", "expired", "invalidated", "file_changed",
+    "file_missing", "effects_dir_missing" or "colorscheme_dir_missing".
+    `entry` is the entry after the check (None when there is none)."""
+    miss: Optional[str]
+    entry: Optional[WallpaperEntry]
+
+    @property
+    def cached(self) -> bool:
+        return self.miss is None
+
+    def __bool__(self) -> bool:
+        return self.cached
+
+    @classmethod
+    def _from(cls, raw: tuple) -> "CacheCheck":
+        miss, entry = raw
+        return cls(miss, None if entry is None else WallpaperEntry._from(entry))
+
+
+@dataclasses.dataclass(frozen=True)
+class MonitorWallpaper:
+    """The wallpaper shown on a monitor."""
+    monitor: str
+    path: pathlib.Path
+    set_at: _dt.datetime
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "MonitorWallpaper":
+        return cls(d["monitor"], pathlib.Path(d["path"]), _time(d["set_at"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class RecentWallpaper:
+    """One wallpaper of the recently used list."""
+    path: pathlib.Path
+    used_at: _dt.datetime
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "RecentWallpaper":
+        return cls(pathlib.Path(d["path"]), _time(d["used_at"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class Favourite:
+    """A favourite wallpaper."""
+    path: pathlib.Path
+    added_at: _dt.datetime
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "Favourite":
+        return cls(pathlib.Path(d["path"]), _time(d["added_at"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class ColorScheme:
+    """The active colour scheme."""
+    name: str
+    metadata: Dict[str, Any]
+    set_at: _dt.datetime
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "ColorScheme":
+        return cls(d["name"], json.loads(d["metadata"]), _time(d["set_at"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class BackupRecord:
+    """The last successful backup: when, and where it went."""
+    at: _dt.datetime
+    location: str
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "BackupRecord":
+        return cls(_time(d["at"]), d["location"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Health:
+    """A component's last health report; status "ok", "degraded" or
+    "failed"."""
+    component: str
+    status: str
+    checked_at: _dt.datetime
+    message: str
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "Health":
+        return cls(d["component"], d["status"], _time(d["checked_at"]),
+                   d["message"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Component:
+    """An installed component with its config overrides."""
+    name: str
+    version: str
+    config: Dict[str, Any]
+    installed_at: _dt.datetime
+    updated_at: _dt.datetime
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "Component":
+        return cls(d["name"], d["version"], json.loads(d["config"]),
+                   _time(d["installed_at"]), _time(d["updated_at"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    """One logged event; ids rise in commit order across processes."""
+    id: int
+    time: _dt.datetime
+    event_type: str
+    component: str
+    details: Dict[str, Any]
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "Event":
+        return cls(d["id"], _time(d["time"]), d["event_type"], d["component"],
+                   json.loads(d["details"]))

@@ -1,0 +1,89 @@
+"""Plain records that dotlog.Store returns."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import pathlib
+from typing import Any, List, Optional
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    """A live key with its value, expiry and the sequence number of the
+    record that wrote it (what compare_and_set expects)."""
+    key: str
+    value: Any
+    expires_at: Optional[_dt.datetime]
+    seq: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Version:
+    """One version of a key, as Store.history returns them, newest first."""
+    seq: int
+    written: _dt.datetime
+    deleted: bool
+    value: Any  # None for a delete
+    expires_at: Optional[_dt.datetime]
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """One put or delete committed to the store, by any process."""
+    op: str  # "put" or "delete"
+    key: str
+    value: Any  # None for a delete
+    time: _dt.datetime
+    seq: int
+    expires_at: Optional[_dt.datetime]
+
+
+@dataclasses.dataclass(frozen=True)
+class Stats:
+    """Counters for the whole store (see include/dotlog/stats.h)."""
+    live_keys: int
+    records: int
+    segments: int
+    total_bytes: int
+    live_bytes: int
+    dead_bytes: int
+    damaged_records: int
+    torn_tail_bytes: int
+    last_seq: int
+    snapshot_keys: int
+    index_bytes: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """A damaged or suspicious line of a segment file. `line` is 0 when the
+    problem concerns the whole file. str() gives "FILE:LINE: reason"."""
+    file: pathlib.Path
+    line: int
+    offset: int
+    reason: str
+    text: str = dataclasses.field(repr=False, compare=False)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclasses.dataclass(frozen=True)
+class VerifyReport:
+    """What dotlog.verify found: damage in `errors`, harmless leftovers
+    (a torn tail, replaced segments not yet removed) in `warnings`."""
+    segments: int
+    records: int
+    errors: List[Problem]
+    warnings: List[Problem]
+
+    @property
+    def clean(self) -> bool:
+        """True if no damage was found."""
+        return not self.errors
+
+
+def problem(raw: tuple) -> Problem:
+    file, line, offset, reason, text = raw
+    return Problem(pathlib.Path(file), line, offset, reason, text)

@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""The dotfiles system's wallpaper cache check from Python, three ways, in
+one run: dotfiles_state_manager (dotlog), the same methods over sqlite3 (the
+dotfiles system's SQLite design: one wallpaper_cache table), and over JSON
+files (one file per cached wallpaper). Each checks the same things: an
+entry exists, is valid and unexpired, and the file's size and mtime match.
+
+Prints per-call median and p99 of is_wallpaper_cached over N cached
+wallpapers, and the median wall time of a whole `python3 -c` process that
+imports, opens and checks one wallpaper.
+
+Usage: PYTHONPATH=build/python /usr/bin/python3 tools/bench/python_cache_check.py [N]
+"""
+
+import hashlib
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS wallpaper_cache (
+  wallpaper_path TEXT PRIMARY KEY, wallpaper_hash TEXT, size INTEGER,
+  mtime_ns INTEGER, effects_dir TEXT, colorscheme_dir TEXT, backend TEXT,
+  metadata TEXT, cached_at REAL, expires_at REAL, valid INTEGER)
+"""
+
+
+class SqliteState:
+    def __init__(self, db_path):
+        self.db = sqlite3.connect(db_path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(SCHEMA)
+
+    def cache_wallpaper(self, path, metadata):
+        st = os.stat(path)
+        now = time.time()
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO wallpaper_cache VALUES "
+                "(?,?,?,?,?,?,?,?,?,?,1)",
+                (path, "", st.st_size, st.st_mtime_ns, "", "",
+                 metadata.get("backend", ""), json.dumps(metadata), now,
+                 now + 30 * 86400))
+
+    def is_wallpaper_cached(self, path):
+        row = self.db.execute(
+            "SELECT size, mtime_ns FROM wallpaper_cache WHERE wallpaper_path=?"
+            " AND valid=1 AND expires_at>?", (path, time.time())).fetchone()
+        if row is None:
+            return False
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return False
+        return (st.st_size, st.st_mtime_ns) == tuple(row)
+
+
+class JsonFilesState:
+    def __init__(self, directory):
+        self.dir = directory
+        os.makedirs(directory, exist_ok=True)
+
+    def _file(self, path):
+        return os.path.join(self.dir, hashlib.sha1(path.encode()).hexdigest() + ".json")
+
+    def cache_wallpaper(self, path, metadata):
+        st = os.stat(path)
+        now = time.time()
+        entry = dict(metadata, path=path, size=st.st_size,
+                     mtime_ns=st.st_mtime_ns, cached_at=now,
+                     expires_at=now + 30 * 86400, valid=True)
+        tmp = self._file(path) + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(entry, f)
+        os.replace(tmp, self._file(path))
+
+    def is_wallpaper_cached(self, path):
+        try:
+            with open(self._file(path)) as f:
+                entry = json.load(f)
+            st = os.stat(path)
+        except FileNotFoundError:
+            return False
+        return (entry["valid"] and entry["expires_at"] > time.time()
+                and (st.st_size, st.st_mtime_ns) == (entry["size"], entry["mtime_ns"]))
+
+
+def per_call(check, paths, rounds):
+    times = []
+    for _ in range(rounds):
+        for path in paths:
+            t0 = time.perf_counter_ns()
+            hit = check(path)
+            times.append(time.perf_counter_ns() - t0)
+            assert hit, path
+    times.sort()
+    return statistics.median(times) / 1000, times[int(len(times) * 0.99)] / 1000
+
+
+def whole_process(code, runs=15):
+    env = dict(os.environ)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+    from dotfiles_state_manager import StateManager
+    root = tempfile.mkdtemp(prefix="cache_check_bench.")
+    walls = os.path.join(root, "walls")
+    os.makedirs(walls)
+    paths = []
+    for i in range(n):
+        path = os.path.join(walls, f"{i:05}.jpg")
+        with open(path, "wb") as f:
+            f.write(b"x" * (100 + i % 50))
+        paths.append(path)
+    meta = {"backend": "wal", "effect_count": 3}
+    dotlog_state = StateManager(os.path.join(root, "dotlog"), settings={"sync": False})
+    sqlite_state = SqliteState(os.path.join(root, "state.db"))
+    json_state = JsonFilesState(os.path.join(root, "json"))
+    for state in (dotlog_state, sqlite_state, json_state):
+        for path in paths:
+            state.cache_wallpaper(path, meta)
+    sample = paths[:: max(1, n // 2000)]
+    rows = [("dotlog", per_call(dotlog_state.is_wallpaper_cached, sample, 5)),
+            ("sqlite3", per_call(sqlite_state.is_wallpaper_cached, sample, 5)),
+            ("json files", per_call(json_state.is_wallpaper_cached, sample, 5))]
+    dotlog_state.close()
+    one = paths[n // 2]
+    processes = {
+        "dotlog": whole_process(
+            "from dotfiles_state_manager import StateManager\n"
+            f"assert StateManager({os.path.join(root, 'dotlog')!r}).is_wallpaper_cached({one!r})"),
+        "sqlite3": whole_process(
+            "import sys; sys.path.insert(0, %r)\n" % os.path.dirname(os.path.abspath(__file__)) +
+            "from python_cache_check import SqliteState\n"
+            f"assert SqliteState({os.path.join(root, 'state.db')!r}).is_wallpaper_cached({one!r})"),
+        "json files": whole_process(
+            "import sys; sys.path.insert(0, %r)\n" % os.path.dirname(os.path.abspath(__file__)) +
+            "from python_cache_check import JsonFilesState\n"
+            f"assert JsonFilesState({os.path.join(root, 'json')!r}).is_wallpaper_cached({one!r})"),
+    }
+    print(f"is_wallpaper_cached over {n} cached wallpapers "
+          f"({len(sample)} checked x5), Python {sys.version.split()[0]}")
+    print(f"{'':12} {'median us':>10} {'p99 us':>8} {'vs dotlog':>10} {'process ms':>11}")
+    base = rows[0][1][0]
+    for name, (median, p99) in rows:
+        print(f"{name:12} {median:10.2f} {p99:8.2f} {median / base:9.1f}x "
+              f"{processes[name]:11.1f}")
+    subprocess.run(["rm", "-rf", root], check=True)
+
+
+if __name__ == "__main__":
+    main()
