@@ -17,7 +17,13 @@ namespace dotlog {
 // records, whose checksums anybody can compute. PermissionDenied otherwise,
 // with the command that fixes it; FailedPrecondition if `dir` is not a
 // directory. OK without a check for a file system that cannot Stat.
-absl::Status CheckStoreDirectory(FileSystem* fs, const std::string& dir);
+//
+// A directory that only another user can write to may still be read (a
+// backup copy, another user's store): with `read_only_because` not null,
+// that case is OK and `*read_only_because` receives why it may not be
+// written, with the chown that would fix it.
+absl::Status CheckStoreDirectory(FileSystem* fs, const std::string& dir,
+                                 std::string* read_only_because = nullptr);
 
 }  // namespace dotlog
 

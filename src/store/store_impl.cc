@@ -27,9 +27,15 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
     }
     if (absl::Status s = fs->CreateDir(dir); !s.ok()) return s;
   }
-  if (absl::Status s = CheckStoreDirectory(fs, dir); !s.ok()) return s;
+  std::string foreign_owner;
+  if (absl::Status s = CheckStoreDirectory(fs, dir, &foreign_owner); !s.ok()) {
+    return s;
+  }
   const std::string lock_path = absl::StrCat(dir, "/", kLockFileName);
-  auto lock = fs->OpenLock(lock_path);
+  absl::StatusOr<std::unique_ptr<FileLock>> lock =
+      foreign_owner.empty()
+          ? fs->OpenLock(lock_path)
+          : absl::PermissionDeniedError(foreign_owner);
   if (absl::IsPermissionDenied(lock.status())) {
     // Reading needs no write permission: a store owned by another user, on
     // a read-only mount or in a backup copy still reads; writes are refused.

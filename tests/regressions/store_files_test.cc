@@ -85,18 +85,26 @@ TEST_CASE("a store directory others can write to is refused with the chmod that 
   CHECK(absl::IsPermissionDenied(Store::Open(tmp.path(), Quiet()).status()));
 }
 
-TEST_CASE("a store directory owned by another user is refused with the chown that fixes it",
+TEST_CASE("a store directory owned by another user reads but refuses writes "
+          "with the chown that fixes it",
           "[regression]") {
   testing::FaultFileSystem fs;
   REQUIRE_OK(fs.CreateDir("/s"));
   REQUIRE_OK(fs.SetDirOwner("/s", 1001, 0700));
   Options options = Quiet();
   options.file_system = &fs;
-  auto store = Store::Open("/s", options);
-  REQUIRE(absl::IsPermissionDenied(store.status()));
-  CHECK(store.status().message().find("chown 1000") != std::string::npos);
   fs.set_current_user(1001);
-  CHECK_OK(Store::Open("/s", options));
+  {
+    auto owner = OpenOrDie("/s", options);
+    REQUIRE_OK(owner->Put("k", "1"));
+  }
+  fs.set_current_user(1000);
+  auto store = OpenOrDie("/s", options);
+  CHECK(Value(store->Get("k")) == "1");
+  const absl::Status put = store->Put("k", "2");
+  REQUIRE(absl::IsPermissionDenied(put));
+  CHECK(put.message().find("chown 1000") != std::string::npos);
+  CHECK(Value(store->Get("k")) == "1");
 }
 
 // Run as root, the directory is given to another user first, so the store

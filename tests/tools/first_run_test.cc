@@ -81,8 +81,9 @@ TEST_CASE("README names every public header and the license file exists",
           "[cli][docs]") {
   const std::string source = BinPath("DOTLOG_SOURCE_ROOT");
   const std::string readme = testing::ReadFileBytes(source + "/README.md");
-  for (const auto& entry :
-       std::filesystem::directory_iterator(source + "/include/dotlog")) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(
+           source + "/include/dotlog")) {
+    if (entry.is_directory()) continue;
     const std::string name = entry.path().filename();
     INFO(name);
     CHECK(Contains(readme, "| `" + name + "` |"));
