@@ -22,6 +22,9 @@ declare -A deps=(
   [python3-pytest]=/usr/lib/python3/dist-packages/pytest/__init__.py
   [python3-mesonpy]=/usr/lib/python3/dist-packages/mesonpy/__init__.py
   [python3.11-venv]=/usr/lib/python3.11/ensurepip/__init__.py
+  [libtomlplusplus-dev]=/usr/include/toml++/toml.h
+  [libsqlite3-dev]=/usr/include/sqlite3.h
+  [man-db]=/usr/bin/man
 )
 
 missing=()
