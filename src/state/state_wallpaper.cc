@@ -62,7 +62,7 @@ absl::StatusOr<WallpaperEntry> StateManager::CacheWallpaper(
   entry.path = *std::move(normal);
   absl::StatusOr<FileInfo> info = file_system_->StatFollowingLinks(entry.path);
   if (!info.ok()) return info.status();
-  if ((info->type == FileInfo::Type::kDirectory)) {
+  if (info->type == FileInfo::Type::kDirectory) {
     return absl::InvalidArgumentError(
         state::Cat("path ", entry.path, ": is a directory, not a file"));
   }

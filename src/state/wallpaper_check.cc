@@ -12,7 +12,7 @@ absl::StatusOr<bool> IsDirectory(FileSystem& fs, const std::string& dir) {
   absl::StatusOr<FileInfo> info = fs.StatFollowingLinks(dir);
   if (absl::IsNotFound(info.status())) return false;
   if (!info.ok()) return info.status();
-  return (info->type == FileInfo::Type::kDirectory);
+  return info->type == FileInfo::Type::kDirectory;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "cli/backup_app.h"
 #include "cli/commands.h"
+#include "cli/config_command.h"
 #include "cli/import_app.h"
 #include "cli/io.h"
 #include "cli/session.h"
@@ -25,7 +26,8 @@ namespace {
 constexpr char kProgram[] = "dotlog";
 
 constexpr char kFooter[] =
-    "The store directory is --dir, else $DOTLOG_DIR, else\n"
+    "The store directory is --dir, else $DOTLOG_DIR, else state_dir in the\n"
+    "settings (`dotlog config` shows them), else\n"
     "$XDG_DATA_HOME/dotfiles/state, else ~/.local/share/dotfiles/state.\n"
     "A key or value that starts with '-' goes after '--'.\n"
     "\n"
@@ -202,6 +204,24 @@ void AddStats(CLI::App& app, Args& a, Runner* run) {
   stats->add_flag("--json", a.json, "Print one JSON object");
 }
 
+absl::Status RunConfig(Session& session, const Args& args) {
+  return WriteStdout(FormatSettings(session.loaded_settings(), args.json));
+}
+
+void AddConfig(CLI::App& app, Args& a, Runner* run) {
+  CLI::App* config = AddCommand(
+      app, "config",
+      "Print the effective [state_management] settings, each with where it "
+      "came from: a settings file's FILE:LINE:COLUMN, an environment "
+      "variable, the command line, or the default.",
+      "  dotlog config\n"
+      "  dotlog --settings defaults.toml --settings ~/.config/dotfiles/"
+      "settings.toml config --json | jq '.\"state_management.recent_limit\"'",
+      RunConfig, run);
+  config->add_flag("--json", a.json,
+                   "Print one JSON object: name -> {value, origin}");
+}
+
 void AddLoad(CLI::App& app, Args& a, Runner* run) {
   CLI::App* load = AddCommand(
       app, "load",
@@ -260,6 +280,7 @@ constexpr Command kCommands[] = {
     {"incr", AddIncr},       {"cas", AddCas},       {"expire", AddExpire},
     {"ls", AddLs},           {"ttl", AddTtl},       {"history", AddHistory},
     {"compact", AddCompact}, {"verify", AddVerify}, {"stats", AddStats},
+    {"config", AddConfig},
     {"load", AddLoad},       {"watch", AddWatch},
     {"wallpaper", AddWallpaperVerbs},
     {"colorscheme", AddColorschemeVerbs},
@@ -340,8 +361,15 @@ int RunDotlog(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand
   std::string dir;
-  std::string sync = "always";
-  app.add_option("--dir", dir, "The store directory")->envname("DOTLOG_DIR");
+  std::string sync;
+  std::vector<std::string> settings_files;
+  app.add_option("--dir", dir,
+                 "The store directory (default: state_dir in the settings, "
+                 "else $DOTLOG_DIR, else $XDG_DATA_HOME/dotfiles/state)");
+  app.add_option("--settings", settings_files,
+                 "A settings.toml to read ([state_management]); repeat for "
+                 "layers, the later winning (default: $DOTFILES_SETTINGS, "
+                 "else ~/.config/dotfiles/settings.toml)");
   app.add_option("--sync", sync,
                  "always: every write is on disk before dotlog exits; none: "
                  "the OS writes it back later (faster; a power loss may lose "
@@ -366,10 +394,13 @@ int RunDotlog(int argc, char** argv) {
     return Finish(kProgram, absl::InvalidArgumentError(std::string(e.what()) +
                                                        " (see dotlog --help)"));
   }
-  auto resolved = ResolveDir(dir);
-  if (!resolved.ok()) return Finish(kProgram, resolved.status());
-  Session session(*resolved,
-                  sync == "none" ? SyncMode::kNone : SyncMode::kAlways);
+  auto settings = LoadToolSettings(kProgram, settings_files, dir, sync);
+  if (!settings.ok()) return Finish(kProgram, settings.status());
+  const std::string store_dir = settings->settings.state_dir;
+  const SyncMode sync_mode = settings->settings.sync == "none"
+                                 ? SyncMode::kNone
+                                 : SyncMode::kAlways;
+  Session session(store_dir, sync_mode, kProgram, *std::move(settings));
   // Invariant: require_subcommand(1) made exactly one callback set `run`.
   assert(run != nullptr);
   return Finish(kProgram, run(session, args));

@@ -58,7 +58,12 @@ int RunDotlogDump(int argc, char** argv) {
   app.set_version_flag("--version",
                        absl::StrCat(kProgram, " ", LibraryRelease()));
   std::string dir, prefix, format = "json";
-  app.add_option("--dir", dir, "The store directory")->envname("DOTLOG_DIR");
+  std::vector<std::string> settings_files;
+  app.add_option("--dir", dir,
+                 "The store directory (default: state_dir in the settings, "
+                 "else $DOTLOG_DIR, else $XDG_DATA_HOME/dotfiles/state)");
+  app.add_option("--settings", settings_files,
+                 "A settings.toml to read; repeat for layers");
   app.add_option("--prefix", prefix, "Only keys starting with this");
   app.add_option("--format", format, "json (default), jsonl or history")
       ->check(CLI::IsMember({"json", "jsonl", "history"}));
@@ -73,8 +78,9 @@ int RunDotlogDump(int argc, char** argv) {
                   absl::InvalidArgumentError(std::string(e.what()) +
                                              " (see dotlog-dump --help)"));
   }
-  auto resolved = ResolveDir(dir);
-  if (!resolved.ok()) return Finish(kProgram, resolved.status());
+  auto settings = LoadToolSettings(kProgram, settings_files, dir, "");
+  if (!settings.ok()) return Finish(kProgram, settings.status());
+  const std::string* resolved = &settings->settings.state_dir;
   auto parsed = ParseDumpFormat(format);
   if (!parsed.ok()) return Finish(kProgram, parsed.status());
   return Finish(kProgram, Dump(*resolved, prefix, *parsed));

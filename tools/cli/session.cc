@@ -14,14 +14,33 @@ void StartTool() {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
-absl::StatusOr<std::string> ResolveDir(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  return DefaultStoreDir([](const char* name) { return std::getenv(name); });
+absl::StatusOr<LoadedSettings> LoadToolSettings(
+    std::string_view program, const std::vector<std::string>& files,
+    const std::string& dir_flag, const std::string& sync_flag) {
+  SettingsSources sources;
+  sources.files = files;
+  if (!dir_flag.empty()) sources.overrides.emplace_back("state_dir", dir_flag);
+  if (!sync_flag.empty()) sources.overrides.emplace_back("sync", sync_flag);
+  absl::StatusOr<LoadedSettings> loaded = LoadSettings(sources);
+  if (!loaded.ok()) {
+    // A settings file named but missing is the user's mistake, as a bad one.
+    if (absl::IsNotFound(loaded.status())) {
+      return absl::InvalidArgumentError(loaded.status().message());
+    }
+    return loaded.status();
+  }
+  for (const std::string& warning : loaded->warnings) {
+    WriteStderr(ErrorLine(program, absl::StrCat("warning: ", warning)) + "\n");
+  }
+  absl::StatusOr<std::string> dir = StateDirectory(loaded->settings);
+  if (!dir.ok()) return dir.status();
+  loaded->settings.state_dir = *dir;
+  return loaded;
 }
 
 absl::StatusOr<Store*> Session::OpenStore(bool create) {
   if (store_ != nullptr) return store_.get();
-  Options options;
+  Options options = ToStateOptions(settings()).store;
   options.sync = sync_;
   options.create_if_missing = create;
   auto store = Store::Open(dir_, options);

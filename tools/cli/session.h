@@ -12,13 +12,20 @@
 #include "absl/status/statusor.h"
 #include "dotlog/damage.h"
 #include "dotlog/options.h"
+#include "dotlog/state/settings.h"
 #include "dotlog/store.h"
 
 namespace dotlog::cli {
 
-// The store directory: `flag` (from --dir or $DOTLOG_DIR) if not empty,
-// else DefaultStoreDir().
-absl::StatusOr<std::string> ResolveDir(const std::string& flag);
+// The settings of one run of a tool: LoadSettings over the --settings
+// `files` (else $DOTFILES_SETTINGS, else the user's settings.toml), the
+// environment ($DOTLOG_DIR, $DOTLOG_SYNC, ...) and the --dir and --sync
+// flags when given (not empty). Each warning (an unknown key) goes to
+// standard error as "<program>: warning: ...". InvalidArgument or NotFound
+// (exit 2) for a settings file that is missing, malformed or wrong.
+absl::StatusOr<LoadedSettings> LoadToolSettings(
+    std::string_view program, const std::vector<std::string>& files,
+    const std::string& dir_flag, const std::string& sync_flag);
 
 // Called first by every tool's main. Turns off Abseil's mutex deadlock
 // detection, which builds without NDEBUG enable: a debugging aid for the
@@ -29,11 +36,20 @@ void StartTool();
 // One run of a tool against one store directory.
 class Session {
  public:
-  // `program` starts the warning lines OpenStore prints.
-  Session(std::string dir, SyncMode sync, std::string program = "dotlog")
-      : dir_(std::move(dir)), sync_(sync), program_(std::move(program)) {}
+  // `program` starts the warning lines OpenStore prints. The store is
+  // opened with the durability, lock timeout and history rules of
+  // `settings`, except that `sync` decides durability.
+  Session(std::string dir, SyncMode sync, std::string program = "dotlog",
+          LoadedSettings settings = {})
+      : dir_(std::move(dir)),
+        sync_(sync),
+        program_(std::move(program)),
+        settings_(std::move(settings)) {}
 
   const std::string& dir() const { return dir_; }
+  const Settings& settings() const { return settings_.settings; }
+  // The settings with the origin of each value, for `dotlog config`.
+  const LoadedSettings& loaded_settings() const { return settings_; }
 
   // The store, opened on the first call. Writing commands pass `create`:
   // a missing directory is then created. Reading commands do not: a missing
@@ -47,6 +63,7 @@ class Session {
   const std::string dir_;
   const SyncMode sync_;
   const std::string program_;
+  const LoadedSettings settings_;
   std::unique_ptr<Store> store_;
 };
 

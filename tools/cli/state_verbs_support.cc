@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "dotlog/state/settings.h"
 #include "format/json_text.h"
 #include "format/timestamp.h"
 #include "tools_lib/cli_support.h"
@@ -22,7 +23,8 @@ absl::StatusOr<StateManager*> OpenState(Session& session) {
   if (state != nullptr) return state.get();
   auto store = session.OpenStore();
   if (!store.ok()) return store.status();
-  auto opened = StateManager::ForStore(*store);
+  auto opened =
+      StateManager::ForStore(*store, ToStateOptions(session.settings()));
   if (!opened.ok()) return AsStoreError(opened.status());
   state = *std::move(opened);
   return state.get();
