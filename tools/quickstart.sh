@@ -27,11 +27,20 @@ say "checking the build dependencies (apt runs only if one is missing)"
 "$root/tools/install_deps.sh"
 if [[ ! -f "$build/meson-private/coredata.dat" ]]; then
   say "configuring the build in $build"
-  meson setup "$build" "$root"
+  meson setup -Dpython=enabled "$build" "$root"
 fi
 # ninja prints one progress line per step; a first build takes minutes.
 say "building dotlog and dotlog-dump (a first build takes several minutes)"
 ninja -C "$build" tools/dotlog tools/dotlog-dump
+# The Python module, when this build has it (a fresh quickstart build and
+# tools/test.sh's do; a sanitizer build does not).
+python_module=""
+if [[ -f "$build/python/dotlog/__init__.py" ]]; then
+  say "building the Python module"
+  suffix="$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')"
+  ninja -C "$build" "python/dotlog/_dotlog$suffix"
+  python_module="$build/python"
+fi
 say "installing dotlog and dotlog-dump into $bin_dir"
 install -d "$bin_dir"
 install -m 0755 "$build/tools/dotlog" "$build/tools/dotlog-dump" "$bin_dir/"
@@ -85,6 +94,35 @@ step "$dotlog" get --raw demo/wallpaper/current/DP-1
 # The state, as a person reads it.
 step "$dump" --prefix demo/
 step "$dotlog" stats
+
+
+# The dotfiles system's state by name, in a demo store of its own, so the
+# real state (the default store's state/ keys) is never touched.
+demo="${XDG_DATA_HOME:-$HOME/.local/share}/dotfiles/demo-state"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/dotlog-demo"
+mkdir -p "$cache/walls" "$cache/effects/dune" "$cache/schemes/dune"
+wall="$cache/walls/dune.png"
+[[ -f "$wall" ]] || printf 'a wallpaper, as far as this demo goes\n' >"$wall"
+# The wallpaper daemon processed it into effects and a colour scheme.
+step "$dotlog" --dir "$demo" wallpaper cache "$wall" --set backend=wal \
+  --set effect_count=6 --set effects_dir="$cache/effects/dune" \
+  --set colorscheme_dir="$cache/schemes/dune"
+# Next time it asks first: a lookup and a few stats, no directory scan.
+step "$dotlog" --dir "$demo" wallpaper check --why "$wall"
+step "$dotlog" --dir "$demo" wallpaper set DP-1 "$wall"
+step "$dotlog" --dir "$demo" component add hyprpaper --version 0.7.1 \
+  --set splash=false
+step "$dotlog" --dir "$demo" health set hyprpaper ok
+step "$dotlog" --dir "$demo" event log wallpaper_changed --component hyprpaper \
+  --set monitor=DP-1
+step "$dotlog" --dir "$demo" event tail -n 3
+step "$dotlog" --dir "$demo" wallpaper current --json
+# The installer, in Python, reads the same state.
+if [[ -n "$python_module" ]]; then
+  step env PYTHONPATH="$python_module" /usr/bin/python3 -c \
+    "from dotfiles_state_manager import StateManager; sm = StateManager('$demo'); print('cached:', sm.is_wallpaper_cached('$wall'), '| DP-1:', sm.get_current_wallpaper('DP-1'))"
+fi
+step "$dotlog" --dir "$demo" config
 
 echo
 say "done: dotlog and dotlog-dump are in $bin_dir"
