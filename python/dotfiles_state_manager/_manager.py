@@ -6,7 +6,7 @@ import datetime as _dt
 import os
 import pathlib
 import tempfile
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import dotlog
 from dotlog import _dotlog, NotFound, InvalidArgument
@@ -43,21 +43,28 @@ class StateManager:
     wallpapers, favourites, colour scheme, backups, health, components,
     events and free-form state) in the dotlog store at `state_dir`.
 
-    `state_dir` (or its alias `db_path`) defaults as the dotlog tool's:
-    $DOTLOG_DIR, else $XDG_DATA_HOME/dotfiles/state, else
-    ~/.local/share/dotfiles/state. `settings` overrides the defaults in
-    dotfiles_state_manager.DEFAULT_SETTINGS (sync, lock_timeout, cache_ttl,
-    recent_limit, event_max_count, event_max_age).
+    Settings are read as the dotlog tool reads them: the [state_management]
+    table of ~/.config/dotfiles/settings.toml (or of the files in
+    $DOTFILES_SETTINGS), then the environment ($DOTLOG_DIR, $DOTLOG_SYNC,
+    ...). `settings` is either a mapping that overrides them by name (sync,
+    lock_timeout, cache_ttl, recent_limit, event_max_count, event_max_age;
+    see dotfiles_state_manager.DEFAULT_SETTINGS), or a settings.toml path,
+    or a list of them (later files winning), read instead of the user's.
+    `state_dir` (or its alias `db_path`) defaults as the tool's: $DOTLOG_DIR,
+    else state_dir in the settings, else $XDG_DATA_HOME/dotfiles/state,
+    else ~/.local/share/dotfiles/state.
 
     Safe from several threads and processes at once; the GIL is released
     during file I/O, fsync and lock waits; usable in a forked child. Errors
     are dotlog.Error subclasses. A context manager; close() when done."""
 
     def __init__(self, state_dir: Optional[PathLike] = None, *,
-                 settings: Optional[Mapping[str, Any]] = None,
+                 settings: Union[None, Mapping[str, Any], PathLike,
+                                 Sequence[PathLike]] = None,
                  db_path: Optional[PathLike] = None) -> None:
         self.settings: Dict[str, Any] = _settings.resolve(settings)
-        self._dir = pathlib.Path(_settings.state_dir(state_dir, db_path))
+        self._dir = pathlib.Path(
+            _settings.state_dir(state_dir, db_path, self.settings))
         self._m: Optional[_dotlog.StateManager] = _dotlog.StateManager(
             str(self._dir), *_settings.store_args(self.settings))
 

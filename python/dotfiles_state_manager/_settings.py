@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Any, Dict, Mapping, Optional
+import warnings
+from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 from dotlog import InvalidArgument
 from dotlog import _dotlog
 from dotlog._values import path_text, ttl_ms
+
+PathLike = Union[str, "os.PathLike[str]"]
 
 # Name -> default. Durations are seconds or timedelta.
 DEFAULTS: Dict[str, Any] = {
@@ -21,11 +24,35 @@ DEFAULTS: Dict[str, Any] = {
 }
 
 
-def resolve(settings: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
-    """DEFAULTS overridden by `settings`; InvalidArgument naming an unknown
-    setting or a bad value."""
+def from_files(files: Sequence[PathLike]) -> Dict[str, Any]:
+    """The settings the dotlog tool reads: the [state_management] table of
+    `files` (else $DOTFILES_SETTINGS, else ~/.config/dotfiles/settings.toml),
+    then the environment ($DOTLOG_DIR, $DOTLOG_SYNC, ...), as DEFAULTS'
+    names plus "state_dir". Warnings (an unknown key) go to `warnings`."""
+    values, notes = _dotlog.load_settings([path_text(f) for f in files])
+    for note in notes:
+        warnings.warn(note, stacklevel=3)
+    for name in ("cache_ttl", "event_max_age"):
+        values[name] = _dt.timedelta(seconds=values[name])
+    return values
+
+
+def resolve(settings: Union[None, Mapping[str, Any], PathLike,
+                            Sequence[PathLike]]) -> Dict[str, Any]:
+    """The settings files' values (see from_files) overridden by `settings`
+    when it is a mapping; when it is a path or a list of paths, those files
+    are read instead of the user's. InvalidArgument naming an unknown setting
+    or a bad value, or the FILE:LINE:COLUMN of a bad file."""
+    if settings is None or isinstance(settings, Mapping):
+        files: Sequence[PathLike] = []
+        overrides: Mapping[str, Any] = settings or {}
+    elif isinstance(settings, (str, os.PathLike)):
+        files, overrides = [settings], {}
+    else:
+        files, overrides = list(settings), {}
     merged = dict(DEFAULTS)
-    for name, value in (settings or {}).items():
+    merged.update(from_files(files))
+    for name, value in overrides.items():
         if name not in DEFAULTS:
             raise InvalidArgument(
                 f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}")
@@ -46,13 +73,14 @@ def store_args(s: Dict[str, Any]) -> tuple:
             s["recent_limit"], s["event_max_count"], ttl_ms(s["event_max_age"]))
 
 
-def state_dir(state_dir: Any, db_path: Any) -> str:
-    """The store directory: `state_dir`, else `db_path`, else $DOTLOG_DIR,
-    else $XDG_DATA_HOME/dotfiles/state, else ~/.local/share/dotfiles/state
-    (the dotlog tool's choice)."""
+def state_dir(state_dir: Any, db_path: Any, settings: Mapping[str, Any]) -> str:
+    """The store directory: `state_dir`, else `db_path`, else the settings'
+    (as the dotlog tool chooses: $DOTLOG_DIR, else state_dir in the settings
+    files, else $XDG_DATA_HOME/dotfiles/state, else
+    ~/.local/share/dotfiles/state)."""
     if state_dir is not None and db_path is not None:
         raise InvalidArgument("give state_dir or db_path, not both")
     chosen = state_dir if state_dir is not None else db_path
     if chosen is None:
-        chosen = os.environ.get("DOTLOG_DIR") or _dotlog.default_store_dir()
+        chosen = settings["state_dir"]
     return path_text(chosen)

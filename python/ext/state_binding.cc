@@ -12,6 +12,7 @@
 #include "bindings.h"
 #include "convert.h"
 #include "dotlog/dump.h"
+#include "dotlog/state/settings.h"
 #include "dotlog/state/state_manager.h"
 #include "state_convert.h"
 #include "status.h"
@@ -126,11 +127,32 @@ py::list QueryEvents(StateHandle& h, OptStr type, OptStr component,
 using S = std::string;
 using M = StateManager;
 
+// The settings LoadSettings reads from `files` (else $DOTFILES_SETTINGS,
+// else the user's settings.toml) and the environment, as the tools read
+// them: (values by the Python names, warnings). Durations in seconds.
+py::tuple LoadSettingsForPython(const std::vector<std::string>& files) {
+  SettingsSources sources;
+  sources.files = files;
+  LoadedSettings loaded = Unwrap(LoadSettings(sources));
+  const Settings& s = loaded.settings;
+  constexpr double kDay = 24 * 3600;
+  py::dict values;
+  values["sync"] = s.sync == "always";
+  values["lock_timeout"] = static_cast<double>(s.lock_timeout_ms) / 1000;
+  values["cache_ttl"] = static_cast<double>(s.wallpaper_cache_ttl_days) * kDay;
+  values["recent_limit"] = s.recent_limit;
+  values["event_max_count"] = s.event_max_count;
+  values["event_max_age"] = static_cast<double>(s.event_max_age_days) * kDay;
+  values["state_dir"] = Unwrap(StateDirectory(s));
+  return py::make_tuple(values, loaded.warnings);
+}
+
 }  // namespace
 
 void BindState(py::module_& m) {
   m.def("default_store_dir",
         [] { return Unwrap(cli::DefaultStoreDir(::getenv)); });
+  m.def("load_settings", &LoadSettingsForPython, py::arg("files"));
   py::class_<StateHandle>(m, "StateManager")
       .def(py::init(&OpenState))
       .def_property_readonly("dir", &StateHandle::dir)

@@ -11,6 +11,14 @@ import pytest
 import dotlog
 
 
+@pytest.fixture(autouse=True)
+def no_user_settings(tmp_path_factory, monkeypatch):
+    """The machine's own settings files and variables stay out of tests."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    for name in ("DOTFILES_SETTINGS", "DOTLOG_SYNC", "DOTLOG_RECENT_LIMIT"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def store_dir(tmp_path):
     return tmp_path / "store"

@@ -245,3 +245,38 @@ def test_a_forked_child_uses_the_manager(state):
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert state.get_state("child") == pid
+
+
+def test_settings_toml_is_read_as_the_tool_reads_it(tmp_path, monkeypatch):
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[state_management]\nrecent_limit = 2\n'
+                        'state_dir = "store"\n'
+                        '[state_management.cache]\n'
+                        'wallpaper_cache_ttl_days = 3\n')
+    monkeypatch.delenv("DOTLOG_DIR", raising=False)
+    monkeypatch.setenv("DOTFILES_SETTINGS", str(settings))
+    with StateManager() as sm:
+        assert sm.state_dir == tmp_path / "store"
+        assert sm.settings["cache_ttl"] == dt.timedelta(days=3)
+        for name in ("a", "b", "c"):
+            sm.set_current_wallpaper("DP-1", tmp_path / f"{name}.png")
+        assert [r.path for r in sm.recent_wallpapers()] == [
+            tmp_path / "c.png", tmp_path / "b.png"]
+
+
+def test_settings_may_name_the_files_and_a_bad_one_says_where(tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text("[state_management]\nevent_max_count = 7\n")
+    with StateManager(tmp_path / "s", settings=good) as sm:
+        assert sm.settings["event_max_count"] == 7
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[state_management]\nrecent_limit = "x"\n')
+    with pytest.raises(ValueError, match=r"bad.toml:2:16: .*recent_limit"):
+        StateManager(tmp_path / "s", settings=[good, bad])
+
+
+def test_an_unknown_setting_in_a_file_is_a_warning(tmp_path):
+    typo = tmp_path / "typo.toml"
+    typo.write_text("[state_management]\nrecent_limt = 7\n")
+    with pytest.warns(UserWarning, match="did you mean"):
+        StateManager(tmp_path / "s", settings=typo).close()
