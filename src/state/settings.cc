@@ -70,6 +70,10 @@ absl::StatusOr<std::vector<std::string>> SettingsFiles(
   }
   const std::string path = absl::StrCat(config, "/dotfiles/settings.toml");
   absl::StatusOr<bool> exists = fs.Exists(path);
+  // A user's own file that this process may not even look at (another
+  // user's $HOME, as when root's environment runs a tool as nobody) is not
+  // this process's settings.
+  if (absl::IsPermissionDenied(exists.status())) return std::vector<std::string>();
   if (!exists.ok()) return exists.status();
   if (!*exists) return std::vector<std::string>();
   return std::vector<std::string>{path};

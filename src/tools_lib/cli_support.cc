@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"
 #include "store/mutation.h"
+#include "util/closest_match.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {
@@ -117,29 +118,10 @@ absl::StatusOr<int64_t> ParseInteger(std::string_view what,
 
 std::optional<std::string> ClosestName(std::string_view word,
                                        const std::vector<std::string>& names) {
-  // Optimal string alignment distance, row by row.
-  const auto distance = [word](std::string_view name) {
-    const size_t m = word.size(), n = name.size();
-    std::vector<std::vector<size_t>> d(m + 1, std::vector<size_t>(n + 1));
-    for (size_t i = 0; i <= m; ++i) d[i][0] = i;
-    for (size_t j = 0; j <= n; ++j) d[0][j] = j;
-    for (size_t i = 1; i <= m; ++i) {
-      for (size_t j = 1; j <= n; ++j) {
-        const size_t cost = word[i - 1] == name[j - 1] ? 0 : 1;
-        d[i][j] = std::min(
-            {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-        if (i > 1 && j > 1 && word[i - 1] == name[j - 2] &&
-            word[i - 2] == name[j - 1]) {
-          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[m][n];
-  };
   std::optional<std::string> best;
   size_t best_distance = std::min<size_t>(3, word.size());
   for (const std::string& name : names) {
-    const size_t dist = distance(name);
+    const size_t dist = EditDistance(word, name);
     if (dist < best_distance) {
       best = name;
       best_distance = dist;
