@@ -32,9 +32,12 @@ absl::StatusOr<ScanEnd> SegmentScanner::Scan(
   // Damaged lines are reported only once an intact line after them proves
   // they are not a torn tail (see TailPolicy::kWithholdTail).
   std::vector<DamagedLine> pending;
-  size_t pending_pos = 0;
-  uint64_t pending_line = 0;
-  bool pending_written = false;  // a pending line was a finished record
+  // Where the pending lines after the last one that was a finished record
+  // begin (pending.size() if the last pending line was one): only those can
+  // be what a crash left.
+  size_t unwritten = 0;
+  size_t unwritten_pos = 0;
+  uint64_t unwritten_line = 0;
   while (pos < bytes.size()) {
     const void* nl = std::memchr(bytes.data() + pos, '\n', bytes.size() - pos);
     if (nl == nullptr) break;  // unterminated remainder
@@ -44,12 +47,16 @@ absl::StatusOr<ScanEnd> SegmentScanner::Scan(
     if (s.ok()) {
       for (const DamagedLine& d : pending) on_damage(d);
       pending.clear();
-      pending_written = false;
+      unwritten = 0;
       ScannedLine scanned{offset + pos, line_number, line, &decoded_};
       if (absl::Status r = on_record(scanned); !r.ok()) return r;
     } else {
-      if (pending.empty()) pending_pos = pos, pending_line = line_number;
-      pending_written = pending_written || WasWrittenLine(line);
+      if (WasWrittenLine(line)) {
+        unwritten = pending.size() + 1;
+      } else if (unwritten == pending.size()) {
+        unwritten_pos = pos;
+        unwritten_line = line_number;
+      }
       pending.push_back(
           DamagedLine{offset + pos, line_number, std::string(s.message())});
     }
@@ -66,12 +73,16 @@ absl::StatusOr<ScanEnd> SegmentScanner::Scan(
     return ScanEnd{offset + bytes.size(), line_number + 1, 0, true};
   }
   if (policy == TailPolicy::kWithholdTail && rest.size() <= kMaxRecordBytes) {
-    // The unterminated rest is a torn append; complete damaged lines before
-    // it are one too only if a crash can have left them.
-    if (!pending.empty() && !pending_written &&
-        bytes.size() - pending_pos <= kMaxRecordBytes) {
-      return ScanEnd{offset + pending_pos, pending_line,
-                     bytes.size() - pending_pos, false};
+    // The unterminated rest is a torn append; the complete damaged lines
+    // just before it are one too if a crash can have left them: those after
+    // the last line that was ever a finished record. This depends only on
+    // the lines themselves, so a reader that scans in pieces decides as one
+    // that scans the whole.
+    if (unwritten < pending.size() &&
+        bytes.size() - unwritten_pos <= kMaxRecordBytes) {
+      for (size_t i = 0; i < unwritten; ++i) on_damage(pending[i]);
+      return ScanEnd{offset + unwritten_pos, unwritten_line,
+                     bytes.size() - unwritten_pos, false};
     }
     for (const DamagedLine& d : pending) on_damage(d);
     return ScanEnd{offset + pos, line_number, rest.size(), false};
