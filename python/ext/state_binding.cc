@@ -17,7 +17,6 @@
 #include "state_convert.h"
 #include "status.h"
 #include "store_handle.h"
-#include "tools_lib/cli_support.h"
 
 namespace py = pybind11;
 
@@ -150,8 +149,6 @@ py::tuple LoadSettingsForPython(const std::vector<std::string>& files) {
 }  // namespace
 
 void BindState(py::module_& m) {
-  m.def("default_store_dir",
-        [] { return Unwrap(cli::DefaultStoreDir(::getenv)); });
   m.def("load_settings", &LoadSettingsForPython, py::arg("files"));
   py::class_<StateHandle>(m, "StateManager")
       .def(py::init(&OpenState))

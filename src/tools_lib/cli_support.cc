@@ -130,21 +130,4 @@ std::optional<std::string> ClosestName(std::string_view word,
   return best;
 }
 
-absl::StatusOr<std::string> DefaultStoreDir(
-    const std::function<const char*(const char*)>& getenv) {
-  constexpr std::string_view kSubdir = "/dotfiles/state";
-  const char* data_home = getenv("XDG_DATA_HOME");
-  // The XDG spec says a relative value is invalid and must be ignored.
-  if (data_home != nullptr && data_home[0] == '/') {
-    return absl::StrCat(data_home, AV(kSubdir));
-  }
-  const char* home = getenv("HOME");
-  if (home != nullptr && home[0] != '\0') {
-    return absl::StrCat(home, "/.local/share", AV(kSubdir));
-  }
-  return absl::InvalidArgumentError(
-      "no store directory: give --dir or set DOTLOG_DIR, XDG_DATA_HOME or "
-      "HOME");
-}
-
 }  // namespace dotlog::cli

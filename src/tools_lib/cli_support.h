@@ -4,7 +4,6 @@
 #define DOTLOG_TOOLS_LIB_CLI_SUPPORT_H_
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,13 +55,6 @@ absl::StatusOr<int64_t> ParseInteger(std::string_view what,
 // likely typo: at most 2 edits and fewer than `word` has characters.
 std::optional<std::string> ClosestName(std::string_view word,
                                        const std::vector<std::string>& names);
-
-// The default store directory: $XDG_DATA_HOME/dotfiles/state when that
-// variable is an absolute path, else $HOME/.local/share/dotfiles/state.
-// `getenv` returns a variable's value or nullptr. InvalidArgument when
-// neither variable helps.
-absl::StatusOr<std::string> DefaultStoreDir(
-    const std::function<const char*(const char*)>& getenv);
 
 }  // namespace dotlog::cli
 

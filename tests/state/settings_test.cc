@@ -314,6 +314,9 @@ TEST_CASE("the store directory defaults to XDG_DATA_HOME, then HOME",
   env.vars["HOME"] = "/home/ada";
   CHECK(Value(StateDirectory(settings, env.Getenv())) ==
         "/home/ada/.local/share/dotfiles/state");
+  env.vars["XDG_DATA_HOME"] = "relative/ignored";  // invalid per XDG
+  CHECK(Value(StateDirectory(settings, env.Getenv())) ==
+        "/home/ada/.local/share/dotfiles/state");
   env.vars["XDG_DATA_HOME"] = "/data";
   CHECK(Value(StateDirectory(settings, env.Getenv())) ==
         "/data/dotfiles/state");

@@ -102,21 +102,6 @@ TEST_CASE("an error line is one line", "[cli]") {
         "dotlog: key \"k\": bad value ");
 }
 
-TEST_CASE("the default store directory follows XDG", "[cli]") {
-  std::map<std::string, const char*> env;
-  const auto getenv = [&](const char* name) -> const char* {
-    auto it = env.find(name);
-    return it == env.end() ? nullptr : it->second;
-  };
-  CHECK(absl::IsInvalidArgument(DefaultStoreDir(getenv).status()));
-  env["HOME"] = "/home/me";
-  CHECK(*DefaultStoreDir(getenv) == "/home/me/.local/share/dotfiles/state");
-  env["XDG_DATA_HOME"] = "relative/ignored";
-  CHECK(*DefaultStoreDir(getenv) == "/home/me/.local/share/dotfiles/state");
-  env["XDG_DATA_HOME"] = "/data";
-  CHECK(*DefaultStoreDir(getenv) == "/data/dotfiles/state");
-}
-
 TEST_CASE("set --string and get --raw", "[cli]") {
   CHECK(*ValueToStore("k", "{\"a\":1}", false) == "{\"a\":1}");
   CHECK(*ValueToStore("k", "say \"hi\"\n", true) == "\"say \\\"hi\\\"\\n\"");
