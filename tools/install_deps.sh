@@ -25,6 +25,9 @@ declare -A deps=(
   [libtomlplusplus-dev]=/usr/include/toml++/toml.h
   [libsqlite3-dev]=/usr/include/sqlite3.h
   [man-db]=/usr/bin/man
+  [zsh]=/usr/bin/zsh
+  [fish]=/usr/bin/fish
+  [systemd]=/usr/bin/systemd-analyze
 )
 
 missing=()

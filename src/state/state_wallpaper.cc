@@ -90,11 +90,23 @@ absl::StatusOr<bool> StateManager::IsWallpaperCached(std::string_view path) {
 }
 
 absl::StatusOr<CacheCheck> StateManager::CheckWallpaper(std::string_view path) {
-  absl::StatusOr<std::string> normal = NormalizePath(path);
-  if (!normal.ok()) return normal.status();
-  const std::string key = state::WallpaperCacheKey(*normal);
+  // Entries are keyed by the resolved path, so a path that names an entry
+  // as it is spelled needs no resolving: only a name that finds nothing is
+  // resolved (symlinks followed) and looked up again. This keeps the
+  // common check, a cached wallpaper by its usual name, to one lookup and
+  // the stats of Evaluate.
+  absl::StatusOr<std::string> lexical = state::LexicalPath("path", path);
+  if (!lexical.ok()) return lexical.status();
+  std::string key = state::WallpaperCacheKey(*lexical);
   CacheCheck check;
   absl::StatusOr<Item> item = store_->Lookup(key);
+  if (absl::IsNotFound(item.status())) {
+    absl::StatusOr<std::string> real = file_system_->RealPath(*lexical);
+    if (real.ok() && *real != *lexical) {
+      key = state::WallpaperCacheKey(*real);
+      item = store_->Lookup(key);
+    }
+  }
   if (absl::IsNotFound(item.status())) {
     check.miss = CacheMiss::kNotCached;
     return check;

@@ -1,5 +1,8 @@
 #include "state/wallpaper_file.h"
 
+#include <pwd.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -20,6 +23,19 @@ constexpr size_t kHashChunkBytes = 1 << 20;
 
 absl::Status BadPath(std::string_view field, std::string_view why) {
   return absl::InvalidArgumentError(Cat(field, ": ", why));
+}
+
+// The home directory of user `name`, from the password database.
+absl::StatusOr<std::string> HomeOfUser(const std::string& name) {
+  struct passwd entry;
+  struct passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  const int error =
+      getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
+  if (error != 0 || found == nullptr || found->pw_dir == nullptr) {
+    return absl::NotFoundError("no such user");
+  }
+  return std::string(found->pw_dir);
 }
 
 }  // namespace
@@ -86,18 +102,38 @@ absl::StatusOr<std::string> AbsolutePath(std::string_view field,
   return result;
 }
 
-absl::StatusOr<std::string> NormalizePath(FileSystem& fs,
-                                          std::string_view field,
-                                          std::string_view path) {
+absl::StatusOr<std::string> LexicalPath(std::string_view field,
+                                        std::string_view path) {
   const char* home = std::getenv("HOME");
+  std::string home_of_user;
+  std::string rest;
+  if (path.starts_with('~') && path != "~" && !path.starts_with("~/")) {
+    // "~name" or "~name/...": the home directory of user `name`.
+    const size_t slash = std::min(path.find('/'), path.size());
+    const std::string name(path.substr(1, slash - 1));
+    absl::StatusOr<std::string> dir = HomeOfUser(name);
+    if (!dir.ok()) {
+      return BadPath(field, Cat("cannot expand \"~", name, "\" in ", path,
+                                ": ", dir.status().message()));
+    }
+    home_of_user = *std::move(dir);
+    home = home_of_user.c_str();
+    rest = Cat("~", path.substr(slash));
+    path = rest;
+  }
   std::string cwd;
   if (!path.starts_with('/') && !path.starts_with('~')) {
     std::error_code error;
     std::filesystem::path current = std::filesystem::current_path(error);
     if (!error) cwd = current.string();
   }
-  absl::StatusOr<std::string> absolute =
-      AbsolutePath(field, path, home == nullptr ? "" : home, cwd);
+  return AbsolutePath(field, path, home == nullptr ? "" : home, cwd);
+}
+
+absl::StatusOr<std::string> NormalizePath(FileSystem& fs,
+                                          std::string_view field,
+                                          std::string_view path) {
+  absl::StatusOr<std::string> absolute = LexicalPath(field, path);
   if (!absolute.ok()) return absolute.status();
   absl::StatusOr<std::string> real = fs.RealPath(*absolute);
   if (real.ok()) return *std::move(real);

@@ -17,7 +17,7 @@ namespace dotlog::state {
 absl::StatusOr<uint64_t> HashFile(FileSystem& fs, const std::string& path);
 
 // `path` made absolute and lexically clean: "~" and "~/..." expanded with
-// `home`, a relative path joined to `cwd`, then "." and ".." and repeated
+// `home` (a "~name" prefix must have been expanded by the caller), a relative path joined to `cwd`, then "." and ".." and repeated
 // '/' removed ("/.." is "/"). InvalidArgument, naming `field`, if `path` is
 // empty, holds a NUL byte or is not valid UTF-8, or needs a `home` or `cwd`
 // that is empty or relative.
@@ -26,9 +26,13 @@ absl::StatusOr<std::string> AbsolutePath(std::string_view field,
                                          std::string_view home,
                                          std::string_view cwd);
 
-// AbsolutePath with $HOME and the working directory, then symlinks
-// resolved through `fs` when the path exists (left as is when it does not
-// or cannot be resolved).
+// AbsolutePath with $HOME (or, for "~name/...", the home directory of user
+// `name`) and the working directory. No file-system access.
+absl::StatusOr<std::string> LexicalPath(std::string_view field,
+                                        std::string_view path);
+
+// LexicalPath, then symlinks resolved through `fs` when the path exists
+// (left as is when it does not or cannot be resolved).
 absl::StatusOr<std::string> NormalizePath(FileSystem& fs,
                                           std::string_view field,
                                           std::string_view path);

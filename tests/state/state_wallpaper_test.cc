@@ -213,6 +213,21 @@ TEST_CASE("A symlink and its target name one entry") {
   CHECK(Value(f.state->ListWallpapers()).size() == 1);
 }
 
+TEST_CASE(
+    "A path whose directory became a symlink after caching is checked "
+    "against its entry as spelled, by the file it now leads to") {
+  Fixture f;
+  REQUIRE_OK(f.state->CacheWallpaper(f.wall));
+  std::filesystem::rename(f.tmp.Join("walls"), f.tmp.Join("moved"));
+  std::filesystem::create_directory_symlink(f.tmp.Join("moved"),
+                                            f.tmp.Join("walls"));
+  // Resolved first, the name would lead to moved/sea.png: never cached.
+  CHECK(Value(f.state->IsWallpaperCached(f.wall)));
+  CHECK(f.Miss(f.tmp.Join("moved/sea.png")) == CacheMiss::kNotCached);
+  WriteFileBytes(f.tmp.Join("moved/sea.png"), "other pixels");
+  CHECK(f.Miss(f.wall) == CacheMiss::kFileChanged);
+}
+
 TEST_CASE("Relative, dotted and ~ paths name the same entry") {
   Fixture f;
   REQUIRE_OK(f.state->CacheWallpaper(f.wall));

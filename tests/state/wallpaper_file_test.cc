@@ -1,6 +1,8 @@
 // Path normalisation and content hashing of wallpaper files.
 #include "state/wallpaper_file.h"
 
+#include <pwd.h>
+
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
@@ -45,6 +47,21 @@ TEST_CASE(
       AbsolutePath("path", "", "/home/ada", "/w").status()));
   CHECK(absl::IsInvalidArgument(
       AbsolutePath("path", "\xff.png", "/home/ada", "/w").status()));
+}
+
+TEST_CASE("LexicalPath expands ~name to that user's home directory") {
+  // root is in every password database; its home is where it says.
+  const struct passwd* root = getpwnam("root");
+  REQUIRE(root != nullptr);
+  const std::string home = Value(AbsolutePath("h", root->pw_dir, "/", "/"));
+  CHECK(Value(LexicalPath("path", "~root")) == home);
+  CHECK(Value(LexicalPath("path", "~root/walls/../a.png")) ==
+        (home == "/" ? "/a.png" : home + "/a.png"));
+  auto unknown = LexicalPath("path", "~no_such_user_dotlog/a.png");
+  CHECK(absl::IsInvalidArgument(unknown.status()));
+  CHECK(std::string(unknown.status().message()) ==
+        "path: cannot expand \"~no_such_user_dotlog\" in "
+        "~no_such_user_dotlog/a.png: no such user");
 }
 
 TEST_CASE("HashFile is XXH3-64 of the whole content, across read pieces") {

@@ -63,11 +63,11 @@ class StateManager {
   const StateOptions& options() const { return options_; }
 
   // The canonical form of `path`: a leading "~" or "~/" is replaced by
-  // $HOME, a relative path is made absolute against the working directory,
+  // $HOME, "~name" or "~name/" by user name's home directory, a relative path is made absolute against the working directory,
   // "." and ".." and repeated '/' are removed, and, when the file exists,
   // symlinks are resolved. InvalidArgument if `path` is empty, or is not
-  // valid UTF-8, or cannot be made absolute ($HOME unset for "~", working
-  // directory unknown).
+  // valid UTF-8, or cannot be made absolute ($HOME unset for "~", no user
+  // `name` for "~name", working directory unknown).
   absl::StatusOr<std::string> NormalizePath(std::string_view path);
 
   // ---- Wallpaper cache (see wallpaper_cache.h) ----
@@ -94,6 +94,10 @@ class StateManager {
   // last_validated are then refreshed (one write). A changed or missing
   // file marks the entry invalid (one write), so later checks say
   // kInvalidated. A hit with an unchanged file writes nothing.
+  // The entry is found under `path` made absolute (no symlink resolved)
+  // when one is there, else under its NormalizePath form: a path whose
+  // directories have since become symlinks is checked against the entry
+  // named as it is spelled, by the file it now leads to.
   absl::StatusOr<CacheCheck> CheckWallpaper(std::string_view path);
 
   // Marks the entry of `path` invalid (reason "invalidated"). NotFound if
