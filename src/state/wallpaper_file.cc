@@ -67,6 +67,13 @@ absl::StatusOr<std::string> AbsolutePath(std::string_view field,
     return BadPath(field, "must not contain a NUL byte");
   }
   if (!IsValidUtf8(path)) return BadPath(field, "not valid UTF-8");
+  // An absolute path with no "//", no "/." (so no "." or ".." part) and
+  // no trailing '/' is already clean; most paths are, and splitting costs.
+  if (path.starts_with('/') && path.find("//") == std::string_view::npos &&
+      path.find("/.") == std::string_view::npos &&
+      (path.size() == 1 || !path.ends_with('/'))) {
+    return std::string(path);
+  }
   std::string joined;
   if (path == "~" || path.starts_with("~/")) {
     if (!home.starts_with('/')) {

@@ -30,6 +30,11 @@ TEST_CASE("AbsolutePath expands ~, joins relative paths and removes dots") {
   CHECK(Absolute("../../../a.png") == "/a.png");
   CHECK(Absolute("/a//b/./c/") == "/a/b/c");
   CHECK(Absolute("/") == "/");
+  CHECK(Absolute("/a/b.png") == "/a/b.png");
+  CHECK(Absolute("/a/b/..") == "/a");
+  CHECK(Absolute("/a/.") == "/a");
+  CHECK(Absolute("/a/b/") == "/a/b");
+  CHECK(Absolute("/a/.hidden/...") == "/a/.hidden/...");
   // "~user" is not expanded: it is a relative name.
   CHECK(Absolute("~bob/a.png") == "/work/dir/~bob/a.png");
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace dotlog {
 namespace {
@@ -84,6 +85,49 @@ TEST_CASE("every formatted timestamp parses back to the same milliseconds",
     const std::string text = FormatTimestamp(ms);
     CHECK(ParseOrDie(text) == ms);
   }
+}
+
+TEST_CASE(
+    "times in the written form parse as the general RFC 3339 parser reads "
+    "them, every day of four centuries and across years 1 to 9999",
+    "[timestamp]") {
+  // The written form is read by a parser of its own; absl::ParseTime, the
+  // reference, reads every other form. One sample per day, each at a
+  // different time of day, and a sample every 97 days across all years.
+  uint64_t mix = 0x9e3779b97f4a7c15ULL;
+  auto check = [&](int64_t ms) {
+    const std::string text = FormatTimestamp(ms);
+    absl::Time reference;
+    std::string error;
+    REQUIRE(absl::ParseTime(absl::RFC3339_full, text, &reference, &error));
+    INFO(text);
+    CHECK(ParseOrDie(text) == absl::ToUnixMillis(reference));
+    CHECK(ParseOrDie(text) == ms);
+  };
+  constexpr int64_t kDayMs = 86400000;
+  for (int64_t day = -73000; day < 73050; ++day) {
+    mix = mix * 6364136223846793005ULL + 1442695040888963407ULL;
+    check(day * kDayMs + static_cast<int64_t>((mix >> 20) % kDayMs));
+  }
+  for (int64_t ms = -62135596800000; ms <= kLastMs; ms += 97 * kDayMs + 7) {
+    check(ms);
+  }
+  check(kLastMs);
+}
+
+TEST_CASE("the written form with an impossible field is refused as before",
+          "[timestamp]") {
+  for (const char* bad :
+       {"2026-02-29T00:00:00.000Z", "2026-04-31T00:00:00.000Z",
+        "2026-00-10T00:00:00.000Z", "2026-01-00T00:00:00.000Z",
+        "2026-01-01T24:00:00.000Z", "2026-01-01T00:60:00.000Z",
+        "2026-01-01T00:00:00.0a0Z", "2026-01-01T00:00:00.000+"}) {
+    INFO(bad);
+    CHECK(absl::IsInvalidArgument(ParseTimestamp(bad).status()));
+  }
+  // A leap second, which the general parser accepts, is still accepted.
+  CHECK(ParseOrDie("2016-12-31T23:59:60.000Z") ==
+        ParseOrDie("2017-01-01T00:00:00.000Z"));
 }
 
 TEST_CASE("time points convert to and from milliseconds without loss",
