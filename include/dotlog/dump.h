@@ -69,8 +69,12 @@ absl::Status DumpHistory(const std::string& dir, FileSystem* fs,
                          std::string_view prefix, DumpSink sink);
 
 // Reads back the output of the json or jsonl format; `format` nullopt
-// means detect: jsonl when every non-blank line is an object with exactly
-// the fields "key", "value" and "expires", json otherwise. The items come
+// means detect: json when the first non-blank line is "{" or "{}" (as the
+// json format writes it) or is not a jsonl entry (an object with exactly
+// the fields "key", "value" and "expires"); jsonl when it is one and more
+// lines follow. A single line that is a jsonl entry is as well a one-line
+// json object of three keys: InvalidArgument, asking for the format,
+// rather than a guess. The items come
 // in input order with seq 0 and minified values. InvalidArgument, naming
 // the line (jsonl) or the key (json), for anything malformed: bad JSON, a
 // missing or extra field, a key given twice, a bad "expires" time, kHistory.

@@ -10,6 +10,10 @@ namespace dotlog {
 inline constexpr size_t kMaxKeyBytes = 4096;
 // A value is at most kMaxValueBytes bytes of JSON after minification.
 inline constexpr size_t kMaxValueBytes = 16 << 20;
+// Arrays and objects in a value nest at most this deep ([[1]] is 2): low
+// enough that every record, batch and dump line holding the value stays
+// within the JSON parser's limit of 1024 levels.
+inline constexpr size_t kMaxValueDepth = 1000;
 // A whole encoded record (one line, a batch included) is at most this long.
 inline constexpr size_t kMaxRecordBytes = 64 << 20;
 

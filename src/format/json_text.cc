@@ -2,8 +2,13 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "dotlog/limits.h"
+#include "util/strings.h"
 
 namespace dotlog {
 
@@ -48,11 +53,121 @@ bool IsValidUtf8(std::string_view text) {
   return simdjson::validate_utf8(text.data(), text.size());
 }
 
-absl::StatusOr<std::string> MinifyJsonValue(std::string_view json) {
+size_t JsonNestingDepth(std::string_view json) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+bool IsJsonNumber(std::string_view token) {
+  size_t i = 0;
+  const auto digits = [&] {
+    const size_t from = i;
+    while (i < token.size() && absl::ascii_isdigit(token[i])) ++i;
+    return i > from;
+  };
+  if (i < token.size() && token[i] == '-') ++i;
+  if (i < token.size() && token[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < token.size() && token[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < token.size() && (token[i] == 'e' || token[i] == 'E')) {
+    ++i;
+    if (i < token.size() && (token[i] == '+' || token[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == token.size();
+}
+
+namespace {
+
+// The parser refuses numbers it cannot convert to a 64-bit integer or a
+// finite double, yet the store keeps values as text and converts nothing.
+// Checks every number token of `json` against the grammar and puts 0 in its
+// place, so the parser judges the rest. In valid JSON a number is a maximal
+// run of these characters that starts with '-' or a digit outside strings.
+absl::StatusOr<std::string> NumbersAsZero(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < json.size()) {
+        out.push_back(json[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c != '-' && !absl::ascii_isdigit(c)) {
+      in_string = c == '"';
+      out.push_back(c);
+      continue;
+    }
+    const size_t end = json.find_first_not_of("0123456789+-.eE", i);
+    const std::string_view token = json.substr(i, end - i);
+    if (!IsJsonNumber(token)) {
+      constexpr size_t kShown = 40;
+      return absl::InvalidArgumentError(absl::StrCat(
+          "value is not valid JSON: bad number ",
+          AV(token.substr(0, kShown)), token.size() > kShown ? "..." : ""));
+    }
+    out.push_back('0');
+    i += token.size() - 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> MinifyJsonValue(std::string_view json,
+                                            size_t levels_around) {
+  // One limit for every value, below the parser's 1024 levels by enough
+  // that any record, batch or dump line holding a value parses too.
+  if (const size_t depth = JsonNestingDepth(json);
+      depth > kMaxValueDepth + levels_around) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        levels_around == 0 ? "value" : "a value", " nests arrays and objects ",
+        depth - levels_around, " levels deep, over the limit of ",
+        kMaxValueDepth));
+  }
   thread_local simdjson::dom::parser parser;
-  simdjson::padded_string padded(json);
   simdjson::dom::element root;
-  if (auto error = parser.parse(padded).get(root); error) {
+  simdjson::error_code error;
+  {
+    simdjson::padded_string padded(json);
+    error = parser.parse(padded).get(root);
+  }
+  if (error == simdjson::NUMBER_ERROR) {
+    auto zeroed = NumbersAsZero(json);
+    if (!zeroed.ok()) return zeroed.status();
+    simdjson::padded_string padded(*zeroed);
+    error = parser.parse(padded).get(root);
+  }
+  if (error) {
     return absl::InvalidArgumentError(
         absl::StrCat("value is not valid JSON: ", simdjson::error_message(error)));
   }

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "format/json_text.h"
 #include "format/record.h"
 #include "format/timestamp.h"
 #include "util/strings.h"
@@ -57,7 +58,13 @@ absl::Status RawValue(od::value v, std::string_view* raw) {
     *raw = v.raw_json_token();
     switch (type) {
       case od::json_type::string: e = v.get_string().error(); break;
-      case od::json_type::number: e = v.get_number().error(); break;
+      case od::json_type::number:
+        // Values are kept as text: any number the grammar allows, however
+        // large (the parser would refuse to convert 1e400).
+        if (!IsJsonNumber(SV(absl::StripTrailingAsciiWhitespace(AV(*raw))))) {
+          return Damaged("bad value: not a JSON number");
+        }
+        break;
       case od::json_type::boolean: e = v.get_bool().error(); break;
       default: e = v.is_null().error(); break;
     }

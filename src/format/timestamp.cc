@@ -10,6 +10,15 @@
 
 namespace dotlog {
 
+absl::Status CheckClock(int64_t now_ms) {
+  if (now_ms >= kMinTimeMs && now_ms < kMaxTimeMs) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the clock reads ", FormatTimestamp(now_ms),
+      ", outside the times a store supports (", FormatTimestamp(kMinTimeMs),
+      " to ", FormatTimestamp(kMaxTimeMs),
+      "): set the system clock right"));
+}
+
 int64_t ToUnixMillis(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              t.time_since_epoch())

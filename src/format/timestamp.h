@@ -14,6 +14,19 @@ namespace dotlog {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
+// The times a store works with: a clock reading, a record's "ts", an
+// expiry. From 2000-01-01T00:00:00Z up to, not including,
+// 2200-01-01T00:00:00Z, well inside what std::chrono::system_clock holds
+// (nanoseconds in 64 bits, years 1677 to 2262: a system clock set past 2262
+// wraps around and reads as the 1600s).
+inline constexpr int64_t kMinTimeMs = 946684800000;    // 2000-01-01
+inline constexpr int64_t kMaxTimeMs = 7258118400000;   // 2200-01-01
+
+// OK if `now_ms`, a clock reading, lies within [kMinTimeMs, kMaxTimeMs);
+// FailedPrecondition naming the reading and the range otherwise: a store
+// writes no record and compacts nothing on such a reading.
+absl::Status CheckClock(int64_t now_ms);
+
 int64_t ToUnixMillis(TimePoint t);
 // Saturates at TimePoint::min() and max() (years 1677 and 2262).
 TimePoint FromUnixMillis(int64_t ms);

@@ -27,13 +27,22 @@ struct BaseSegment {
   uint64_t damaged = 0;   // damaged lines carried over verbatim
 };
 
+// How far the clock may run ahead of the newest record compacted and still
+// be trusted to drop expired keys: one day.
+inline constexpr int64_t kMaxClockLeadMs = 24 * 60 * 60 * 1000;
+
 // Returns base segment `number`, equivalent to `inputs` (ascending, all
 // sealed): for every key whose newest version is a live, unexpired put at
 // `now_ms`, that version and the older versions `history` keeps, in
 // sequence order with their original sequence numbers and timestamps.
-// Single-operation records are copied byte for byte; operations of a batch
-// become put or del records with the batch's sequence number. Damaged lines
+// A record whose operations all survive is copied byte for byte; the
+// surviving operations of a batch stay one record (a put or del if only one
+// is left) with the batch's sequence number and time, so the base is never
+// bigger than its inputs' surviving records. Damaged lines
 // are carried over verbatim at the end, so they stay reported and on disk.
+// When `now_ms` is more than kMaxClockLeadMs after the newest record's
+// "ts", expiry and keep_for are judged at that record's time instead: a
+// clock far ahead of the log drops nothing the log does not show expired.
 absl::StatusOr<BaseSegment> BuildBase(const std::vector<SegmentBytes>& inputs,
                                       uint64_t number, uint64_t max_bytes,
                                       int64_t now_ms,

@@ -13,9 +13,8 @@
 namespace dotlog {
 namespace {
 
-// Expiry times stay well inside what std::chrono::system_clock holds
-// (nanoseconds in 64 bits: until the year 2262): 2200-01-01T00:00:00Z.
-constexpr int64_t kMaxExpiresMs = 7258118400000;
+// Expiry times stay within the times a store supports.
+constexpr int64_t kMaxExpiresMs = kMaxTimeMs;
 // Room for a record's fixed fields around its keys and values.
 constexpr size_t kRecordOverheadBytes = 256;
 

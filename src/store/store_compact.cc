@@ -23,6 +23,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "format/timestamp.h"
 #include "store/compaction.h"
 #include "store/history_rules.h"
 #include "store/segment.h"
@@ -45,6 +46,11 @@ absl::Status StoreImpl::RunCompaction(bool automatic) {
     return absl::AbortedError(
         absl::StrCat("another process is compacting ", dir_));
   }
+
+  // Expiry is judged by the clock: a reading outside the times the store
+  // supports compacts nothing (see also BuildBase on a clock far ahead).
+  const int64_t now = NowMs();
+  if (absl::Status s = CheckClock(now); !s.ok()) return s;
 
   // Step 1.
   auto sealed = SealForCompaction();
@@ -83,7 +89,7 @@ absl::Status StoreImpl::RunCompaction(bool automatic) {
                                     std::chrono::seconds(0)});
     }
   }
-  auto base = BuildBase(inputs, number, options_.segment_bytes, NowMs(), history);
+  auto base = BuildBase(inputs, number, options_.segment_bytes, now, history);
   if (!base.ok()) return base.status();
 
   // Step 3.

@@ -316,14 +316,18 @@ void StoreImpl::WriteGroup(const std::vector<PendingWrite*>& group) {
             "dotlog-dump --format jsonl > all.jsonl && "
             "dotlog --dir NEW_DIR load all.jsonl"));
       }
+      // Records carry the clock's time: a reading outside the times the
+      // store supports (a clock set wrong, or wrapped around past 2262)
+      // writes nothing.
+      const int64_t now = NowMs();
+      if (absl::Status c = CheckClock(now); !c.ok()) return c;
       auto seg = PrepareSegment();
       if (!seg.ok()) return seg.status();
       number = (*seg)->number;
       offset = (*seg)->scanned_end;
       lines = LineBreakOwed(**seg);
       // A segment whose header was torn off by a crash gets it back first.
-      if (offset == 0) EncodeHeader(number, options_.segment_bytes, NowMs(), &lines);
-      const int64_t now = NowMs();
+      if (offset == 0) EncodeHeader(number, options_.segment_bytes, now, &lines);
       for (const auto& ops : records) EncodeRecord(++seq, now, ops, &lines);
     }
     // Readers elsewhere must not see the records before they are durable

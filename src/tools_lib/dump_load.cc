@@ -51,7 +51,8 @@ absl::Status RawValue(od::value v, std::string_view where,
 template <typename F>
 absl::Status ForEachMember(std::string_view text, std::string_view where,
                            F on_member) {
-  auto minified = MinifyJsonValue(text);
+  // The object is one level around the values it holds.
+  auto minified = MinifyJsonValue(text, /*levels_around=*/1);
   if (!minified.ok()) return Invalid(where, SV(minified.status().message()));
   thread_local od::parser parser;
   simdjson::padded_string padded(*minified);
@@ -148,14 +149,28 @@ absl::StatusOr<std::vector<Item>> ParseJson(std::string_view text) {
   return items;
 }
 
-// jsonl when the first non-blank line alone is a jsonl entry.
-DumpFormat DetectFormat(std::string_view text) {
+// The json format as dump writes it starts with "{" alone on its first line
+// ("{}" when empty); jsonl has one entry per line. A text of a single line
+// that is a jsonl entry is also a one-line json object with the keys "key",
+// "value" and "expires": which one was meant cannot be told, so it is
+// refused rather than guessed.
+absl::StatusOr<DumpFormat> DetectFormat(std::string_view text) {
+  std::vector<absl::string_view> lines;
   for (absl::string_view line : absl::StrSplit(AV(text), '\n')) {
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    return ParseJsonlLine(SV(line), "").ok() ? DumpFormat::kJsonl
-                                             : DumpFormat::kJson;
+    line = absl::StripAsciiWhitespace(line);
+    if (!line.empty()) lines.push_back(line);
+    if (lines.size() == 2) break;
   }
-  return DumpFormat::kJson;
+  if (lines.empty() || lines[0] == "{" || lines[0] == "{}") {
+    return DumpFormat::kJson;
+  }
+  auto entry = ParseJsonlLine(SV(lines[0]), "");
+  if (!entry.ok()) return DumpFormat::kJson;
+  if (lines.size() > 1) return DumpFormat::kJsonl;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "one line that reads both as a jsonl dump (key ", QuoteKey(entry->key),
+      ") and as a json dump (keys \"key\", \"value\" and \"expires\"); "
+      "name the format: --format jsonl or --format json"));
 }
 
 absl::Status CheckNoDuplicates(const std::vector<Item>& items) {
@@ -173,7 +188,14 @@ absl::Status CheckNoDuplicates(const std::vector<Item>& items) {
 
 absl::StatusOr<std::vector<Item>> ParseDump(std::string_view text,
                                             std::optional<DumpFormat> format) {
-  const DumpFormat f = format ? *format : DetectFormat(text);
+  DumpFormat f;
+  if (format) {
+    f = *format;
+  } else {
+    auto detected = DetectFormat(text);
+    if (!detected.ok()) return detected.status();
+    f = *detected;
+  }
   if (f == DumpFormat::kHistory) {
     return absl::InvalidArgumentError(
         "the history format cannot be loaded: dump with json or jsonl");

@@ -388,7 +388,8 @@ TEST_CASE("the feed, dump, load and verify APIs need only their headers",
         return absl::OkStatus();
       });
   REQUIRE(dumped.ok());
-  absl::StatusOr<std::vector<dotlog::Item>> items = dotlog::ParseDump(text);
+  absl::StatusOr<std::vector<dotlog::Item>> items =
+      dotlog::ParseDump(text, *format);
   INFO(text);
   REQUIRE(items.ok());
   REQUIRE(items->size() == 1);

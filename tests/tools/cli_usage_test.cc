@@ -247,7 +247,8 @@ TEST_CASE("counts in messages agree in number", "[cli][usage]") {
   CHECK(cli.Ok({"verify"}) == "1 segment, 1 record: clean\n");
   cli.Ok({"set", "b", "2"});
   CHECK(
-      cli.Ok({"load", "-"}, "{\"key\":\"c\",\"value\":3,\"expires\":null}\n") ==
+      cli.Ok({"load", "--format", "jsonl", "-"},
+             "{\"key\":\"c\",\"value\":3,\"expires\":null}\n") ==
       "loaded 1 key in 1 batch\n");
   CHECK(cli.Ok({"verify"}) == "1 segment, 3 records: clean\n");
 }

@@ -52,6 +52,24 @@ TEST_CASE("invalid JSON is refused with the parser's reason", "[json_text]") {
   }
 }
 
+TEST_CASE("nesting depth counts brackets outside strings", "[json_text]") {
+  CHECK(JsonNestingDepth("1") == 0);
+  CHECK(JsonNestingDepth("{}") == 1);
+  CHECK(JsonNestingDepth("[[1],{\"a\":[2]}]") == 3);
+  CHECK(JsonNestingDepth("[\"[[[\\\"[[\"]") == 1);
+}
+
+TEST_CASE("numbers are checked against the grammar, never converted",
+          "[json_text]") {
+  CHECK(*MinifyJsonValue("[ 1e400 , 12345678901234567890123 ]") ==
+        "[1e400,12345678901234567890123]");
+  CHECK(*MinifyJsonValue("\"1e400 01\"") == "\"1e400 01\"");
+  for (const char* bad : {"[1e400, 01]", "[1e400, \"\\x\"]", "1e400 1"}) {
+    INFO(bad);
+    CHECK_FALSE(MinifyJsonValue(bad).ok());
+  }
+}
+
 TEST_CASE("invalid UTF-8 inside a value is refused", "[json_text]") {
   CHECK_FALSE(MinifyJsonValue("\"\xC3\x28\"").ok());
   CHECK_FALSE(IsValidUtf8("\xFF"));

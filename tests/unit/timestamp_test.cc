@@ -204,5 +204,20 @@ TEST_CASE("the error for bad text quotes the text", "[timestamp]") {
         std::string::npos);
 }
 
+TEST_CASE("a clock is trusted from 2000-01-01 up to, not including, "
+          "2200-01-01",
+          "[timestamp]") {
+  CHECK(CheckClock(*ParseTimestamp("2000-01-01T00:00:00Z")).ok());
+  CHECK(CheckClock(*ParseTimestamp("2199-12-31T23:59:59.999Z")).ok());
+  for (const char* bad : {"1999-12-31T23:59:59.999Z", "2200-01-01T00:00:00Z",
+                          "1700-01-01T00:00:00Z", "1970-01-01T00:00:00Z"}) {
+    INFO(bad);
+    const absl::Status s = CheckClock(*ParseTimestamp(bad));
+    CHECK(s.code() == absl::StatusCode::kFailedPrecondition);
+    CHECK(std::string(s.message()).find(std::string(bad).substr(0, 10)) !=
+          std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace dotlog
