@@ -152,8 +152,7 @@ def test_backup_writes_a_dump_the_tool_loads_and_records_it(
     record = state.backup(tmp_path / "backup.json")
     assert record.location == str(tmp_path / "backup.json")
     assert state.get_last_backup().location == record.location
-    # A backup is jsonl; one key alone reads as json too, so name the format.
-    run_cli(dotlog_bin, tmp_path / "restored", "load", "--format", "jsonl",
+    run_cli(dotlog_bin, tmp_path / "restored", "load",
             str(tmp_path / "backup.json"))
     with StateManager(tmp_path / "restored") as restored:
         assert restored.get_state("k") == {"v": 1}
