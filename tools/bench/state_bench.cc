@@ -133,13 +133,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const char* tmp = std::getenv("TMPDIR");
-  std::string work = absl::StrCat(tmp != nullptr ? tmp : "/var/tmp",
-                                  "/dotlog_state_bench.XXXXXX");
-  if (mkdtemp(work.data()) == nullptr) {
-    std::perror("mkdtemp");
-    return 1;
-  }
+  const std::string work = MakeWorkDir("state_bench");
   PrintMachineFacts(work);
   const std::string store_dir = work + "/store";
   const std::vector<Wallpaper> walls = MakeWallpapers(work, count);

@@ -18,6 +18,16 @@ void CheckOrExit(const absl::Status& s, const std::string& what) {
   }
 }
 
+std::string MakeWorkDir(const std::string& bench) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string work = absl::StrCat(tmp != nullptr ? tmp : "/var/tmp",
+                                  "/dotlog_", bench, ".XXXXXX");
+  if (mkdtemp(work.data()) == nullptr) {
+    CheckOrExit(absl::InternalError("mkdtemp failed"), work);
+  }
+  return work;
+}
+
 std::vector<Wallpaper> MakeWallpapers(const std::string& dir, int count) {
   std::vector<Wallpaper> walls;
   for (const char* sub : {"walls", "effects", "schemes"}) {

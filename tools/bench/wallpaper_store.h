@@ -20,6 +20,10 @@ struct Wallpaper {
 // Prints "<what>: <status>" and exits with 1 unless `s` is OK.
 void CheckOrExit(const absl::Status& s, const std::string& what);
 
+// A fresh directory for a benchmark's files, named after `bench`, under
+// $TMPDIR (else /var/tmp); exits with 1 if it cannot be made.
+std::string MakeWorkDir(const std::string& bench);
+
 // Creates `count` small wallpaper files, each with its own effects and
 // colour-scheme directory, under `dir`.
 std::vector<Wallpaper> MakeWallpapers(const std::string& dir, int count);
