@@ -6,12 +6,15 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "cli/progress_line.h"
 #include "dotlog/store.h"
+#include "format/timestamp.h"
 #include "run_process.h"
 #include "support/status_helpers.h"
 #include "support/temp_dir.h"
@@ -51,7 +54,7 @@ std::pair<std::string, int> RunOnTerminal(const std::vector<std::string>& args) 
     std::vector<char*> argv;
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    freopen("/dev/null", "w", stdout);
+    if (freopen("/dev/null", "w", stdout) == nullptr) _exit(126);
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -95,6 +98,27 @@ TEST_CASE("A backup and a restore show progress on a terminal") {
   CHECK(restore.find("keys checked") != std::string::npos);
   CHECK(restore.find(std::to_string(kKeys) + "/" + std::to_string(kKeys) +
                      " keys restored") != std::string::npos);
+}
+
+TEST_CASE("An import shows progress on a terminal") {
+  TempDir tmp;
+  std::filesystem::create_directory(tmp.Join("old"));
+  const std::string now = FormatTimestamp(
+      ToUnixMillis(std::chrono::system_clock::now() - std::chrono::hours(1)));
+  std::string events;
+  for (int i = 0; i < 500; ++i) {
+    events += "{\"timestamp\":\"" + now +
+              "\",\"event_type\":\"command\",\"details\":{\"i\":" +
+              std::to_string(i) + "}}\n";
+  }
+  WriteFileBytes(tmp.Join("old/event_log.jsonl"), events);
+  auto [seen, code] = RunOnTerminal(
+      {Bin(), "--dir", tmp.Join("db"), "import", "json", tmp.Join("old")});
+  INFO(seen);
+  CHECK(code == 0);
+  CHECK(seen.find("\rdotlog import: ") != std::string::npos);
+  CHECK(seen.find("rows mapped") != std::string::npos);
+  CHECK(seen.find("keys written") != std::string::npos);
 }
 
 TEST_CASE("Without a terminal a backup prints no progress") {
