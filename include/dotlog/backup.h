@@ -18,6 +18,7 @@
 #include "dotlog/clock.h"
 #include "dotlog/file_system.h"
 #include "dotlog/options.h"
+#include "dotlog/progress.h"
 #include "dotlog/store.h"
 
 namespace dotlog {
@@ -34,6 +35,9 @@ struct BackupOptions {
   FileSystem* file_system = nullptr;
   // Names the file and stamps the record. nullptr: SystemClock().
   Clock* clock = nullptr;
+  // Told the keys written so far ("keys backed up") of the store's live
+  // keys when the backup started.
+  ProgressFn progress;
 };
 
 // What WriteBackup did.
@@ -75,6 +79,9 @@ struct RestoreOptions {
   size_t keep = 10;
   // For opening the store. Its file_system and clock are used throughout.
   Options store;
+  // Told the backup's lines checked ("keys checked"), then the one batch
+  // written ("keys restored").
+  ProgressFn progress;
 };
 
 // What RestoreBackup did.

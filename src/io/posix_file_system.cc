@@ -515,9 +515,15 @@ class PosixFileSystem final : public FileSystem {
     return absl::OkStatus();
   }
 
+  // A file, or a symbolic link itself; and an empty directory, which
+  // unlink refuses (EISDIR) and rmdir removes.
   absl::Status Remove(const std::string& path) override {
-    if (unlink(path.c_str()) != 0) return PosixError("unlink", path);
-    return absl::OkStatus();
+    if (unlink(path.c_str()) == 0) return absl::OkStatus();
+    if (errno == EISDIR) {
+      if (rmdir(path.c_str()) != 0) return PosixError("rmdir", path);
+      return absl::OkStatus();
+    }
+    return PosixError("unlink", path);
   }
 
   absl::StatusOr<std::unique_ptr<FileLock>> OpenLock(

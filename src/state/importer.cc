@@ -84,6 +84,7 @@ class ImporterImpl final : public Importer {
           break;
       }
       Count(row.label, s);
+      if (options_.progress) options_.progress("rows mapped", report_.rows, 0);
     }
   }
 
@@ -94,6 +95,9 @@ class ImporterImpl final : public Importer {
     auto written = batch_.Commit();
     if (!written.ok()) return written.status();
     report_.written = *written;
+    if (options_.progress) {
+      options_.progress("keys written", *written, *written);
+    }
     return report_;
   }
 

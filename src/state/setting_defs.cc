@@ -64,6 +64,14 @@ const std::vector<SettingDef>& Table() {
        .env = "DOTLOG_CLEANUP_INTERVAL_DAYS",
        .min = 1,
        .max = kDaysMax},
+      {.name = "cleanup.effects_cache_root",
+       .field = &Settings::effects_cache_root,
+       .env = "DOTLOG_EFFECTS_CACHE_ROOT",
+       .is_path = true},
+      {.name = "cleanup.colorscheme_cache_root",
+       .field = &Settings::colorscheme_cache_root,
+       .env = "DOTLOG_COLORSCHEME_CACHE_ROOT",
+       .is_path = true},
   };
   return *table;
 }

@@ -151,6 +151,8 @@ StateOptions ToStateOptions(const Settings& settings) {
   options.recent_limit = static_cast<size_t>(settings.recent_limit);
   options.event_max_count = static_cast<size_t>(settings.event_max_count);
   options.event_max_age = settings.event_max_age_days * kDay;
+  options.auto_cleanup = settings.auto_cleanup_enabled;
+  options.cleanup_interval = settings.cleanup_interval_days * kDay;
   options.store.sync =
       settings.sync == "none" ? SyncMode::kNone : SyncMode::kAlways;
   options.store.lock_timeout =

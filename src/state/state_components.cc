@@ -72,6 +72,7 @@ absl::Status DeletePresent(Store& store, const std::string& key,
 absl::StatusOr<Component> StateManager::InstallComponent(
     std::string_view name, std::string_view version,
     std::string_view config_json) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   if (absl::Status s = state::CheckName("component", name); !s.ok()) return s;
   if (!version.empty()) {
     if (absl::Status s = state::CheckName("version", version); !s.ok()) {
@@ -102,6 +103,7 @@ absl::StatusOr<Component> StateManager::InstallComponent(
 }
 
 absl::Status StateManager::RemoveComponent(std::string_view name) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   if (absl::Status s = state::CheckName("component", name); !s.ok()) return s;
   return DeletePresent(*store_, Cat(state::kComponentPrefix, name),
                        Cat("component ", name, ": not installed"));
@@ -120,6 +122,7 @@ absl::StatusOr<std::vector<Component>> StateManager::ListComponents() {
 }
 
 absl::StatusOr<Favourite> StateManager::AddFavourite(std::string_view path) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   absl::StatusOr<std::string> normal = NormalizePath(path);
   if (!normal.ok()) return normal.status();
   const std::string key = state::FavouriteKey(*normal);
@@ -146,6 +149,7 @@ absl::StatusOr<Favourite> StateManager::AddFavourite(std::string_view path) {
 }
 
 absl::Status StateManager::RemoveFavourite(std::string_view path) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   absl::StatusOr<std::string> normal = NormalizePath(path);
   if (!normal.ok()) return normal.status();
   return DeletePresent(*store_, state::FavouriteKey(*normal),

@@ -41,6 +41,7 @@ bool Matches(const Event& e, const EventQuery& q) {
 absl::StatusOr<Event> StateManager::AppendEvent(std::string_view event_type,
                                                 std::string_view component,
                                                 std::string_view details_json) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   if (absl::Status s = state::CheckName("event_type", event_type); !s.ok()) {
     return s;
   }
@@ -129,6 +130,7 @@ absl::StatusOr<std::vector<Event>> StateManager::QueryEvents(
 
 absl::Status StateManager::SetState(std::string_view key,
                                     std::string_view json_value) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   if (absl::Status s = state::CheckName("key", key); !s.ok()) return s;
   absl::StatusOr<std::string> value = MinifyJsonValue(json_value);
   if (!value.ok()) {
@@ -156,6 +158,7 @@ absl::StatusOr<std::string> StateManager::GetState(std::string_view key) {
 }
 
 absl::Status StateManager::DeleteState(std::string_view key) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   if (absl::Status s = state::CheckName("key", key); !s.ok()) return s;
   absl::StatusOr<std::optional<std::string>> result = store_->Update(
       Cat(state::kUserPrefix, key),

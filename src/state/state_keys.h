@@ -35,6 +35,13 @@ inline constexpr std::string_view kEventCounterKey = "state/event-counter";
 
 inline constexpr std::string_view kUserPrefix = "state/user/";
 
+// The layout the state is at (absent: 1), and the lease of the process
+// migrating it (migration.h).
+inline constexpr std::string_view kLayoutKey = "state/layout";
+inline constexpr std::string_view kLayoutLeaseKey = "state/layout-migration";
+// When cleanup last ran, and what it removed (cleanup.h).
+inline constexpr std::string_view kCleanupKey = "state/cleanup";
+
 // REQUIRES: `path` is normalised (starts with '/').
 inline std::string WallpaperCacheKey(std::string_view path) {
   return Cat(kWallpaperCachePrefix, path.substr(1));

@@ -104,6 +104,7 @@ absl::StatusOr<CurrentWallpapers> ReadCurrent(Store& store) {
 
 absl::StatusOr<MonitorWallpaper> StateManager::SetMonitorWallpaper(
     std::string_view monitor, std::string_view path) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   if (absl::Status s = state::CheckName("monitor", monitor); !s.ok()) {
     return s;
   }

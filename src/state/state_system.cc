@@ -79,6 +79,7 @@ absl::StatusOr<Health> DecodeHealthObject(std::string_view key,
 
 absl::StatusOr<ColorScheme> StateManager::SetColorScheme(
     std::string_view name, std::string_view metadata_json) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   if (absl::Status s = state::CheckName("colorscheme name", name); !s.ok()) {
     return s;
   }
@@ -114,6 +115,7 @@ absl::StatusOr<ColorScheme> StateManager::GetColorScheme() {
 
 absl::StatusOr<BackupRecord> StateManager::RecordBackup(
     std::string_view location, std::optional<TimePoint> at) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   if (absl::Status s = state::CheckName("backup location", location); !s.ok()) {
     return s;
   }
@@ -145,6 +147,7 @@ absl::StatusOr<BackupRecord> StateManager::LastBackup() {
 absl::StatusOr<Health> StateManager::SetHealth(std::string_view component,
                                                HealthStatus status,
                                                std::string_view message) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   if (absl::Status s = state::CheckName("component", component); !s.ok()) {
     return s;
   }

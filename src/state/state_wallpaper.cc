@@ -48,6 +48,7 @@ PutOptions EntryExpiry(const WallpaperEntry& entry,
 
 absl::StatusOr<WallpaperEntry> StateManager::CacheWallpaper(
     std::string_view path, std::string_view metadata_json) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   thread_local simdjson::dom::parser parser;
   absl::StatusOr<state::JsonObject> metadata =
       state::ParseInputObject(parser, "metadata", metadata_json);
@@ -120,7 +121,8 @@ absl::StatusOr<CacheCheck> StateManager::CheckWallpaper(std::string_view path) {
   check.miss = found->miss;
   const bool invalidate = found->miss == CacheMiss::kFileChanged ||
                           found->miss == CacheMiss::kFileMissing;
-  if (found->refresh || invalidate) {
+  // A reader of a newer layout checks without writing.
+  if ((found->refresh || invalidate) && CheckWritable().ok()) {
     if (invalidate) {
       entry->valid = false;
       entry->invalid_reason = std::string(CacheMissName(*found->miss));
@@ -142,6 +144,7 @@ absl::StatusOr<CacheCheck> StateManager::CheckWallpaper(std::string_view path) {
 }
 
 absl::Status StateManager::InvalidateWallpaper(std::string_view path) {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   absl::StatusOr<std::string> normal = NormalizePath(path);
   if (!normal.ok()) return normal.status();
   const std::string key = state::WallpaperCacheKey(*normal);
@@ -167,6 +170,7 @@ absl::Status StateManager::InvalidateWallpaper(std::string_view path) {
 }
 
 absl::StatusOr<size_t> StateManager::InvalidateAllWallpapers() {
+  if (absl::Status w = CheckWritable(); !w.ok()) return w;
   absl::StatusOr<std::vector<Item>> items =
       store_->List(state::kWallpaperCachePrefix);
   if (!items.ok()) return items.status();

@@ -59,13 +59,25 @@ std::string FreeName(const std::vector<std::string>& names, int64_t unix_ms) {
 
 // Writes the dump of `store` to the new file `path` and syncs it.
 absl::Status WriteDumpFile(Store& store, FileSystem* fs,
-                           const std::string& path, BackupResult* result) {
+                           const std::string& path, const ProgressFn& progress,
+                           BackupResult* result) {
+  uint64_t total = 0;
+  if (progress) {
+    absl::StatusOr<Stats> stats = store.GetStats();
+    if (!stats.ok()) return stats.status();
+    total = stats->live_keys;
+  }
   auto file = fs->CreateFile(path);
   if (!file.ok()) return file.status();
   absl::Status s =
       DumpStore(store, "", DumpFormat::kJsonl, [&](std::string_view text) {
         result->keys += std::count(text.begin(), text.end(), '\n');
         result->bytes += text.size();
+        if (progress) {
+          // Keys written meanwhile by others may take it past the total.
+          progress("keys backed up", result->keys,
+                   std::max(total, result->keys));
+        }
         return (*file)->Append(text);
       });
   if (!s.ok()) return s;
@@ -144,7 +156,7 @@ absl::StatusOr<BackupResult> WriteBackup(Store& store,
   // Durability: the data is synced under the temporary name, then renamed
   // (atomic) and the directory synced. A crash before the rename leaves
   // only a temporary file, which the next backup removes.
-  absl::Status s = WriteDumpFile(store, fs, temp, &result);
+  absl::Status s = WriteDumpFile(store, fs, temp, options.progress, &result);
   if (s.ok()) s = fs->Rename(temp, result.path);
   if (!s.ok()) {
     fs->Remove(temp).IgnoreError();  // best effort; the next backup retries

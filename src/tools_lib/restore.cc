@@ -16,6 +16,7 @@ namespace {
 // checked as Store::Put would check it. InvalidArgument naming the file.
 absl::StatusOr<WriteBatch> ParseBackup(const std::string& path,
                                        std::string_view text, int64_t now_ms,
+                                       const ProgressFn& progress,
                                        RestoreResult* result) {
   auto bad = [&](const absl::Status& s) {
     return absl::InvalidArgumentError(
@@ -24,7 +25,9 @@ absl::StatusOr<WriteBatch> ParseBackup(const std::string& path,
   auto items = ParseDump(text, DumpFormat::kJsonl);
   if (!items.ok()) return bad(items.status());
   WriteBatch puts;
+  uint64_t checked = 0;
   for (const Item& item : *items) {
+    if (progress) progress("keys checked", ++checked, items->size());
     PutOptions options;
     options.expires_at = item.expires_at;
     if (item.expires_at && ToUnixMillis(*item.expires_at) <= now_ms) {
@@ -73,7 +76,8 @@ absl::StatusOr<RestoreResult> RestoreBackup(const std::string& backup_file,
   auto text = ReadWholeFile(fs, backup_file);
   if (!text.ok()) return text.status();
   auto puts =
-      ParseBackup(backup_file, *text, ToUnixMillis(clock->Now()), &result);
+      ParseBackup(backup_file, *text, ToUnixMillis(clock->Now()),
+                  options.progress, &result);
   if (!puts.ok()) return puts.status();
 
   auto store = Store::Open(store_dir, options.store);
@@ -106,8 +110,12 @@ absl::StatusOr<RestoreResult> RestoreBackup(const std::string& backup_file,
     batch.Put(op.key, op.value, op.options);
   }
   result.restored = puts->ops().size();
+  if (options.progress) options.progress("keys restored", 0, result.restored);
   if (!batch.empty()) {
     if (absl::Status s = (*store)->Write(batch); !s.ok()) return s;
+  }
+  if (options.progress) {
+    options.progress("keys restored", result.restored, result.restored);
   }
   if (!result.previous_backup.empty()) {
     absl::Status s = RecordBackupInState(**store, fs, clock,

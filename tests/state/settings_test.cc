@@ -305,6 +305,34 @@ TEST_CASE("settings become the state layer's and the store's options",
   CHECK(options.store.history[0].prefix == "a/");
 }
 
+TEST_CASE("the cleanup settings become the automatic cleanup's options",
+          "[settings]") {
+  Settings settings;
+  CHECK(ToStateOptions(settings).auto_cleanup);
+  CHECK(ToStateOptions(settings).cleanup_interval == std::chrono::hours(168));
+  settings.auto_cleanup_enabled = false;
+  settings.cleanup_interval_days = 2;
+  const StateOptions options = ToStateOptions(settings);
+  CHECK_FALSE(options.auto_cleanup);
+  CHECK(options.cleanup_interval == std::chrono::hours(48));
+}
+
+TEST_CASE("the cache roots default to ~/.cache and a file's are expanded",
+          "[settings]") {
+  Fixture f;
+  CHECK(Value(f.Load()).settings.effects_cache_root ==
+        "~/.cache/wallpaper/effects");
+  CHECK(ValueOf(Value(f.Load()), "cleanup.colorscheme_cache_root").value ==
+        "\"~/.cache/colorscheme\"");
+  const std::string path = f.Write(
+      "settings.toml",
+      "[state_management.cleanup]\neffects_cache_root = \"~/fx\"\n");
+  CHECK(Value(f.Load({path})).settings.effects_cache_root ==
+        f.dir.path() + "/fx");
+  f.env.vars["DOTLOG_COLORSCHEME_CACHE_ROOT"] = "/srv/schemes";
+  CHECK(Value(f.Load()).settings.colorscheme_cache_root == "/srv/schemes");
+}
+
 TEST_CASE("the store directory defaults to XDG_DATA_HOME, then HOME",
           "[settings]") {
   FakeEnv env;

@@ -197,6 +197,20 @@ TEST_CASE("posix: missing files are NotFound and the error names op and path") {
   CHECK(kFs->SyncDir(missing).code() == absl::StatusCode::kNotFound);
 }
 
+TEST_CASE("posix: Remove removes a symlink itself and an empty directory") {
+  TempDir dir;
+  REQUIRE_OK(kFs->CreateDir(dir.Path("target/sub")));
+  std::filesystem::create_directory_symlink(dir.Path("target"), dir.Path("link"));
+  REQUIRE_OK(kFs->Remove(dir.Path("link")));
+  CHECK_FALSE(Value(kFs->Exists(dir.Path("link"))));
+  CHECK(Value(kFs->Exists(dir.Path("target/sub"))));
+  // A directory that is not empty stays.
+  CHECK_FALSE(kFs->Remove(dir.Path("target")).ok());
+  REQUIRE_OK(kFs->Remove(dir.Path("target/sub")));
+  REQUIRE_OK(kFs->Remove(dir.Path("target")));
+  CHECK_FALSE(Value(kFs->Exists(dir.Path("target"))));
+}
+
 TEST_CASE("posix: new files have mode 0600 and new directories mode 0700") {
   TempDir dir;
   WriteFile(dir.Path("f"), "x");

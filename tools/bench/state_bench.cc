@@ -30,75 +30,10 @@
 #include "measure.h"
 #include "state/state_keys.h"
 #include "state_bench_process.h"
+#include "wallpaper_store.h"
 
 namespace dotlog::bench {
 namespace {
-
-void Check(const absl::Status& s, const std::string& what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "state_bench: %s: %s\n", what.c_str(),
-                 s.ToString().c_str());
-    std::exit(1);
-  }
-}
-
-// One wallpaper file and the directories its entry names.
-struct Wallpaper {
-  std::string path, effects_dir, colorscheme_dir;
-};
-
-// Creates `count` small wallpaper files, each with its own effects and
-// colour-scheme directory, under `dir`.
-std::vector<Wallpaper> MakeWallpapers(const std::string& dir, int count) {
-  std::vector<Wallpaper> walls;
-  for (const char* sub : {"walls", "effects", "schemes"}) {
-    std::filesystem::create_directories(absl::StrCat(dir, "/", sub));
-  }
-  for (int i = 0; i < count; ++i) {
-    char name[32];
-    std::snprintf(name, sizeof(name), "img%05d", i);
-    Wallpaper w{absl::StrCat(dir, "/walls/", name, ".png"),
-                absl::StrCat(dir, "/effects/", name),
-                absl::StrCat(dir, "/schemes/", name)};
-    std::filesystem::create_directory(w.effects_dir);
-    std::filesystem::create_directory(w.colorscheme_dir);
-    // 1 KiB of content that differs from file to file.
-    std::string content(1024, static_cast<char>('a' + i % 26));
-    std::snprintf(content.data(), content.size(), "wallpaper %d", i);
-    std::FILE* f = std::fopen(w.path.c_str(), "wb");
-    if (f == nullptr ||
-        std::fwrite(content.data(), 1, content.size(), f) != content.size()) {
-      Check(absl::InternalError("cannot write"), w.path);
-    }
-    std::fclose(f);
-    walls.push_back(std::move(w));
-  }
-  return walls;
-}
-
-// Caches every wallpaper (without syncing each write: the figures are of
-// reads) and compacts, leaving the index snapshot a long-lived store has.
-// Returns each entry's key and JSON value, by wallpaper.
-std::vector<std::pair<std::string, std::string>> CacheAll(
-    const std::string& store_dir, const std::vector<Wallpaper>& walls) {
-  StateOptions options;
-  options.store.sync = SyncMode::kNone;
-  auto state = StateManager::Open(store_dir, options);
-  Check(state.status(), "open " + store_dir);
-  std::vector<std::pair<std::string, std::string>> entries;
-  for (const Wallpaper& w : walls) {
-    const std::string metadata =
-        absl::StrCat("{\"effects_dir\":\"", w.effects_dir,
-                     "\",\"colorscheme_dir\":\"", w.colorscheme_dir,
-                     "\",\"backend\":\"wal\",\"effect_count\":6,"
-                     "\"colorscheme_formats\":[\"css\",\"json\",\"sh\"]}");
-    auto entry = (*state)->CacheWallpaper(w.path, metadata);
-    Check(entry.status(), "cache " + w.path);
-    entries.emplace_back(state::WallpaperCacheKey(entry->path), entry->json);
-  }
-  Check((*state)->store().Compact(), "compact");
-  return entries;
-}
 
 void PrintRow(const char* label, const GetFigures& f, const GetFigures& base) {
   std::printf("  %-46s median %8.2f us  p99 %8.2f us", label, f.median_ns / 1e3,
@@ -124,7 +59,7 @@ const Wallpaper& Named(const std::vector<Wallpaper>& walls,
 void MeasureChecks(const std::string& store_dir,
                    const std::vector<Wallpaper>& walls) {
   auto state = StateManager::Open(store_dir);
-  Check(state.status(), "open " + store_dir);
+  CheckOrExit(state.status(), "open " + store_dir);
   std::vector<Entry> keys;
   for (size_t i = 0; i < walls.size(); ++i)
     keys.push_back({absl::StrCat(i), ""});
@@ -135,7 +70,7 @@ void MeasureChecks(const std::string& store_dir,
   // What a check cannot avoid: stat the file and both directories.
   FileSystem* fs = DefaultFileSystem();
   GetFigures floor;
-  Check(
+  CheckOrExit(
       TimeGets(
           keys, order,
           [&](const std::string& key, std::string*) -> absl::Status {
@@ -159,7 +94,7 @@ void MeasureChecks(const std::string& store_dir,
             true, &resolve),
         "realpath");
   GetFigures check;
-  Check(TimeGets(
+  CheckOrExit(TimeGets(
             keys, order,
             [&](const std::string& key, std::string*) -> absl::Status {
               const Wallpaper& w = Named(walls, key);
@@ -207,13 +142,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const char* tmp = std::getenv("TMPDIR");
-  std::string work = absl::StrCat(tmp != nullptr ? tmp : "/var/tmp",
-                                  "/dotlog_state_bench.XXXXXX");
-  if (mkdtemp(work.data()) == nullptr) {
-    std::perror("mkdtemp");
-    return 1;
-  }
+  const std::string work = MakeWorkDir("state_bench");
   PrintMachineFacts(work);
   const std::string store_dir = work + "/store";
   const std::vector<Wallpaper> walls = MakeWallpapers(work, count);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/io.h"
+#include "cli/progress_line.h"
 #include "dotlog/backup.h"
 
 namespace dotlog::cli {
@@ -35,7 +36,10 @@ absl::Status RunBackup(Session& session, const Args& /*args*/) {
   if (!store.ok()) return store.status();
   BackupOptions options;
   options.keep = Parsed().keep;
+  ProgressLine progress("dotlog backup", StderrIsTerminal());
+  options.progress = progress.Fn();
   auto result = WriteBackup(**store, BackupDir(session), options);
+  progress.Finish();
   if (!result.ok()) return result.status();
   std::string out = absl::StrCat(result->path, "\n");
   for (const std::string& path : result->removed) {
@@ -51,7 +55,10 @@ absl::Status RunRestore(Session& session, const Args& /*args*/) {
   options.force = Parsed().force;
   options.keep = Parsed().keep;
   options.previous_backup_dir = BackupDir(session);
+  ProgressLine progress("dotlog restore", StderrIsTerminal());
+  options.progress = progress.Fn();
   auto result = RestoreBackup(Parsed().file, session.dir(), options);
+  progress.Finish();
   if (absl::IsNotFound(result.status())) {  // the file: bad input
     return absl::InvalidArgumentError(result.status().message());
   }

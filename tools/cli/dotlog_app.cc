@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/backup_app.h"
+#include "cli/cleanup_app.h"
 #include "cli/commands.h"
 #include "cli/config_command.h"
 #include "cli/import_app.h"
@@ -291,6 +292,7 @@ constexpr Command kCommands[] = {
     {"backup", AddBackup},
     {"restore", AddRestore},
     {"import", AddImport},
+    {"cleanup", AddCleanup},
 };
 
 // CLI11 matches a subcommand only against an argument spelled exactly like

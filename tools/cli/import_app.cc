@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/io.h"
+#include "cli/progress_line.h"
 #include "dotlog/state/import.h"
 
 namespace dotlog::cli {
@@ -26,7 +27,10 @@ absl::Status RunImport(Session& session, ImportFn import) {
   if (!store.ok()) return store.status();
   ImportOptions options;
   options.skip_bad = Parsed().skip_bad;
+  ProgressLine progress("dotlog import", StderrIsTerminal());
+  options.progress = progress.Fn();
   auto report = import(**store, Parsed().source, options);
+  progress.Finish();
   if (absl::IsNotFound(report.status())) {  // the source: bad input
     return absl::InvalidArgumentError(report.status().message());
   }

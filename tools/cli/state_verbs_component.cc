@@ -59,7 +59,7 @@ absl::Status RunComponentRm(Session& session, const Args&) {
 
 absl::Status RunComponentShow(Session& session, const Args&) {
   const StateArgs& a = StateArgsOfThisRun();
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   auto c = (*state)->GetComponent(a.name);
   if (!c.ok()) return c.status();
@@ -68,7 +68,7 @@ absl::Status RunComponentShow(Session& session, const Args&) {
 
 absl::Status RunComponentLs(Session& session, const Args&) {
   const StateArgs& a = StateArgsOfThisRun();
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   auto list = (*state)->ListComponents();
   if (!list.ok()) return list.status();
@@ -89,7 +89,7 @@ absl::Status RunHealthSet(Session& session, const Args&) {
 
 absl::Status RunHealthLs(Session& session, const Args&) {
   const StateArgs& a = StateArgsOfThisRun();
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   auto list = (*state)->ListHealth();
   if (!list.ok()) return list.status();

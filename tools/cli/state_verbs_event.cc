@@ -59,7 +59,7 @@ absl::Status RunEventQuery(Session& session, bool oldest_first) {
   const StateArgs& a = StateArgsOfThisRun();
   auto query = QueryOf(a);
   if (!query.ok()) return query.status();
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   auto events = (*state)->QueryEvents(*query);
   if (!events.ok()) return events.status();

@@ -39,7 +39,7 @@ absl::Status RunWallpaperSet(Session& session, const Args&) {
 
 absl::Status RunWallpaperCurrent(Session& session, const Args&) {
   const StateArgs& a = StateArgsOfThisRun();
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   if (!a.name.empty()) {
     auto one = (*state)->GetMonitorWallpaper(a.name);
@@ -60,7 +60,7 @@ absl::Status RunWallpaperRecent(Session& session, const Args&) {
   if (a.limit != kNoLimit && a.limit < 0) {
     return absl::InvalidArgumentError("-n: must not be negative");
   }
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   auto recent = (*state)->RecentWallpapers();
   if (!recent.ok()) return recent.status();
@@ -88,7 +88,7 @@ absl::Status RunFavRm(Session& session, const Args&) {
 }
 
 absl::Status RunFavHas(Session& session, const Args&) {
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   auto is = (*state)->IsFavourite(StateArgsOfThisRun().path);
   if (!is.ok()) return is.status();
@@ -96,7 +96,7 @@ absl::Status RunFavHas(Session& session, const Args&) {
 }
 
 absl::Status RunFavLs(Session& session, const Args&) {
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   auto favs = (*state)->ListFavourites();
   if (!favs.ok()) return favs.status();

@@ -18,13 +18,17 @@ StateArgs& StateArgsOfThisRun() {
   return args;
 }
 
-absl::StatusOr<StateManager*> OpenState(Session& session) {
+absl::StatusOr<StateManager*> OpenState(Session& session,
+                                        StateAccess access) {
   static std::unique_ptr<StateManager> state;
   if (state != nullptr) return state.get();
   auto store = session.OpenStore();
   if (!store.ok()) return store.status();
-  auto opened =
-      StateManager::ForStore(*store, ToStateOptions(session.settings()));
+  StateOptions options = ToStateOptions(session.settings());
+  options.read_only = access == StateAccess::kRead;
+  if (access == StateAccess::kMaintain) options.auto_cleanup = false;
+  auto opened = StateManager::ForStore(*store, options);
+
   if (!opened.ok()) return AsStoreError(opened.status());
   state = *std::move(opened);
   return state.get();

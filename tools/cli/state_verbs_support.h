@@ -45,9 +45,15 @@ struct StateArgs {
 };
 StateArgs& StateArgsOfThisRun();
 
+// How a verb uses the state. A writer's opening migrates the layout and
+// runs the automatic cleanup when it is due (settings); a reader's never
+// writes; kMaintain migrates but leaves cleanup to the verb.
+enum class StateAccess { kRead, kWrite, kMaintain };
+
 // The state of the session's store, opened on the first call; failures to
 // open are store errors (exit 3).
-absl::StatusOr<StateManager*> OpenState(Session& session);
+absl::StatusOr<StateManager*> OpenState(
+    Session& session, StateAccess access = StateAccess::kWrite);
 
 // Adds the verb group `name` (a subcommand that requires one of its own)
 // with `what` as its description and `footer` after its help.

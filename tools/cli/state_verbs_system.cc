@@ -30,7 +30,7 @@ absl::Status RunColorschemeSet(Session& session, const Args&) {
 }
 
 absl::Status RunColorschemeGet(Session& session, const Args&) {
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   auto scheme = (*state)->GetColorScheme();
   if (!scheme.ok()) return Quiet(scheme.status());
@@ -49,7 +49,7 @@ absl::Status RunStateSet(Session& session, const Args&) {
 }
 
 absl::Status RunStateGet(Session& session, const Args&) {
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   auto value = (*state)->GetState(StateArgsOfThisRun().name);
   if (!value.ok()) return Quiet(value.status());

@@ -91,7 +91,7 @@ absl::Status RunWallpaperInvalidate(Session& session, const Args&) {
 
 absl::Status RunWallpaperLs(Session& session, const Args&) {
   const StateArgs& a = StateArgsOfThisRun();
-  auto state = OpenState(session);
+  auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
   auto list = (*state)->ListWallpapers();
   if (!list.ok()) return list.status();

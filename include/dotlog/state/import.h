@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "dotlog/progress.h"
 #include "dotlog/state/state_options.h"
 #include "dotlog/store.h"
 
@@ -34,6 +35,9 @@ struct ImportOptions {
   bool skip_bad = false;
   // The state layer's options (limits, clock, file system for wallpapers).
   StateOptions state;
+  // Told the rows mapped so far ("rows mapped", total unknown), then the
+  // one batch written ("keys written").
+  ProgressFn progress;
 };
 
 // Reads the JSON-file design in directory `dir` (README, "Importing older

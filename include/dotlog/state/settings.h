@@ -29,6 +29,11 @@ struct Settings {
   int64_t wallpaper_cache_ttl_days = 30;  // cache.wallpaper_cache_ttl_days
   bool auto_cleanup_enabled = true;       // cleanup.auto_cleanup_enabled
   int64_t cleanup_interval_days = 7;      // cleanup.cleanup_interval_days
+  // The cache roots `dotlog cleanup --prune-files` prunes (cleanup.h).
+  std::string effects_cache_root =           // cleanup.effects_cache_root
+      "~/.cache/wallpaper/effects";
+  std::string colorscheme_cache_root =       // cleanup.colorscheme_cache_root
+      "~/.cache/colorscheme";
   std::string sync = "always";            // sync: "always" or "none"
   int64_t lock_timeout_ms = 5000;         // lock_timeout_ms
   int64_t recent_limit = 50;              // recent_limit
@@ -91,7 +96,8 @@ absl::StatusOr<std::string> StateDirectory(
     const std::function<const char*(const char*)>& getenv = {});
 
 // The StateOptions (and store Options) that `settings` describe: cache TTL,
-// recent limit, event retention, sync mode, lock timeout, history rules.
+// recent limit, event retention, automatic cleanup and its interval, sync
+// mode, lock timeout, history rules.
 StateOptions ToStateOptions(const Settings& settings);
 
 }  // namespace dotlog

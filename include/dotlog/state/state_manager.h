@@ -17,6 +17,7 @@
 #include "dotlog/state/components.h"
 #include "dotlog/state/events.h"
 #include "dotlog/state/history.h"
+#include "dotlog/state/migration.h"
 #include "dotlog/state/state_options.h"
 #include "dotlog/state/system_state.h"
 #include "dotlog/state/wallpaper_cache.h"
@@ -46,11 +47,17 @@ namespace dotlog {
 class StateManager {
  public:
   // Opens (creating if needed, as Store::Open) the store in `dir` and a
-  // manager over it, which owns the store.
+  // manager over it, which owns the store. Unless `options.read_only`, the
+  // opening then brings the state to the layout `options.migrations` lead
+  // to (MigrateStore), and cleans up if due (CleanUpIfDue, when
+  // `options.auto_cleanup`); a store this process may not write is opened
+  // as by a reader. FailedPrecondition, naming both versions, for a store
+  // whose layout is newer than the code knows, unless `read_only`.
   static absl::StatusOr<std::unique_ptr<StateManager>> Open(
       const std::string& dir, const StateOptions& options = {});
   // A manager over `store`, which is not owned and must outlive it.
-  // `options.store` is unused except for its file_system and clock.
+  // `options.store` is unused except for its file_system, clock and
+  // lock_timeout. Migrates and cleans up as Open does.
   static absl::StatusOr<std::unique_ptr<StateManager>> ForStore(
       Store* store, const StateOptions& options = {});
 
@@ -61,6 +68,13 @@ class StateManager {
   // The store underneath. Owned by the manager when it was Open()ed.
   Store& store() { return *store_; }
   const StateOptions& options() const { return options_; }
+  // OK if the state's layout (StoreLayout) is one this code may write;
+  // FailedPrecondition naming both layouts otherwise. Every method that
+  // writes checks this first.
+  absl::Status CheckWritable();
+  // The clock and file system the state layer uses (see StateOptions).
+  Clock& clock() { return *clock_; }
+  FileSystem& file_system() { return *file_system_; }
 
   // The canonical form of `path`: a leading "~" or "~/" is replaced by
   // $HOME, "~name" or "~name/" by user name's home directory, a relative path is made absolute against the working directory,
@@ -204,6 +218,9 @@ class StateManager {
  private:
   StateManager(std::unique_ptr<Store> owned, Store* store,
                const StateOptions& options);
+  // What opening does after construction: migrations, then cleanup.
+  absl::Status StartUp();
+  const std::vector<Migration>& Migrations() const;
 
   std::unique_ptr<Store> owned_store_;  // null when over a caller's store
   Store* store_;                        // never null

@@ -5,12 +5,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <vector>
 
 #include "dotlog/options.h"
 
 namespace dotlog {
 
 class Clock;
+struct Migration;
 
 // Options for StateManager. Plain data; copy freely. StateManager::Open and
 // StateManager::ForStore fail with InvalidArgument, naming the field, if a
@@ -35,6 +37,20 @@ struct StateOptions {
   // `store.clock` is null, the store gets this clock as well, so that
   // expiry in the store and in the state layer agree.
   Clock* clock = nullptr;
+
+  // A reader: opening neither migrates the layout nor cleans up. Writes
+  // through a reader still work unless the store's layout is newer than
+  // this code knows (they then fail with FailedPrecondition, as opening a
+  // writer does).
+  bool read_only = false;
+
+  // A writer's opening runs CleanUpIfDue (cleanup.h) with this interval.
+  bool auto_cleanup = false;
+  std::chrono::milliseconds cleanup_interval = std::chrono::hours(24 * 7);
+
+  // The layout migrations a writer's opening runs (migration.h). Not
+  // owned; must outlive the manager. nullptr: BuiltInMigrations().
+  const std::vector<Migration>* migrations = nullptr;
 
   // Options for opening the store (StateManager::Open only). Its
   // `file_system` is also the one the state layer asks about wallpaper
