@@ -58,6 +58,7 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(
                                      std::move(options.machine),
                                      *std::move(shared), std::move(clock));
   impl->position = std::move(position);
+  impl->feed_position = outbox.feed;
   impl->outbox = std::move(outbox);
   return std::unique_ptr<Replica>(new Replica(std::move(impl)));
 }
@@ -77,6 +78,7 @@ absl::Status Replica::MarkSent() {
 }
 
 const ReplicaPosition& Replica::position() const { return impl_->position; }
+size_t Replica::unsent() const { return impl_->outbox.entries.size(); }
 const std::string& Replica::machine() const { return impl_->machine; }
 
 }  // namespace dotlog

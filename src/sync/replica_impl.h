@@ -34,6 +34,10 @@ struct Replica::Impl {
   ChangeFeed feed;
   ReplicaPosition position;
   sync_internal::Outbox outbox;
+  // How far the feed has been read. Ahead of outbox.feed when the records
+  // read since hold nothing to send: re-reading them after a restart finds
+  // nothing to send either.
+  FeedPosition feed_position;
 };
 
 inline std::string MetaKey(std::string_view item) {

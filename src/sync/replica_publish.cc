@@ -73,7 +73,7 @@ absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
   // they are, clock and all, so every machine sees the same versions.
   if (!r.outbox.entries.empty()) return r.outbox.entries;
 
-  FeedPosition feed = r.outbox.feed;
+  FeedPosition feed = r.feed_position;
   std::map<std::string, Pending> pending;
   std::vector<Change> record;
   absl::Status s = r.feed.ReadAfter(&feed, [&](const Change& change) {
@@ -86,7 +86,6 @@ absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
   });
   if (!s.ok()) return s;
   FoldRecord(record, r.shared, &pending);
-  if (feed == r.outbox.feed) return std::vector<StreamEntry>();
 
   // Items whose store value already is the version published (an applied
   // remote field, a value put again) need no entry.
@@ -108,6 +107,10 @@ absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
     by_record[p.seq].push_back(std::move(p.change));
   }
 
+  if (by_record.empty()) {
+    r.feed_position = feed;
+    return std::vector<StreamEntry>();
+  }
   sync_internal::Outbox outbox{.feed = feed};
   for (auto& [seq, changes] : by_record) {
     StreamEntry entry{.machine = r.machine, .seq = seq, .hlc = r.clock.Now(),
@@ -127,6 +130,7 @@ absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
   s = r.store->Write(batch);
   if (!s.ok()) return s;
   r.outbox = std::move(outbox);
+  r.feed_position = feed;
   return r.outbox.entries;
 }
 

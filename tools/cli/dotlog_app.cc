@@ -14,6 +14,7 @@
 #include "cli/import_app.h"
 #include "cli/io.h"
 #include "cli/session.h"
+#include "cli/sync_app.h"
 #include "cli/state_verbs.h"
 #include "dotlog/dump.h"
 #include "dotlog/release.h"
@@ -291,6 +292,7 @@ constexpr Command kCommands[] = {
     {"backup", AddBackup},
     {"restore", AddRestore},
     {"import", AddImport},
+    {"sync", AddSync},
 };
 
 // CLI11 matches a subcommand only against an argument spelled exactly like

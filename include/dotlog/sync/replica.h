@@ -107,6 +107,8 @@ class Replica {
 
   // As last written to the store.
   const ReplicaPosition& position() const;
+  // Entries prepared but not yet confirmed sent (MarkSent).
+  size_t unsent() const;
   const std::string& machine() const;
 
  private:
