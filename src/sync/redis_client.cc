@@ -223,8 +223,9 @@ absl::StatusOr<StreamInfo> RedisClient::Info(const std::string& stream) {
       info.length = static_cast<uint64_t>(value->integer);
     } else if (key == "last-generated-id") {
       info.last_id = Str(value);
-    } else if (key == "max-deleted-entry-id") {
-      info.max_deleted_id = Str(value);
+    } else if (key == "entries-added" &&
+               value->type == REDIS_REPLY_INTEGER) {
+      info.entries_added = static_cast<uint64_t>(value->integer);
     } else if (key == "first-entry" && value->type == REDIS_REPLY_ARRAY) {
       absl::StatusOr<RawStreamEntry> first = ToEntry(value);
       if (first.ok()) info.first_id = first->id;

@@ -37,6 +37,7 @@ absl::StatusOr<ApplyReport> Replica::Apply(
 
   for (const RawStreamEntry& raw : entries) {
     ++report.entries;
+    ++next.entries_read;
     next.stream_id = raw.id;
     absl::StatusOr<StreamEntry> entry = DecodeEntry(raw.fields);
     if (!entry.ok()) {

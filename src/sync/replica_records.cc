@@ -71,6 +71,7 @@ std::string EncodePosition(const ReplicaPosition& position) {
   }
   peers.push_back('}');
   return absl::StrCat("{\"id\":", Quote(position.stream_id),
+                      ",\"n\":", position.entries_read,
                       ",\"hlc\":", position.hlc, ",\"peers\":", peers, "}");
 }
 
@@ -84,6 +85,7 @@ absl::StatusOr<ReplicaPosition> DecodePosition(std::string_view json) {
   simdjson::dom::object peers;
   if ((*o)["id"].get(id) != simdjson::SUCCESS ||
       (*o)["hlc"].get(position.hlc) != simdjson::SUCCESS ||
+      (*o)["n"].get(position.entries_read) != simdjson::SUCCESS ||
       (*o)["peers"].get(peers) != simdjson::SUCCESS) {
     return Bad("position", json);
   }

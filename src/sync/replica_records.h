@@ -30,7 +30,8 @@ absl::StatusOr<ItemMeta> DecodeMeta(std::string_view json);
 // XXH3-64 of `value` as 16 lowercase hex digits.
 std::string ValueHash(std::string_view value);
 
-// sync/position: {"id":"MS-N","hlc":N,"peers":{"machine":seq,...}}.
+// sync/position: {"id":"MS-N","n":entries read,"hlc":N,
+// "peers":{"machine":seq,...}}.
 std::string EncodePosition(const ReplicaPosition& position);
 absl::StatusOr<ReplicaPosition> DecodePosition(std::string_view json);
 

@@ -5,21 +5,24 @@
 namespace dotlog {
 namespace {
 
-absl::Status CheckStreamCovers(const StreamInfo& info,
-                               const std::string& position,
+// OK if the stream still holds every entry after the `read` entries this
+// machine has read: entries are numbered from 1 in the order added, and
+// trimming only removes the oldest ones.
+absl::Status CheckStreamCovers(const StreamInfo& info, uint64_t read,
                                const std::string& stream) {
-  if (CompareStreamIds(info.max_deleted_id, position) > 0) {
+  if (info.entries_added < read) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "stream ", stream, " was trimmed up to ", info.max_deleted_id,
-        ", past this machine's position ", position,
+        "stream ", stream, " holds ", info.entries_added,
+        " entries in all, fewer than the ", read, " this machine read: the "
+        "server lost its data or the stream was replaced"));
+  }
+  const uint64_t trimmed = info.entries_added - info.length;
+  if (trimmed > read) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "stream ", stream, " was trimmed of its first ", trimmed,
+        " entries, but this machine read only ", read,
         ": changes it has not applied are gone (raise "
         "redis_backend.stream_maxlen)"));
-  }
-  if (CompareStreamIds(info.last_id, position) < 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "stream ", stream, " ends at ", info.last_id,
-        ", before this machine's position ", position,
-        ": the server lost its data or the stream was replaced"));
   }
   return absl::OkStatus();
 }
@@ -40,15 +43,17 @@ absl::StatusOr<SyncRoundReport> RunSyncRound(Replica& replica,
   if (absl::Status s = replica.MarkSent(); !s.ok()) return s;
   report.sent = outgoing->size();
 
-  absl::StatusOr<StreamInfo> info = client.Info(options.stream);
-  if (!info.ok()) return info.status();
-  absl::Status covered = CheckStreamCovers(
-      *info, replica.position().stream_id, options.stream);
-  if (!covered.ok()) return covered;
   for (;;) {
     absl::StatusOr<std::vector<RawStreamEntry>> entries = client.ReadAfter(
         options.stream, replica.position().stream_id, options.read_count);
     if (!entries.ok()) return entries.status();
+    // Checked after the read: trimming only goes forward, so if the stream
+    // still covers the position now, the read began right after it.
+    absl::StatusOr<StreamInfo> info = client.Info(options.stream);
+    if (!info.ok()) return info.status();
+    absl::Status covered = CheckStreamCovers(
+        *info, replica.position().entries_read, options.stream);
+    if (!covered.ok()) return covered;
     if (entries->empty()) break;
     absl::StatusOr<ApplyReport> applied = replica.Apply(*entries);
     if (!applied.ok()) return applied.status();

@@ -27,12 +27,14 @@ struct RedisOptions {
 };
 
 // What XINFO STREAM tells of a stream. An absent stream is empty, with
-// every id "0-0".
+// every id "0-0". Entries are only ever added and trimmed from the front,
+// never deleted one by one (XDEL), so the first entry held is entry number
+// entries_added - length + 1.
 struct StreamInfo {
   uint64_t length = 0;
   std::string first_id = "0-0";
   std::string last_id = "0-0";          // the last id ever generated
-  std::string max_deleted_id = "0-0";   // the newest id trimmed away
+  uint64_t entries_added = 0;  // every entry ever added, trimmed or not
 };
 
 // One connection. Not thread-safe. Every error is one line naming the

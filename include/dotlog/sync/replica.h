@@ -52,6 +52,7 @@ struct ApplyReport {
 // Where the replica stands, as kept in the store.
 struct ReplicaPosition {
   std::string stream_id = "0-0";  // the last stream entry applied or skipped
+  uint64_t entries_read = 0;      // stream entries read (applied or skipped)
   // machine -> the last sequence number applied from it
   std::map<std::string, uint64_t> peers = {};
   Hlc hlc = 0;                            // the clock's last timestamp

@@ -31,8 +31,8 @@ struct SyncRoundReport {
 
 // Sends the replica's outgoing entries (PrepareOutgoing, Append, MarkSent),
 // then applies every entry after the replica's position until the end of
-// the stream. Errors: the client's and the store's; FailedPrecondition,
-// naming both ids, when the stream no longer holds entries this machine
+// the stream. Errors: the client's and the store's; FailedPrecondition
+// when the stream no longer holds entries this machine
 // has not read (trimmed past its position: a snapshot is needed) or when
 // the stream ends before this machine's position (the server lost its
 // data). Nothing applied is lost on an error: the next round goes on from
