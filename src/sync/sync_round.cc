@@ -33,15 +33,20 @@ absl::StatusOr<SyncRoundReport> RunSyncRound(Replica& replica,
                                              RedisClient& client,
                                              const SyncRoundOptions& options) {
   SyncRoundReport report;
-  absl::StatusOr<std::vector<StreamEntry>> outgoing = replica.PrepareOutgoing();
-  if (!outgoing.ok()) return outgoing.status();
-  for (const StreamEntry& entry : *outgoing) {
-    absl::StatusOr<std::string> id =
-        client.Append(options.stream, EncodeEntry(entry), options.max_length);
-    if (!id.ok()) return id.status();
+  // Entries a killed run left unsent come first; then the new ones.
+  for (;;) {
+    absl::StatusOr<std::vector<StreamEntry>> outgoing =
+        replica.PrepareOutgoing();
+    if (!outgoing.ok()) return outgoing.status();
+    if (outgoing->empty()) break;
+    for (const StreamEntry& entry : *outgoing) {
+      absl::StatusOr<std::string> id =
+          client.Append(options.stream, EncodeEntry(entry), options.max_length);
+      if (!id.ok()) return id.status();
+    }
+    if (absl::Status s = replica.MarkSent(); !s.ok()) return s;
+    report.sent += outgoing->size();
   }
-  if (absl::Status s = replica.MarkSent(); !s.ok()) return s;
-  report.sent = outgoing->size();
 
   for (;;) {
     absl::StatusOr<std::vector<RawStreamEntry>> entries = client.ReadAfter(

@@ -29,8 +29,8 @@ struct SyncRoundReport {
   std::vector<std::string> problems;  // as ApplyReport::problems
 };
 
-// Sends the replica's outgoing entries (PrepareOutgoing, Append, MarkSent),
-// then applies every entry after the replica's position until the end of
+// Sends the replica's outgoing entries (PrepareOutgoing, Append, MarkSent)
+// until none are left, then applies every entry after the replica's position until the end of
 // the stream. Errors: the client's and the store's; FailedPrecondition
 // when the stream no longer holds entries this machine
 // has not read (trimmed past its position: a snapshot is needed) or when
