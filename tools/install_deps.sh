@@ -25,6 +25,8 @@ declare -A deps=(
   [libtomlplusplus-dev]=/usr/include/toml++/toml.h
   [libsqlite3-dev]=/usr/include/sqlite3.h
   [man-db]=/usr/bin/man
+  [libhiredis-dev]=/usr/include/hiredis/hiredis.h
+  [redis-server]=/usr/bin/redis-server
 )
 
 missing=()
