@@ -108,7 +108,9 @@ absl::StatusOr<ApplyReport> Replica::Apply(
   // of the key's other fields landing meanwhile is never lost. It comes
   // before the batch: after a crash between the two, the entry is applied
   // again, which sets the field to the same value.
-  for (const auto& [item, update] : field_updates) {
+  for (const auto& entry : field_updates) {
+    const std::string& item = entry.first;
+    const FieldUpdate& update = entry.second;
     absl::StatusOr<std::optional<std::string>> updated = r.store->Update(
         update.key,
         [&](const std::optional<std::string>& current)

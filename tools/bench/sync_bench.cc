@@ -33,9 +33,9 @@
 namespace dotlog {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
-double Ms(Clock::duration d) {
+double Ms(Steady::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
 }
 
@@ -134,16 +134,16 @@ int main(int argc, char** argv) {
   auto client = Connect(port);
   std::vector<double> ping;
   for (int i = 0; i < 2000; ++i) {
-    const auto t0 = Clock::now();
+    const auto t0 = Steady::now();
     if (!client->Info("none").ok()) Die("XINFO failed");
-    ping.push_back(Ms(Clock::now() - t0));
+    ping.push_back(Ms(Steady::now() - t0));
   }
   std::vector<double> cli;
   for (int i = 0; i < 50; ++i) {
-    const auto t0 = Clock::now();
+    const auto t0 = Steady::now();
     const pid_t p = Spawn({"redis-cli", "-p", std::to_string(port), "PING"}, "");
     waitpid(p, nullptr, 0);
-    cli.push_back(Ms(Clock::now() - t0));
+    cli.push_back(Ms(Steady::now() - t0));
   }
 
   // Lag: a commit on A until B's log holds it, one `dotlog sync` each.
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
   std::vector<double> lag;
   for (int i = 0; i < samples; ++i) {
     const std::string key = "state/wallpaper/favourite/" + std::to_string(i);
-    const auto t0 = Clock::now();
+    const auto t0 = Steady::now();
     if (!(*store_a)->Put(key, std::to_string(i)).ok()) Die("put");
     bool seen = false;
     while (!seen) {
@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
       for (const Change& c : *changes) seen |= c.key == key;
       if (!seen && !feed.Wait(std::chrono::seconds(1)).ok()) Die("wait");
     }
-    lag.push_back(Ms(Clock::now() - t0));
+    lag.push_back(Ms(Steady::now() - t0));
   }
   Stop(sync_a);
   Stop(sync_b);
@@ -195,9 +195,9 @@ int main(int argc, char** argv) {
                                {.machine = "c",
                                 .shared = {"state/wallpaper/favourite/"}});
   if (!replica.ok()) Die("replica");
-  const auto t0 = Clock::now();
+  const auto t0 = Steady::now();
   auto round = RunSyncRound(**replica, *client, {.stream = stream});
-  const double seconds = Ms(Clock::now() - t0) / 1000;
+  const double seconds = Ms(Steady::now() - t0) / 1000;
   if (!round.ok() || round->applied != static_cast<size_t>(entries)) {
     Die("the apply round failed");
   }
