@@ -31,6 +31,24 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(
       sync_internal::SharedItems::Parse(options.shared);
   if (!shared.ok()) return shared.status();
 
+  // One replica per store: a second would hand out the same entries with
+  // other clocks, and apply from a position the first has moved past.
+  std::unique_ptr<FileLock> lock;
+  if (options.replicate) {
+    const std::string lock_path = absl::StrCat(dir, "/", kSyncLockFile);
+    absl::StatusOr<std::unique_ptr<FileLock>> opened =
+        DefaultFileSystem()->OpenLock(lock_path);
+    if (!opened.ok()) return opened.status();
+    absl::Status locked = (*opened)->Lock(std::chrono::milliseconds(0));
+    if (absl::IsDeadlineExceeded(locked)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "another dotlog sync is replicating ", dir, " (it holds ",
+          lock_path, ")"));
+    }
+    if (!locked.ok()) return locked;
+    lock = *std::move(opened);
+  }
+
   ReplicaPosition position;
   absl::StatusOr<std::string> json = store->Get(sync_internal::kPositionKey);
   if (json.ok()) {
@@ -59,6 +77,7 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(
                                      *std::move(shared), std::move(clock));
   impl->position = std::move(position);
   impl->feed_position = outbox.feed;
+  impl->lock = std::move(lock);
   impl->outbox = std::move(outbox);
   return std::unique_ptr<Replica>(new Replica(std::move(impl)));
 }
@@ -66,7 +85,14 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(
 Replica::Replica(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Replica::~Replica() = default;
 
+absl::Status Replica::Impl::CheckReplicating() const {
+  if (lock != nullptr) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "this replica was opened only to read its position");
+}
+
 absl::Status Replica::MarkSent() {
+  if (absl::Status s = impl_->CheckReplicating(); !s.ok()) return s;
   if (impl_->outbox.entries.empty()) return absl::OkStatus();
   sync_internal::Outbox sent = impl_->outbox;
   sent.entries.clear();

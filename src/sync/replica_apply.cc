@@ -26,6 +26,7 @@ struct FieldUpdate {
 absl::StatusOr<ApplyReport> Replica::Apply(
     const std::vector<RawStreamEntry>& entries) {
   Impl& r = *impl_;
+  if (absl::Status s = r.CheckReplicating(); !s.ok()) return s;
   ApplyReport report;
   if (entries.empty()) return report;
   ReplicaPosition next = r.position;

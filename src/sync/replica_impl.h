@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dotlog/change_feed.h"
+#include "dotlog/file_system.h"
 #include "dotlog/sync/replica.h"
 #include "sync/replica_records.h"
 #include "sync/shared_items.h"
@@ -22,6 +23,8 @@ struct Replica::Impl {
         clock(std::move(c)),
         feed(dir) {}
 
+  // FailedPrecondition unless the replica holds the store's sync lock.
+  absl::Status CheckReplicating() const;
   // The meta of `item`, or nullopt if the store holds none.
   absl::StatusOr<std::optional<sync_internal::ItemMeta>> LoadMeta(
       const std::string& item);
@@ -38,6 +41,8 @@ struct Replica::Impl {
   // read since hold nothing to send: re-reading them after a restart finds
   // nothing to send either.
   FeedPosition feed_position;
+  // Held while the replica lives: one replica per store at a time.
+  std::unique_ptr<FileLock> lock;
 };
 
 inline std::string MetaKey(std::string_view item) {

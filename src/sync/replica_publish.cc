@@ -69,6 +69,7 @@ void FoldRecord(const std::vector<Change>& record, const SharedItems& shared,
 
 absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
   Impl& r = *impl_;
+  if (absl::Status s = r.CheckReplicating(); !s.ok()) return s;
   // Entries a previous run wrote down and may not have sent: send them as
   // they are, clock and all, so every machine sees the same versions.
   if (!r.outbox.entries.empty()) return r.outbox.entries;

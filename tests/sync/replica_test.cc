@@ -227,6 +227,24 @@ TEST_CASE("Malformed and newer entries are reported and skipped") {
   CHECK(b.replica->position().stream_id == "3-0");
 }
 
+TEST_CASE("A second replica of one store is refused while the first lives") {
+  Machine a("a");
+  absl::StatusOr<std::unique_ptr<Replica>> second = Replica::Open(
+      a.store.get(), a.dir.path(), {.machine = "a", .shared = kShared});
+  CHECK(absl::IsFailedPrecondition(second.status()));
+  CHECK(std::string(second.status().message()).find("SYNC.lock") !=
+        std::string::npos);
+  // One that only reads the position is allowed, and cannot replicate.
+  std::unique_ptr<Replica> reader = Value(Replica::Open(
+      a.store.get(), a.dir.path(),
+      {.machine = "a", .shared = kShared, .replicate = false}));
+  CHECK(absl::IsFailedPrecondition(reader->PrepareOutgoing().status()));
+  CHECK(absl::IsFailedPrecondition(reader->Apply({{"1-0", {}}}).status()));
+  a.replica.reset();
+  CHECK_OK(Replica::Open(a.store.get(), a.dir.path(),
+                         {.machine = "a", .shared = kShared}));
+}
+
 TEST_CASE("Bookkeeping keys cannot be shared") {
   Machine a("a");
   CHECK(absl::IsInvalidArgument(

@@ -48,6 +48,8 @@ TEST_CASE("Sync processes killed at random points lose and repeat nothing") {
   std::mt19937_64 random(seed);
   testing::RedisServer server;
   Machine a("a", server.port()), b("b", server.port());
+  a.replica.reset();  // the sync processes hold the stores' replicas
+  b.replica.reset();
   std::optional<ChildProcess> sync_a(StartSync(a.dir.path(), "a", server.port()));
   std::optional<ChildProcess> sync_b(StartSync(b.dir.path(), "b", server.port()));
   int kills = 0;
@@ -70,6 +72,7 @@ TEST_CASE("Sync processes killed at random points lose and repeat nothing") {
   INFO(kills << " kills");
   // Fresh replicas, as after a last restart, catch up in two rounds.
   for (Machine* m : {&a, &b}) {
+    m->replica.reset();
     m->replica = testing::Value(Replica::Open(
         m->store.get(), m->dir.path(),
         {.machine = m->name, .shared = testing::kTestShared}));

@@ -132,7 +132,8 @@ absl::Status RunSync(Session& session, const Args& args) {
   absl::StatusOr<std::unique_ptr<Replica>> replica = Replica::Open(
       *store, session.dir(),
       {.machine = s.machine_name.empty() ? HostName() : s.machine_name,
-       .shared = s.shared});
+       .shared = s.shared,
+       .replicate = !args.status});
   if (!replica.ok()) return replica.status();
   const SyncRoundOptions options{
       .stream = s.redis_stream,

@@ -31,6 +31,10 @@ struct ReplicaOptions {
   std::vector<std::string> shared = {};
   // Wall-clock milliseconds for the hybrid clock; empty: the system clock.
   std::function<int64_t()> wall_ms = {};
+  // False: a replica only for reading position() and unsent() (`dotlog
+  // sync --status`) while another replica runs; it takes no lock, and
+  // PrepareOutgoing, MarkSent and Apply fail with FailedPrecondition.
+  bool replicate = true;
 };
 
 // An entry read from the stream: its id ("MS-N") and fields.
@@ -77,11 +81,15 @@ struct ReplicaPosition {
 // the entries arrive in.
 //
 // Not thread-safe. One replica (one `dotlog sync`) per store at a time.
+inline constexpr char kSyncLockFile[] = "SYNC.lock";
+
 class Replica {
  public:
   // `store` is not owned and must outlive the replica; `dir` is its
-  // directory (the change feed reads it). InvalidArgument for an empty
-  // machine name or a bad shared spec; the store's errors otherwise.
+  // directory (the change feed reads it). The replica holds the lock
+  // DIR/SYNC.lock while it lives. InvalidArgument for an empty machine name
+  // or a bad shared spec; FailedPrecondition when another replica (another
+  // `dotlog sync`) holds the lock; the store's errors otherwise.
   static absl::StatusOr<std::unique_ptr<Replica>> Open(
       Store* store, std::string dir, ReplicaOptions options);
   ~Replica();
