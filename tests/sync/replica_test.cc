@@ -8,6 +8,7 @@
 #include "support/status_helpers.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
+#include "sync/local_machine.h"
 #include "sync/memory_stream.h"
 
 namespace dotlog {
@@ -21,33 +22,9 @@ const std::vector<std::string> kShared = {"state/wallpaper/favourite/",
                                           "state/wallpaper/current#recent"};
 constexpr const char* kFav = "state/wallpaper/favourite/a.png";
 
-// A machine: a store and its replica, with a wall clock the test sets.
-struct Machine {
-  explicit Machine(std::string name) : name(std::move(name)) {
-    store = testing::OpenOrDie(dir.path());
-    Restart();
-  }
-  // As a new sync process would start.
-  void Restart() {
-    replica.reset();
-    replica = Value(Replica::Open(
-        store.get(), dir.path(),
-        {.machine = name, .shared = kShared, .wall_ms = [this] { return wall; }}));
-  }
-  void Put(const std::string& key, const std::string& value) {
-    REQUIRE_OK(store->Put(key, value));
-  }
-  std::string Get(const std::string& key) {
-    absl::StatusOr<std::string> v = store->Get(key);
-    return v.ok() ? *v : "<" + std::string(v.status().message()) + ">";
-  }
-  bool Has(const std::string& key) { return Value(store->Contains(key)); }
-
-  std::string name;
-  int64_t wall = 1000;
-  testing::TempDir dir;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<Replica> replica;
+struct Machine : testing::LocalMachine {
+  explicit Machine(std::string name)
+      : LocalMachine(std::move(name), kShared) {}
 };
 
 TEST_CASE("A change of a shared prefix arrives on the other machine") {

@@ -1,5 +1,5 @@
-// A machine for the replication tests against a real server: a store, its
-// replica and a connection, with a wall clock the test sets.
+// A machine for the replication tests against a real server: a
+// LocalMachine and a connection.
 #ifndef DOTLOG_TESTS_SYNC_SYNC_MACHINE_H_
 #define DOTLOG_TESTS_SYNC_SYNC_MACHINE_H_
 
@@ -14,6 +14,7 @@
 #include "support/status_helpers.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
+#include "sync/local_machine.h"
 
 namespace dotlog::testing {
 
@@ -21,15 +22,10 @@ inline const std::vector<std::string> kTestShared = {
     "state/wallpaper/favourite/", "state/colorscheme",
     "state/wallpaper/current#recent"};
 
-struct Machine {
+struct Machine : LocalMachine {
   Machine(std::string name, int port, uint64_t max_length = 100000)
-      : name(std::move(name)), port(port) {
+      : LocalMachine(std::move(name), kTestShared), port(port) {
     options.max_length = max_length;
-    store = OpenOrDie(dir.path());
-    replica = Value(Replica::Open(
-        store.get(), dir.path(),
-        {.machine = this->name, .shared = kTestShared,
-         .wall_ms = [this] { return wall; }}));
     Reconnect();
   }
   void Reconnect() {
@@ -42,14 +38,6 @@ struct Machine {
   SyncRoundReport Round() {
     return Value(RunSyncRound(*replica, *client, options));
   }
-  void Put(const std::string& key, const std::string& value) {
-    REQUIRE_OK(store->Put(key, value));
-  }
-  std::string Get(const std::string& key) {
-    absl::StatusOr<std::string> v = store->Get(key);
-    return v.ok() ? *v : "<" + std::string(v.status().message()) + ">";
-  }
-  bool Has(const std::string& key) { return Value(store->Contains(key)); }
   // The live shared keys (whole-key rules) and their values.
   std::map<std::string, std::string> Shared() {
     std::map<std::string, std::string> out;
@@ -69,13 +57,8 @@ struct Machine {
     return Value(client->ReadAfter(options.stream, "0-0", 1000000));
   }
 
-  std::string name;
   int port;
-  int64_t wall = 1000;
   SyncRoundOptions options;
-  TempDir dir;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<Replica> replica;
   std::unique_ptr<RedisClient> client;
 };
 
