@@ -168,6 +168,21 @@ TEST_CASE("A restart resumes after the last applied entry") {
   CHECK(b.Get(kFav) == "2");
 }
 
+TEST_CASE("After a restart the clock goes on past its last timestamp") {
+  Machine a("a");
+  a.wall = 5000;
+  a.Put(kFav, "1");
+  const std::vector<StreamEntry> first = Value(a.replica->PrepareOutgoing());
+  REQUIRE_OK(a.replica->MarkSent());
+  a.wall = 1000;  // the wall clock went back meanwhile
+  a.Restart();
+  a.Put(kFav, "2");
+  const std::vector<StreamEntry> second = Value(a.replica->PrepareOutgoing());
+  REQUIRE(first.size() == 1);
+  REQUIRE(second.size() == 1);
+  CHECK(second[0].hlc > first[0].hlc);
+}
+
 TEST_CASE("Entries resent after a crash are the same and applied once") {
   Machine a("a"), b("b");
   MemoryStream stream;
