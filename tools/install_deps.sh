@@ -28,6 +28,8 @@ declare -A deps=(
   [zsh]=/usr/bin/zsh
   [fish]=/usr/bin/fish
   [systemd]=/usr/bin/systemd-analyze
+  [libhiredis-dev]=/usr/include/hiredis/hiredis.h
+  [redis-server]=/usr/bin/redis-server
 )
 
 missing=()

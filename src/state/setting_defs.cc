@@ -72,6 +72,43 @@ const std::vector<SettingDef>& Table() {
        .field = &Settings::colorscheme_cache_root,
        .env = "DOTLOG_COLORSCHEME_CACHE_ROOT",
        .is_path = true},
+      {.name = "redis_backend.enabled",
+       .field = &Settings::redis_enabled,
+       .env = "DOTLOG_REDIS_ENABLED"},
+      {.name = "redis_backend.host",
+       .field = &Settings::redis_host,
+       .env = "DOTLOG_REDIS_HOST"},
+      {.name = "redis_backend.port",
+       .field = &Settings::redis_port,
+       .env = "DOTLOG_REDIS_PORT",
+       .min = 1,
+       .max = 65535},
+      {.name = "redis_backend.db",
+       .field = &Settings::redis_db,
+       .env = "DOTLOG_REDIS_DB",
+       .min = 0,
+       .max = 1 << 20},
+      {.name = "redis_backend.user",
+       .field = &Settings::redis_user,
+       .env = "DOTLOG_REDIS_USER"},
+      {.name = "redis_backend.password",
+       .field = &Settings::redis_password,
+       .env = "DOTLOG_REDIS_PASSWORD",
+       .is_secret = true},
+      {.name = "redis_backend.machine_name",
+       .field = &Settings::machine_name,
+       .env = "DOTLOG_MACHINE"},
+      {.name = "redis_backend.stream",
+       .field = &Settings::redis_stream,
+       .env = "DOTLOG_REDIS_STREAM"},
+      {.name = "redis_backend.stream_maxlen",
+       .field = &Settings::redis_stream_maxlen,
+       .env = "DOTLOG_REDIS_STREAM_MAXLEN",
+       .min = 0,
+       .max = int64_t{1} << 40},
+      {.name = "redis_backend.shared",
+       .field = &Settings::shared,
+       .env = "DOTLOG_SHARED"},
   };
   return *table;
 }
@@ -109,6 +146,10 @@ std::string Expected(const SettingDef& def) {
   if (std::holds_alternative<int64_t Settings::*>(def.field)) {
     return absl::StrCat("an integer from ", def.min, " to ", def.max);
   }
+  if (std::holds_alternative<std::vector<std::string> Settings::*>(
+          def.field)) {
+    return "a list of strings";
+  }
   if (def.is_path) return "a path (a string)";
   std::vector<std::string> quoted;
   for (std::string_view choice : def.choices) quoted.push_back(Quoted(choice));
@@ -143,7 +184,17 @@ std::string Show(const Settings& settings, const SettingDef& def) {
   if (auto* i = std::get_if<int64_t Settings::*>(&def.field)) {
     return absl::StrCat(settings.*(*i));
   }
-  return Quoted(settings.*std::get<std::string Settings::*>(def.field));
+  if (auto* list = std::get_if<std::vector<std::string> Settings::*>(
+          &def.field)) {
+    std::vector<std::string> quoted;
+    for (const std::string& item : settings.*(*list)) {
+      quoted.push_back(Quoted(item));
+    }
+    return absl::StrCat("[", absl::StrJoin(quoted, ","), "]");
+  }
+  const std::string& value =
+      settings.*std::get<std::string Settings::*>(def.field);
+  return Quoted(def.is_secret && !value.empty() ? "********" : value);
 }
 
 std::string ShowHistory(const std::vector<HistoryRule>& rules) {

@@ -18,7 +18,8 @@ namespace dotlog::settings_internal {
 
 // A field of Settings.
 using Field = std::variant<bool Settings::*, int64_t Settings::*,
-                           std::string Settings::*>;
+                           std::string Settings::*,
+                           std::vector<std::string> Settings::*>;
 
 struct SettingDef {
   std::string_view name;  // dotted under state_management
@@ -28,6 +29,7 @@ struct SettingDef {
   int64_t max = 0;
   std::vector<std::string_view> choices = {};  // strings: accepted values
   bool is_path = false;   // strings: `~` and `$HOME` are expanded
+  bool is_secret = false;  // strings: shown as "********" when set
 };
 
 // Every setting, in the order `dotlog config` prints them. db_path is an
@@ -43,7 +45,8 @@ const SettingDef* FindDef(std::string_view name);
 std::vector<std::string> KnownNames();
 
 // What the setting expects, for messages: "an integer from 1 to 36500",
-// "one of \"file\", \"hybrid\"", "true or false", "a path".
+// "one of \"file\", \"hybrid\"", "true or false", "a path", "a list of
+// strings".
 std::string Expected(const SettingDef& def);
 
 // Checks `value` against the definition's range or choices.
@@ -52,7 +55,7 @@ absl::Status CheckInt(const SettingDef& def, int64_t value);
 absl::Status CheckString(const SettingDef& def, std::string_view value);
 
 // The setting's current value as JSON text, which for a boolean, an
-// integer or a string is also how TOML writes it. History rules are a JSON
+// integer, a string or a list of strings is also how TOML writes it. History rules are a JSON
 // array of {"prefix", "keep_versions", "keep_days"} objects.
 std::string Show(const Settings& settings, const SettingDef& def);
 std::string ShowHistory(const std::vector<HistoryRule>& rules);

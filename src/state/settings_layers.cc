@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "util/closest_match.h"
 #include "util/strings.h"
 
@@ -128,6 +129,18 @@ absl::Status SettingsLayers::ApplyFile(
         return SettingError(entry.where, entry.name, SV(s.message()));
       }
       settings_.*(*i) = *value;
+    } else if (auto* list = std::get_if<std::vector<std::string> Settings::*>(
+                   &def->field)) {
+      const auto* value = std::get_if<std::vector<std::string>>(&entry.value);
+      if (!entry.supported || value == nullptr) {
+        return SettingError(entry.where, entry.name, expected);
+      }
+      for (const std::string& item : *value) {
+        if (absl::Status s = CheckString(*def, item); !s.ok()) {
+          return SettingError(entry.where, entry.name, SV(s.message()));
+        }
+      }
+      settings_.*(*list) = *value;
     } else {
       const std::string* value = std::get_if<std::string>(&entry.value);
       if (!entry.supported || value == nullptr) {
@@ -149,6 +162,22 @@ absl::Status SettingsLayers::ApplyText(const SettingDef& def,
                                        const std::string& origin) {
   if (std::holds_alternative<std::string Settings::*>(def.field)) {
     return SetString(def, alias, std::string(text), "", origin);
+  }
+  if (auto* list =
+          std::get_if<std::vector<std::string> Settings::*>(&def.field)) {
+    // A list as text: comma-separated, spaces around items dropped.
+    std::vector<std::string> items;
+    for (absl::string_view item : absl::StrSplit(AV(text), ',')) {
+      item = absl::StripAsciiWhitespace(item);
+      if (item.empty()) continue;
+      if (absl::Status s = CheckString(def, SV(item)); !s.ok()) {
+        return SettingError(origin, alias, SV(s.message()));
+      }
+      items.emplace_back(item);
+    }
+    settings_.*(*list) = std::move(items);
+    origins_[std::string(def.name)] = origin;
+    return absl::OkStatus();
   }
   if (auto* b = std::get_if<bool Settings::*>(&def.field)) {
     const std::optional<bool> value = ParseBool(text);

@@ -106,7 +106,8 @@ absl::Status ReadTable(const std::string& path, const toml::table& table,
                        std::vector<TomlSetting>* out) {
   for (auto&& [key, node] : table) {
     const std::string name = absl::StrCat(prefix, AV(key.str()));
-    if ((name == "cache" || name == "cleanup") && node.is_table()) {
+    if ((name == "cache" || name == "cleanup" || name == "redis_backend") &&
+        node.is_table()) {
       absl::Status s = ReadTable(path, *node.as_table(), name + ".", out);
       if (!s.ok()) return s;
       continue;
@@ -127,6 +128,15 @@ absl::Status ReadTable(const std::string& path, const toml::table& table,
       entry.value = node.as_integer()->get();
     } else if (node.is_string()) {
       entry.value = node.as_string()->get();
+    } else if (node.is_array() &&
+               (node.as_array()->empty() ||
+                node.as_array()->is_homogeneous(toml::node_type::string))) {
+      std::vector<std::string> strings;
+      for (const toml::node& item : *node.as_array()) {
+        strings.push_back(item.as_string()->get());
+      }
+      entry.value = std::move(strings);
+      entry.type = "a list of strings";
     } else {
       entry.supported = false;
     }

@@ -18,15 +18,17 @@ struct TomlSetting {
   std::string name;   // dotted below state_management: "cache.ttl"
   std::string where;  // "PATH:LINE:COLUMN" of the value
   // The value; `type` names its TOML type for messages ("a string").
-  std::variant<bool, int64_t, std::string, std::vector<HistoryRule>> value;
+  std::variant<bool, int64_t, std::string, std::vector<HistoryRule>,
+               std::vector<std::string>>
+      value;
   std::string type;
-  bool supported = true;  // false: a float, date, array or table where
-                          // no setting takes one; `value` is unset
+  bool supported = true;  // false: a float, date, table, or an array of
+                          // other than strings; `value` is unset
 };
 
 // The settings in the TOML document `text` (read from `path`), in file
-// order: the keys of [state_management] and of its sub-tables cache and
-// cleanup, and the [[state_management.history]] rules as one entry named
+// order: the keys of [state_management] and of its sub-tables cache,
+// cleanup and redis_backend, and the [[state_management.history]] rules as one entry named
 // "history". Other tables are not read. InvalidArgument "PATH:LINE:COLUMN:
 // <reason>" if the text is not TOML, if state_management is not a table, or
 // if a history rule is malformed.

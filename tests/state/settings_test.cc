@@ -352,5 +352,63 @@ TEST_CASE("the store directory defaults to XDG_DATA_HOME, then HOME",
   CHECK(Value(StateDirectory(settings, env.Getenv())) == "/elsewhere");
 }
 
+TEST_CASE("the redis_backend table configures replication between machines",
+          "[settings]") {
+  Fixture f;
+  const std::string path = f.Write(
+      "settings.toml",
+      "[state_management]\nbackend = \"hybrid\"\n"
+      "[state_management.redis_backend]\nenabled = true\nhost = \"10.0.0.2\"\n"
+      "port = 6380\ndb = 3\nuser = \"ada\"\npassword = \"s3cret\"\n"
+      "machine_name = \"laptop\"\nstream_maxlen = 500\n"
+      "shared = [\"state/wallpaper/favourite/\", \"state/colorscheme\"]\n");
+  LoadedSettings loaded = Value(f.Load({path}));
+  const Settings& s = loaded.settings;
+  CHECK(s.backend == "hybrid");
+  CHECK(s.redis_enabled);
+  CHECK(s.redis_host == "10.0.0.2");
+  CHECK(s.redis_port == 6380);
+  CHECK(s.redis_db == 3);
+  CHECK(s.redis_user == "ada");
+  CHECK(s.redis_password == "s3cret");
+  CHECK(s.machine_name == "laptop");
+  CHECK(s.redis_stream_maxlen == 500);
+  CHECK(s.shared == std::vector<std::string>{"state/wallpaper/favourite/",
+                                             "state/colorscheme"});
+  CHECK(ValueOf(loaded, "redis_backend.shared").value ==
+        R"(["state/wallpaper/favourite/","state/colorscheme"])");
+  CHECK(ValueOf(loaded, "redis_backend.password").value == R"("********")");
+}
+
+TEST_CASE("shared prefixes default to the items users share, never monitors",
+          "[settings]") {
+  Fixture f;
+  const Settings s = Value(f.Load()).settings;
+  CHECK_FALSE(s.redis_enabled);
+  CHECK(s.shared == std::vector<std::string>{
+                        "state/wallpaper/favourite/",
+                        "state/wallpaper/current#recent", "state/component/",
+                        "state/colorscheme"});
+}
+
+TEST_CASE("shared prefixes from the environment are a comma-separated list",
+          "[settings]") {
+  Fixture f;
+  f.env.vars["DOTLOG_SHARED"] = "state/a/, state/b#c";
+  CHECK(Value(f.Load()).settings.shared ==
+        std::vector<std::string>{"state/a/", "state/b#c"});
+}
+
+TEST_CASE("shared must be a list of strings", "[settings]") {
+  Fixture f;
+  const std::string path = f.Write(
+      "settings.toml",
+      "[state_management.redis_backend]\nshared = [1, 2]\n");
+  absl::StatusOr<LoadedSettings> loaded = f.Load({path});
+  CHECK(absl::IsInvalidArgument(loaded.status()));
+  CHECK(loaded.status().message().find("redis_backend.shared") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace dotlog

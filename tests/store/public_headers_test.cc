@@ -17,6 +17,11 @@
 #include <dotlog/state/import.h>
 #include <dotlog/stats.h>
 #include <dotlog/store.h>
+#include <dotlog/sync/hybrid_clock.h>
+#include <dotlog/sync/redis_client.h>
+#include <dotlog/sync/replica.h>
+#include <dotlog/sync/stream_entry.h>
+#include <dotlog/sync/sync_round.h>
 #include <dotlog/verify.h>
 #include <dotlog/version.h>
 #include <dotlog/write_batch.h>
@@ -421,6 +426,28 @@ TEST_CASE("the library names its release as MAJOR.MINOR.PATCH", "[headers]") {
   const std::string release = dotlog::LibraryRelease();
   CHECK(std::count(release.begin(), release.end(), '.') == 2);
   CHECK(release.find_first_not_of("0123456789.") == std::string::npos);
+}
+
+TEST_CASE("replication's types stand alone", "[headers]") {
+  dotlog::HybridClock clock([] { return int64_t{1000}; });
+  const dotlog::Hlc first = clock.Now();
+  CHECK(dotlog::WinsOver(clock.Now(), "a", first, "b"));
+  dotlog::StreamEntry entry;
+  entry.machine = "laptop";
+  entry.seq = 7;
+  entry.hlc = first;
+  entry.changes.push_back({.item = "state/colorscheme", .value = "1"});
+  absl::StatusOr<dotlog::StreamEntry> decoded =
+      dotlog::DecodeEntry(dotlog::EncodeEntry(entry));
+  REQUIRE(decoded.ok());
+  CHECK(*decoded == entry);
+  // The Redis side's plain types (its functions are in dotlog_redis).
+  const dotlog::RedisOptions redis;
+  const dotlog::SyncRoundOptions round;
+  const dotlog::ReplicaOptions replica{.machine = "laptop"};
+  CHECK(redis.port == 6379);
+  CHECK(round.stream == "dotlog:sync");
+  CHECK(replica.replicate);
 }
 
 }  // namespace

@@ -35,6 +35,8 @@ struct Args {
   std::string watch_format = "json";         // watch --format
   std::optional<std::string> status_template;  // watch --template
   std::string count = "10";                  // history -n
+  bool once = false;                         // sync --once
+  bool status = false;                       // sync --status
 };
 
 absl::Status RunSet(Session& session, const Args& args);

@@ -15,6 +15,7 @@
 #include "cli/import_app.h"
 #include "cli/io.h"
 #include "cli/session.h"
+#include "cli/sync_app.h"
 #include "cli/state_verbs.h"
 #include "dotlog/dump.h"
 #include "dotlog/release.h"
@@ -293,6 +294,7 @@ constexpr Command kCommands[] = {
     {"restore", AddRestore},
     {"import", AddImport},
     {"cleanup", AddCleanup},
+    {"sync", AddSync},
 };
 
 // CLI11 matches a subcommand only against an argument spelled exactly like

@@ -41,6 +41,24 @@ struct Settings {
   int64_t event_max_age_days = 90;        // event_max_age_days
   // [[state_management.history]] tables: prefix, keep_versions, keep_days.
   std::vector<HistoryRule> history;
+
+  // [state_management.redis_backend]: replication between machines through
+  // a Redis Stream (`dotlog sync`, README "Several machines").
+  bool redis_enabled = false;             // redis_backend.enabled
+  std::string redis_host = "127.0.0.1";   // redis_backend.host
+  int64_t redis_port = 6379;              // redis_backend.port
+  int64_t redis_db = 0;                   // redis_backend.db
+  std::string redis_user;                 // redis_backend.user (ACL)
+  std::string redis_password;             // redis_backend.password
+  std::string machine_name;               // redis_backend.machine_name;
+                                          // "" = the host name
+  std::string redis_stream = "dotlog:sync";    // redis_backend.stream
+  int64_t redis_stream_maxlen = 100000;        // redis_backend.stream_maxlen
+  // redis_backend.shared: key prefixes, or "KEY#FIELD" for one field of
+  // one key's object, replicated between machines; nothing else leaves.
+  std::vector<std::string> shared = {
+      "state/wallpaper/favourite/", "state/wallpaper/current#recent",
+      "state/component/", "state/colorscheme"};
 };
 
 // One setting as `dotlog config` shows it.
