@@ -30,6 +30,7 @@
 #include "dotlog/change_feed.h"
 #include "dotlog/file_system.h"
 #include "dotlog/item.h"
+#include "dotlog/progress.h"
 #include "dotlog/store.h"
 
 namespace dotlog {
@@ -99,10 +100,12 @@ struct LoadResult {
 // kMaxRecordBytes / 2): an input of at most kLoadBatchKeys keys is applied
 // all or nothing; a failure in a later batch leaves the earlier ones
 // applied. Keys not in `items` are left alone. Items already expired at
-// `now` are skipped.
+// `now` are skipped. `progress`, when given, is told "keys loaded" after
+// each batch, out of the number of items.
 absl::StatusOr<LoadResult> LoadItems(Store& store,
                                      const std::vector<Item>& items,
-                                     std::chrono::system_clock::time_point now);
+                                     std::chrono::system_clock::time_point now,
+                                     const ProgressFn& progress = {});
 
 }  // namespace dotlog
 

@@ -208,7 +208,7 @@ absl::StatusOr<std::vector<Item>> ParseDump(std::string_view text,
 
 absl::StatusOr<LoadResult> LoadItems(
     Store& store, const std::vector<Item>& items,
-    std::chrono::system_clock::time_point now) {
+    std::chrono::system_clock::time_point now, const ProgressFn& progress) {
   // Validate everything before the first write, as Put would.
   constexpr size_t kBatchBytes = kMaxRecordBytes / 2;
   constexpr size_t kOpOverheadBytes = 256;
@@ -248,6 +248,7 @@ absl::StatusOr<LoadResult> LoadItems(
     }
     ++result.batches;
     result.loaded += batch.ops().size();
+    if (progress) progress("keys loaded", result.loaded, items.size());
   }
   return result;
 }

@@ -1,6 +1,6 @@
-// Progress on standard error: `dotlog backup`, `restore` and `import` show
-// it when standard error is a terminal (a pty here), and print nothing of
-// it when it is not. The progress line's text itself is unit-tested too.
+// Progress on standard error: `dotlog backup`, `restore`, `import`, `load`
+// and `dotlog-dump` show it when standard error is a terminal (a pty here),
+// and print nothing of it when it is not. The progress line's text itself is unit-tested too.
 #include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +27,12 @@ constexpr int kKeys = 3000;
 std::string Bin() {
   const char* bin = std::getenv("DOTLOG_BIN");
   if (bin == nullptr) FAIL("$DOTLOG_BIN is not set: run through meson test");
+  return bin;
+}
+
+std::string DumpBin() {
+  const char* bin = std::getenv("DOTLOG_DUMP_BIN");
+  if (bin == nullptr) FAIL("$DOTLOG_DUMP_BIN is not set: run through meson test");
   return bin;
 }
 
@@ -130,6 +136,46 @@ TEST_CASE("Without a terminal a backup prints no progress") {
   CHECK(r.err.rfind("backed up " + std::to_string(kKeys) + " keys", 0) == 0);
   CHECK(r.err.find('\r') == std::string::npos);
   CHECK(r.err.find("keys backed up") == std::string::npos);
+}
+
+TEST_CASE("A load and a dump show progress on a terminal") {
+  TempDir tmp;
+  std::string jsonl;
+  for (int i = 0; i < kKeys; ++i) {
+    jsonl += "{\"key\":\"k/" + std::to_string(i) +
+             "\",\"value\":1,\"expires\":null}\n";
+  }
+  WriteFileBytes(tmp.Join("in.jsonl"), jsonl);
+  auto [load, code] = RunOnTerminal(
+      {Bin(), "--dir", tmp.Join("db"), "load", tmp.Join("in.jsonl")});
+  INFO(load);
+  CHECK(code == 0);
+  CHECK(load.find("\rdotlog load: ") != std::string::npos);
+  CHECK(load.find(std::to_string(kKeys) + "/" + std::to_string(kKeys) +
+                  " keys loaded") != std::string::npos);
+
+  auto [dump, dump_code] = RunOnTerminal(
+      {DumpBin(), "--dir", tmp.Join("db"), "--format", "jsonl"});
+  INFO(dump);
+  CHECK(dump_code == 0);
+  CHECK(dump.find("\rdotlog-dump: ") != std::string::npos);
+  CHECK(dump.find(std::to_string(jsonl.size()) + " bytes written") !=
+        std::string::npos);
+}
+
+TEST_CASE("Without a terminal a load and a dump print no progress") {
+  TempDir tmp;
+  WriteFileBytes(tmp.Join("in.jsonl"),
+                 "{\"key\":\"a\",\"value\":1,\"expires\":null}\n"
+                 "{\"key\":\"b\",\"value\":2,\"expires\":null}\n");
+  const ProcessResult load = RunProcess(
+      {Bin(), "--dir", tmp.Join("db"), "load", tmp.Join("in.jsonl")});
+  CHECK(load.exit_code == 0);
+  CHECK(load.err.empty());
+  const ProcessResult dump =
+      RunProcess({DumpBin(), "--dir", tmp.Join("db")});
+  CHECK(dump.exit_code == 0);
+  CHECK(dump.err.empty());
 }
 
 TEST_CASE("A progress report reads done/total, or done alone") {

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/io.h"
+#include "cli/progress_line.h"
 #include "cli/watch.h"
 #include "dotlog/dump.h"
 #include "dotlog/verify.h"
@@ -231,7 +232,10 @@ absl::Status RunLoad(Session& session, const Args& args) {
   }
   auto store = session.OpenStore();
   if (!store.ok()) return store.status();
-  auto result = LoadItems(**store, *items, std::chrono::system_clock::now());
+  ProgressLine progress("dotlog load", StderrIsTerminal());
+  auto result = LoadItems(**store, *items, std::chrono::system_clock::now(),
+                          progress.Fn());
+  progress.Finish();
   if (!result.ok()) return result.status();
   return WriteStdout(absl::StrCat(
       "loaded ", Plural(result->loaded, "key"), " in ",

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/io.h"
+#include "cli/progress_line.h"
 #include "cli/session.h"
 #include "dotlog/dump.h"
 #include "dotlog/release.h"
@@ -37,7 +38,15 @@ constexpr char kFooter[] =
 
 absl::Status Dump(const std::string& dir, const std::string& prefix,
                   DumpFormat format) {
-  const auto sink = [](std::string_view text) { return WriteStdout(text); };
+  // On a terminal, the bytes written so far, as the dump goes on.
+  ProgressLine progress("dotlog-dump", StderrIsTerminal());
+  const ProgressFn report = progress.Fn();
+  uint64_t written = 0;
+  const auto sink = [&](std::string_view text) {
+    written += text.size();
+    if (report) report("bytes written", written, 0);
+    return WriteStdout(text);
+  };
   if (format == DumpFormat::kHistory) {
     absl::Status s = DumpHistory(dir, nullptr, prefix, sink);
     return s.ok() ? s : AsStoreError(s);
