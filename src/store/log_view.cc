@@ -34,6 +34,8 @@ constexpr uint64_t kRemapBytes = 64 << 10;
 constexpr size_t kKeepBufferBytes = 1 << 20;
 // The piece of a segment read at a time to check it against a snapshot.
 constexpr uint64_t kVerifyChunkBytes = 256 << 10;
+// Operations of verified batch lines kept (LogView::verified_lines_).
+constexpr uint64_t kMaxVerifiedOps = 1 << 16;
 }  // namespace
 
 LogView::LogView(FileSystem* fs, std::string dir,
@@ -63,6 +65,11 @@ absl::Status LogView::Load() {
 absl::Status LogView::Reload() { return Load(); }
 
 void LogView::Reset() {
+  {
+    absl::MutexLock l(&verified_mu_);
+    verified_lines_.clear();
+    verified_ops_ = 0;
+  }
   segments_.clear();
   index_.Reset(nullptr);
   loading_ = false;
@@ -442,8 +449,7 @@ absl::Status LogView::ReadValue(std::string_view key, const IndexEntry& entry,
   }
   const Segment& seg = it->second;
   if (seg.verify_reads) {
-    absl::Status s = ReadVerifiedValue(seg.file.get(), seg.path, seg.scanned_end,
-                                       key, entry, out);
+    absl::Status s = ReadVerified(seg, key, entry, out);
     if (absl::IsDataLoss(s)) distrust_snapshot_.store(true, std::memory_order_release);
     return s;
   }
@@ -463,6 +469,35 @@ absl::Status LogView::ReadValue(std::string_view key, const IndexEntry& entry,
         seg.path, ": value at offset ", entry.value_offset, " is cut short"));
   }
   return absl::OkStatus();
+}
+
+absl::Status LogView::ReadVerified(const Segment& seg, std::string_view key,
+                                   const IndexEntry& entry, std::string* out) const {
+  {
+    absl::MutexLock l(&verified_mu_);
+    auto it = verified_lines_.upper_bound({seg.number, entry.value_offset});
+    if (it != verified_lines_.end() && it->first.first == seg.number &&
+        it->second->begin <= entry.value_offset) {
+      return CopyMatchingValue(*it->second, seg.file.get(), seg.path, key, entry, out);
+    }
+  }
+  auto line = ReadVerifiedLine(seg.file.get(), seg.path, seg.scanned_end, entry);
+  if (!line.ok()) return line.status();
+  absl::Status s = CopyMatchingValue(*line, seg.file.get(), seg.path, key, entry, out);
+  if (s.ok() && line->ops.size() > 1) {
+    // Only batches: a line of one operation costs no more to read again.
+    line->bytes.clear();
+    line->bytes.shrink_to_fit();
+    absl::MutexLock l(&verified_mu_);
+    if (verified_ops_ + line->ops.size() > kMaxVerifiedOps) {
+      verified_lines_.clear();
+      verified_ops_ = 0;
+    }
+    verified_ops_ += line->ops.size();
+    verified_lines_[{seg.number, line->end}] =
+        std::make_shared<const VerifiedLine>(std::move(*line));
+  }
+  return s;
 }
 
 uint64_t LogView::total_bytes() const {

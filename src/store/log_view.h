@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "dotlog/damage.h"
 #include "dotlog/file_system.h"
 #include "dotlog/stats.h"
@@ -23,6 +25,7 @@
 #include "store/index.h"
 #include "store/segment.h"
 #include "store/snapshot.h"
+#include "store/verified_read.h"
 
 namespace dotlog {
 
@@ -114,6 +117,9 @@ class LogView {
                                        const std::vector<uint64_t>& numbers,
                                        std::vector<Segment>* verified);
   void Reset();
+  // ReadValue from a recognised segment: the record checked first.
+  absl::Status ReadVerified(const Segment& seg, std::string_view key,
+                            const IndexEntry& entry, std::string* out) const;
   // What a snapshot records of `seg`: its checksum and, if the file holds
   // exactly what was read of it, its identity.
   absl::StatusOr<SegmentSum> Summarise(Segment* seg);
@@ -143,6 +149,13 @@ class LogView {
   uint64_t records_since_snapshot_ = 0;
   std::vector<DamagedRecord> damage_;
   mutable std::atomic<bool> distrust_snapshot_{false};
+  // Batch lines of recognised segments already verified, by segment and
+  // end offset, so that reading each value of a large batch does not read
+  // and check the whole line again. Holds at most kMaxVerifiedOps ops.
+  mutable absl::Mutex verified_mu_;
+  mutable std::map<std::pair<uint64_t, uint64_t>, std::shared_ptr<const VerifiedLine>>
+      verified_lines_ ABSL_GUARDED_BY(verified_mu_);
+  mutable uint64_t verified_ops_ ABSL_GUARDED_BY(verified_mu_) = 0;
   absl::flat_hash_set<std::string> reported_;  // "path:offset" of damage_
   SegmentScanner scanner_;
   PaddedBuffer buffer_;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "format/line_decoder.h"
 #include "store/mutation.h"
+#include "util/strings.h"
 
 namespace dotlog {
 namespace {
@@ -66,41 +67,64 @@ absl::StatusOr<uint64_t> LineEnd(ReadableFile* file, const std::string& path,
 
 }  // namespace
 
-absl::Status ReadVerifiedValue(ReadableFile* file, const std::string& path,
-                               uint64_t size, std::string_view key,
-                               const IndexEntry& entry, std::string* out) {
+absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
+                                              const std::string& path,
+                                              uint64_t size,
+                                              const IndexEntry& entry) {
   thread_local LineDecoder decoder;
-  thread_local PaddedBuffer line;
+  thread_local PaddedBuffer buffer;
   thread_local std::string scratch;
   const uint64_t value_end = entry.value_offset + entry.value_size;
   if (entry.is_tombstone() || value_end > size) {
     return Mismatch(path, entry, "lies outside the segment");
   }
+  VerifiedLine line;
   auto begin = LineStart(file, path, entry.value_offset, &scratch);
   if (!begin.ok()) return begin.status();
   auto end = LineEnd(file, path, value_end, size, &scratch);
   if (!end.ok()) return end.status();
-  char* bytes = line.Resize(*end - *begin);
-  if (absl::Status s = ReadExactly(file, path, *begin, *end, bytes); !s.ok()) return s;
+  line.begin = *begin;
+  line.end = *end;
+  char* bytes = buffer.Resize(line.end - line.begin);
+  if (absl::Status s = ReadExactly(file, path, line.begin, line.end, bytes); !s.ok()) {
+    return s;
+  }
   DecodedLine d;
-  if (absl::Status s = decoder.Decode(line.view(), line.readable(), &d); !s.ok()) {
+  if (absl::Status s = decoder.Decode(buffer.view(), buffer.readable(), &d); !s.ok()) {
     return Mismatch(path, entry, absl::StrCat("is damaged: ", s.message()));
   }
-  if (d.is_header || d.is_seal || d.seq != entry.seq) {
+  if (d.is_header || d.is_seal) return Mismatch(path, entry, "is not a record");
+  line.seq = d.seq;
+  // Within a batch the last operation on a key is the one that counts.
+  for (const DecodedOp& op : d.ops) {
+    line.ops[AV(op.key)] = VerifiedLine::Op{op.is_delete, op.expires_ms,
+                                        line.begin + op.value_offset, op.value_size};
+  }
+  line.bytes.assign(buffer.view());
+  return line;
+}
+
+absl::Status CopyMatchingValue(const VerifiedLine& line, ReadableFile* file,
+                               const std::string& path, std::string_view key,
+                               const IndexEntry& entry, std::string* out) {
+  if (line.seq != entry.seq) {
     return Mismatch(path, entry, "is not the record the index names");
   }
-  // Within a batch the last operation on a key is the one that counts.
-  auto op = std::find_if(d.ops.rbegin(), d.ops.rend(),
-                         [&](const DecodedOp& o) { return o.key == key; });
-  if (op == d.ops.rend()) {
+  auto op = line.ops.find(AV(key));
+  if (op == line.ops.end()) {
     return Mismatch(path, entry, absl::StrCat("has no operation on key ", QuoteKey(key)));
   }
-  if (op->is_delete || *begin + op->value_offset != entry.value_offset ||
-      op->value_size != entry.value_size || op->expires_ms != entry.expires_ms) {
+  const VerifiedLine::Op& o = op->second;
+  if (o.is_delete || o.value_offset != entry.value_offset ||
+      o.value_size != entry.value_size || o.expires_ms != entry.expires_ms) {
     return Mismatch(path, entry, absl::StrCat("holds another value of key ", QuoteKey(key)));
   }
-  out->assign(line.view().substr(op->value_offset, op->value_size));
-  return absl::OkStatus();
+  if (!line.bytes.empty()) {
+    out->assign(std::string_view(line.bytes).substr(o.value_offset - line.begin, o.value_size));
+    return absl::OkStatus();
+  }
+  out->resize(o.value_size);
+  return ReadExactly(file, path, o.value_offset, o.value_offset + o.value_size, out->data());
 }
 
 }  // namespace dotlog

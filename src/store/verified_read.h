@@ -7,21 +7,45 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "dotlog/file_system.h"
 #include "store/index.h"
 
 namespace dotlog {
 
+// A line read whole and verified: a record whose xxh3 checks, and what
+// each key's last operation in it says.
+struct VerifiedLine {
+  struct Op {
+    bool is_delete = false;
+    int64_t expires_ms = 0;
+    uint64_t value_offset = 0;  // in the file
+    uint32_t value_size = 0;
+  };
+  uint64_t begin = 0, end = 0;  // [begin, end) in the file, '\n' excluded
+  uint64_t seq = 0;
+  absl::flat_hash_map<std::string, Op> ops;
+  std::string bytes;  // the line, while fresh; emptied before it is kept
+};
+
 // Reads the whole line of `file` (at `path`, `size` bytes known to the
-// index) that holds the value `entry` points to, and copies the value into
-// `out` only if that line is a record that verifies (its xxh3) and says what
-// the index says: sequence number `entry.seq`, an operation on `key` (the
-// last one, in a batch) that puts a value at exactly that offset, of that
-// size, with that expiry. DataLoss naming the file, offset and reason
-// otherwise. Thread-safe.
-absl::Status ReadVerifiedValue(ReadableFile* file, const std::string& path,
-                               uint64_t size, std::string_view key,
+// index) that holds byte `entry.value_offset` and verifies it: DataLoss
+// naming the file, offset and reason if it is not an intact record.
+// Thread-safe.
+absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
+                                              const std::string& path,
+                                              uint64_t size,
+                                              const IndexEntry& entry);
+
+// Copies the value of `key` that `entry` points to into `out` only if
+// `line` (which holds it) says what the index says: sequence number
+// `entry.seq`, and as the last operation on `key` a put of a value at
+// exactly that offset, of that size, with that expiry. DataLoss otherwise.
+// Reads the value from `file` unless `line` still holds its bytes.
+absl::Status CopyMatchingValue(const VerifiedLine& line, ReadableFile* file,
+                               const std::string& path, std::string_view key,
                                const IndexEntry& entry, std::string* out);
 
 }  // namespace dotlog

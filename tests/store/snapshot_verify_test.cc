@@ -5,6 +5,9 @@
 // what a full read of the files answers.
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -33,6 +36,8 @@ using Answers = std::map<std::string, std::optional<std::string>>;
 struct Times {
   int64_t segment_ns = 0;   // mtime and ctime of every segment file
   int64_t snapshot_ns = 0;  // mtime and ctime of index.snapshot
+  // Bytes read through ReadAt from files opened for reading.
+  mutable std::atomic<uint64_t> read_bytes{0};
 };
 
 void Adjust(const Times& times, const std::string& path, FileInfo* info) {
@@ -48,7 +53,9 @@ class TimedFile final : public ReadableFile {
       : file_(std::move(file)), path_(std::move(path)), times_(times) {}
   absl::StatusOr<uint64_t> Size() override { return file_->Size(); }
   absl::StatusOr<size_t> ReadAt(uint64_t offset, char* dst, size_t n) override {
-    return file_->ReadAt(offset, dst, n);
+    auto got = file_->ReadAt(offset, dst, n);
+    if (got.ok()) times_->read_bytes += *got;
+    return got;
   }
   absl::StatusOr<std::string_view> Map(uint64_t size) override { return file_->Map(size); }
   absl::Status CopyMapped(uint64_t offset, size_t n, char* dst) override {
@@ -192,7 +199,10 @@ void CheckFreshOpen(const TempDir& tmp, FileSystem* fs, const Answers& written) 
 
 // Times a snapshot-based open recognises: every segment older than the
 // snapshot, and never changing.
-Times Frozen() { return Times{1000000000, 2000000000}; }
+void Freeze(Times* times) {
+  times->segment_ns = 1000000000;
+  times->snapshot_ns = 2000000000;
+}
 
 // The line of `file` that holds the put of `value`, as [begin, end).
 std::pair<size_t, size_t> LineOf(const std::string& file, std::string_view value) {
@@ -220,7 +230,7 @@ TEST_CASE("every byte flipped in a sealed segment a snapshot covers: a get never
   for (const bool frozen : {true, false}) {
     TempDir tmp;
     TimesFileSystem fs;
-    if (frozen) fs.times = Frozen();
+    if (frozen) Freeze(&fs.times);
     const Answers written = Fill(tmp, &fs);
     for (int n = 1; n <= 3; ++n) {
       const std::string path = SegmentPath(tmp, n);
@@ -244,7 +254,7 @@ TEST_CASE("a line edited to another value of the same length is never served",
   for (const bool frozen : {true, false}) {
     TempDir tmp;
     TimesFileSystem fs;
-    if (frozen) fs.times = Frozen();
+    if (frozen) Freeze(&fs.times);
     const Answers written = Fill(tmp, &fs);
     // k/05's newest value, n=45, lies in a sealed segment.
     std::string path, bytes;
@@ -292,7 +302,7 @@ TEST_CASE("a segment replaced by another file of the same size is read again",
           "[snapshot][verify]") {
   TempDir tmp;
   TimesFileSystem fs;
-  fs.times = Frozen();  // only the inode tells the files apart
+  Freeze(&fs.times);  // only the inode tells the files apart
   Fill(tmp, &fs);
   const std::string path = SegmentPath(tmp, 1);
   const std::string replacement = PromoteOldVersion(ReadFileBytes(path));
@@ -307,7 +317,7 @@ TEST_CASE("a segment whose change time cannot be told from the snapshot's is rea
   TempDir tmp;
   TimesFileSystem fs;
   // The segments changed in the same clock tick as the snapshot was written.
-  fs.times = Times{2000000000, 2000000000};
+  fs.times.segment_ns = fs.times.snapshot_ns = 2000000000;
   Fill(tmp, &fs);
   const std::string path = SegmentPath(tmp, 1);
   WriteFileBytes(path, PromoteOldVersion(ReadFileBytes(path)));  // in place
@@ -320,13 +330,83 @@ TEST_CASE("a segment older than the snapshot and unchanged by its identity is no
   // where the timestamps cannot show it, goes unseen until the next full read.
   TempDir tmp;
   TimesFileSystem fs;
-  fs.times = Frozen();
+  Freeze(&fs.times);
   Fill(tmp, &fs);
   const std::string path = SegmentPath(tmp, 1);
   WriteFileBytes(path, PromoteOldVersion(ReadFileBytes(path)));  // in place
   CHECK_FALSE(ServesPromotedVersion(tmp, &fs));
-  fs.times = Times{};  // the real times show the edit
+  fs.times.segment_ns = fs.times.snapshot_ns = 0;  // the real times show it
   CHECK(ServesPromotedVersion(tmp, &fs));
+}
+
+int64_t MinorFaults() {
+  struct rusage usage;
+  REQUIRE(getrusage(RUSAGE_SELF, &usage) == 0);
+  return usage.ru_minflt;
+}
+
+TEST_CASE("open and get of a 100,000-key store read a bounded number of pages",
+          "[snapshot][verify]") {
+  TempDir tmp;
+  TimesFileSystem fs;
+  Freeze(&fs.times);  // so that the segments are recognised, whatever the clock did
+  Options options = OptionsFor(&fs);
+  options.segment_bytes = 8 << 20;
+  {
+    auto store = testing::OpenOrDie(tmp.path(), options);
+    for (int b = 0; b < 100; ++b) {
+      WriteBatch batch;
+      for (int i = b * 1000; i < (b + 1) * 1000; ++i) {
+        batch.Put(absl::StrFormat("wallpaper/cache/img%06d.png", i),
+                  absl::StrFormat("{\"w\":3840,\"h\":2160,\"n\":%d}", i));
+      }
+      REQUIRE_OK(store->Write(batch));
+    }
+    REQUIRE_OK(store->Compact());  // one base segment of 100,000 values
+  }
+  uint64_t log_bytes = 0;
+  for (const auto& e : std::filesystem::directory_iterator(tmp.path())) {
+    if (e.path().extension() == ".jsonl") log_bytes += e.file_size();
+  }
+  const uint64_t snapshot_bytes = std::filesystem::file_size(tmp.Join("index.snapshot"));
+  REQUIRE(log_bytes > (5 << 20));
+  fs.times.read_bytes = 0;
+  const int64_t faults = MinorFaults();
+  auto store = testing::OpenOrDie(tmp.path(), options);
+  CHECK(*store->Get("wallpaper/cache/img054321.png") ==
+        "{\"w\":3840,\"h\":2160,\"n\":54321}");
+  const int64_t touched = MinorFaults() - faults;
+  INFO("log " << log_bytes << " bytes, snapshot " << snapshot_bytes << " bytes, read "
+              << fs.times.read_bytes.load() << " bytes, " << touched << " minor faults");
+  CHECK(store->GetStats()->snapshot_keys == 100000);
+  // Of the log only the record read; of the snapshot its head and the
+  // blocks one lookup touches (the snapshot alone spans over 1,000 pages).
+  CHECK(fs.times.read_bytes.load() < 64 * 1024);
+  CHECK(touched < 100);
+}
+
+TEST_CASE("reading every value of a large batch checks its line once, not once per value",
+          "[snapshot][verify]") {
+  TempDir tmp;
+  TimesFileSystem fs;
+  Freeze(&fs.times);
+  Options options = OptionsFor(&fs);
+  options.segment_bytes = 8 << 20;
+  {
+    auto store = testing::OpenOrDie(tmp.path(), options);
+    WriteBatch batch;
+    for (int i = 0; i < 5000; ++i) {
+      batch.Put(absl::StrCat("wallpaper/", i), absl::StrCat("\"", std::string(200, 'a'), "\""));
+    }
+    REQUIRE_OK(store->Write(batch));
+  }
+  const uint64_t log_bytes = std::filesystem::file_size(SegmentPath(tmp, 1));
+  fs.times.read_bytes = 0;
+  auto store = testing::OpenOrDie(tmp.path(), options);
+  REQUIRE(store->GetStats()->snapshot_keys == 5000);
+  CHECK(testing::Contents(*store).size() == 5000);
+  INFO("read " << fs.times.read_bytes.load() << " bytes of a " << log_bytes << "-byte log");
+  CHECK(fs.times.read_bytes.load() < 3 * log_bytes);
 }
 
 }  // namespace
