@@ -32,6 +32,9 @@ struct FileInfo {
   uint32_t mode = 0;   // permission bits, e.g. 0700
   uint32_t owner = 0;  // the owning user's id
   int64_t mtime_ns = 0;  // last modification, ns since the epoch
+  // Last change of the file or its metadata (write, rename, chmod, utimes),
+  // ns since the epoch. Unlike mtime no program can set it to a chosen time.
+  int64_t ctime_ns = 0;
 
   bool SameFile(const FileInfo& other) const {
     return device == other.device && inode == other.inode;

@@ -91,6 +91,8 @@ FileInfo ToFileInfo(const struct stat& st) {
   info.owner = static_cast<uint32_t>(st.st_uid);
   info.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
                   st.st_mtim.tv_nsec;
+  info.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 +
+                  st.st_ctim.tv_nsec;
   return info;
 }
 

@@ -20,6 +20,45 @@ void Index::Reset(std::shared_ptr<const Snapshot> base) {
   erased_key_bytes_ = 0;
   base_ = std::move(base);
   live_bytes_ = base_ != nullptr ? base_->live_bytes() : 0;
+  expiry_counted_ = false;
+  std::map<int64_t, uint64_t>().swap(expiring_);
+  expired_until_ = std::numeric_limits<int64_t>::min();
+  expired_bytes_ = 0;
+}
+
+void Index::CountExpiry(const IndexEntry& entry) {
+  if (!expiry_counted_ || entry.expires_ms == 0) return;
+  if (entry.expires_ms <= expired_until_) {
+    expired_bytes_ += entry.charged_bytes;
+  } else {
+    expiring_[entry.expires_ms] += entry.charged_bytes;
+  }
+}
+
+void Index::ForgetExpiry(const IndexEntry& entry) {
+  if (!expiry_counted_ || entry.expires_ms == 0) return;
+  if (entry.expires_ms <= expired_until_) {
+    expired_bytes_ -= entry.charged_bytes;
+    return;
+  }
+  auto it = expiring_.find(entry.expires_ms);
+  // Invariant: every counted entry is in the map or in expired_bytes_.
+  assert(it != expiring_.end() && it->second >= entry.charged_bytes);
+  if ((it->second -= entry.charged_bytes) == 0) expiring_.erase(it);
+}
+
+uint64_t Index::ExpiredBytes(int64_t now_ms) {
+  if (!expiry_counted_) {
+    expiry_counted_ = true;
+    ForEachLive([&](std::string_view, const IndexEntry& entry) { CountExpiry(entry); });
+  }
+  if (now_ms > expired_until_) {
+    const auto end = expiring_.upper_bound(now_ms);
+    for (auto it = expiring_.begin(); it != end; ++it) expired_bytes_ += it->second;
+    expiring_.erase(expiring_.begin(), end);
+    expired_until_ = now_ms;
+  }
+  return expired_bytes_;
 }
 
 size_t Index::SlotHash::operator()(uint32_t slot) const {
@@ -50,6 +89,8 @@ uint64_t Index::approximate_size() const {
 uint64_t Index::base_size() const {
   return base_ != nullptr ? base_->size() : 0;
 }
+
+bool Index::base_damaged() const { return base_ != nullptr && base_->damaged(); }
 
 uint64_t Index::memory_bytes() const {
   // A flat_hash_set slot is the element plus one control byte.
@@ -127,7 +168,10 @@ void Index::Apply(std::string_view key, const IndexEntry& entry,
   const IndexEntry* current = slot != nullptr ? &slot->entry : base;
   if (current != nullptr) {
     if (current->seq > entry.seq) return;  // an older record, met late
-    if (!current->is_tombstone()) live_bytes_ -= current->charged_bytes;
+    if (!current->is_tombstone()) {
+      live_bytes_ -= current->charged_bytes;
+      ForgetExpiry(*current);
+    }
   }
   if (entry.is_tombstone() && !keep_tombstones && base == nullptr) {
     if (slot != nullptr) {
@@ -141,7 +185,10 @@ void Index::Apply(std::string_view key, const IndexEntry& entry,
   } else {
     Insert(key, entry);
   }
-  if (!entry.is_tombstone()) live_bytes_ += entry.charged_bytes;
+  if (!entry.is_tombstone()) {
+    live_bytes_ += entry.charged_bytes;
+    CountExpiry(entry);
+  }
 }
 
 void Index::DropTombstones() {

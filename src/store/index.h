@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -78,8 +79,13 @@ class Index {
       std::string_view prefix, int64_t now_ms) const;
   // Number of unexpired, undeleted keys.
   uint64_t CountLive(int64_t now_ms) const;
-  // Sum of charged_bytes over undeleted keys.
+  // Sum of charged_bytes over undeleted keys, expired ones included.
   uint64_t live_bytes() const { return live_bytes_; }
+  // Of live_bytes(), those of keys expired at `now_ms`: dead bytes, which
+  // compaction reclaims. The first call after Reset reads the whole base;
+  // later ones cost little. `now_ms` should not go backwards between calls
+  // (a key counted as expired stays counted).
+  uint64_t ExpiredBytes(int64_t now_ms);
   // Entries held in memory (the overlay), tombstones included.
   size_t overlay_size() const { return table_.size(); }
   size_t size() const { return overlay_size(); }
@@ -87,6 +93,9 @@ class Index {
   uint64_t approximate_size() const;
   // Keys in the base layer.
   uint64_t base_size() const;
+  // True if the base met damage in a lookup: answers may be wrong, and the
+  // index must be rebuilt from the log.
+  bool base_damaged() const;
   // Bytes the overlay holds on the heap (capacity, not just size) plus the
   // base's mapped size.
   uint64_t memory_bytes() const;
@@ -123,6 +132,10 @@ class Index {
   const IndexEntry* FindAny(std::string_view key) const;
   void Insert(std::string_view key, const IndexEntry& entry);
   void Erase(uint32_t slot);
+  // Adds `entry`'s charged bytes to the expiry accounting, or takes them
+  // away; for undeleted entries with an expiry.
+  void CountExpiry(const IndexEntry& entry);
+  void ForgetExpiry(const IndexEntry& entry);
   // Rewrites keys_ without the bytes of erased keys once they are most of it.
   void MaybeCompactKeys();
 
@@ -134,6 +147,13 @@ class Index {
   absl::flat_hash_set<uint32_t, SlotHash, SlotEq> table_{
       0, SlotHash{this}, SlotEq{this}};
   uint64_t live_bytes_ = 0;
+  // Expiry accounting, once ExpiredBytes was called: charged bytes of the
+  // live entries that expire after `expired_until_`, by expiry time, and
+  // the sum of those that expired up to it.
+  bool expiry_counted_ = false;
+  std::map<int64_t, uint64_t> expiring_;
+  int64_t expired_until_ = std::numeric_limits<int64_t>::min();
+  uint64_t expired_bytes_ = 0;
 };
 
 }  // namespace dotlog

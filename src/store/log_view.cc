@@ -6,9 +6,27 @@
 
 #include "absl/strings/str_cat.h"
 #include "format/record.h"
+#include "store/verified_read.h"
 
 namespace dotlog {
 namespace {
+
+// True if `file` is the very file `sum` describes, exactly as long and not
+// changed since: same device, inode, size, modification and change time,
+// both strictly older than `written_ns`, when the snapshot was written (by
+// the file system's clock). A file whose times are not older could have
+// changed again within the same clock tick without its times showing it
+// (git's "racily clean" entries): it is not recognised, but read.
+bool Unchanged(const SegmentSum& sum, ReadableFile* file, int64_t written_ns) {
+  if (sum.inode == 0 || sum.mtime_ns >= written_ns || sum.ctime_ns >= written_ns) {
+    return false;
+  }
+  auto now = file->Stat();
+  return now.ok() && now->device == sum.device && now->inode == sum.inode &&
+         now->size == sum.size && now->mtime_ns == sum.mtime_ns &&
+         now->ctime_ns == sum.ctime_ns;
+}
+
 // Appended bytes are read through pread until this many accumulate past the
 // mapped part of a segment; then the mapping is extended.
 constexpr uint64_t kRemapBytes = 64 << 10;
@@ -16,6 +34,8 @@ constexpr uint64_t kRemapBytes = 64 << 10;
 constexpr size_t kKeepBufferBytes = 1 << 20;
 // The piece of a segment read at a time to check it against a snapshot.
 constexpr uint64_t kVerifyChunkBytes = 256 << 10;
+// Operations of verified batch lines kept (LogView::verified_lines_).
+constexpr uint64_t kMaxVerifiedOps = 1 << 16;
 }  // namespace
 
 LogView::LogView(FileSystem* fs, std::string dir,
@@ -31,9 +51,12 @@ absl::Status LogView::Load() {
   // opening; the next attempt then finds its result.
   constexpr int kAttempts = 5;
   absl::Status s;
+  // After the snapshot proved wrong, read everything once without it.
+  const bool use_snapshot =
+      !distrust_snapshot_.exchange(false, std::memory_order_acq_rel);
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     Reset();
-    s = LoadOnce();
+    s = LoadOnce(use_snapshot);
     if (!absl::IsNotFound(s)) return s;
   }
   return s;
@@ -42,6 +65,11 @@ absl::Status LogView::Load() {
 absl::Status LogView::Reload() { return Load(); }
 
 void LogView::Reset() {
+  {
+    absl::MutexLock l(&verified_mu_);
+    verified_lines_.clear();
+    verified_ops_ = 0;
+  }
   segments_.clear();
   index_.Reset(nullptr);
   loading_ = false;
@@ -50,12 +78,12 @@ void LogView::Reset() {
   records_since_snapshot_ = 0;
 }
 
-absl::Status LogView::LoadOnce() {
+absl::Status LogView::LoadOnce(bool use_snapshot) {
   auto listed = ListSegmentFiles(fs_, dir_);
   if (!listed.ok()) return listed.status();
   const std::vector<uint64_t>& numbers = *listed;
   loading_ = true;
-  auto from_snapshot = LoadSnapshot(numbers);
+  auto from_snapshot = use_snapshot ? LoadSnapshot(numbers) : false;
   if (!from_snapshot.ok()) return from_snapshot.status();
   for (size_t i = 0; i < numbers.size(); ++i) {
     if (segments_.contains(numbers[i])) continue;  // loaded from the snapshot
@@ -126,8 +154,9 @@ absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
     return false;
   }
   // ... and their bytes unchanged: not cut short by a power loss, edited or
-  // damaged since. This reads what the snapshot covers once, which costs
-  // far less than decoding it.
+  // damaged since. A segment recognised by identity is taken as it is, its
+  // records checked as they are read; any other is read once and its
+  // checksum compared, which costs far less than decoding it.
   for (const SegmentSum& sum : pos.segments) {
     Segment seg;
     seg.number = sum.number;
@@ -135,6 +164,15 @@ absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
     auto file = fs_->OpenReadableFile(seg.path);
     if (!file.ok()) return file.status();
     seg.file = std::move(*file);
+    if (Unchanged(sum, seg.file.get(), snap.written_ns())) {
+      seg.checksum_valid = false;
+      seg.known_size = sum.size;
+      seg.known_hash = sum.hash;
+      seg.verify_reads = true;
+      seg.scanned_end = sum.size;
+      verified->push_back(std::move(seg));
+      continue;
+    }
     auto size = seg.file->Size();
     if (!size.ok()) return size.status();
     const bool sealed = sum.number != pos.segment;
@@ -156,7 +194,9 @@ absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
 }
 
 absl::Status LogView::WriteSnapshot(uint64_t writer_id) {
-  if (!damage_.empty() || segments_.empty()) return absl::OkStatus();
+  if (!damage_.empty() || segments_.empty() || needs_full_read()) {
+    return absl::OkStatus();
+  }
   const Segment& last = segments_.rbegin()->second;
   SnapshotPosition pos;
   pos.segment = last.number;
@@ -166,15 +206,53 @@ absl::Status LogView::WriteSnapshot(uint64_t writer_id) {
   pos.sealed = last.sealed ? 1 : 0;
   pos.last_seq = last_seq_;
   pos.records = records_;
-  for (const auto& [number, seg] : segments_) {
-    pos.segments.push_back(SegmentSum{number, seg.scanned_end, seg.checksum.Digest()});
+  for (auto& [number, seg] : segments_) {
+    auto sum = Summarise(&seg);
+    if (!sum.ok()) return sum.status();
+    pos.segments.push_back(*sum);
   }
   if (absl::Status s = dotlog::WriteSnapshot(fs_, dir_, pos, index_, writer_id);
       !s.ok()) {
     return s;
   }
+  // Reading every entry may have found the base damaged: then the file just
+  // written copied it, and must go.
+  if (index_.base_damaged()) {
+    return fs_->Remove(absl::StrCat(dir_, "/", kSnapshotFileName));
+  }
   records_since_snapshot_ = 0;
   return absl::OkStatus();
+}
+
+absl::StatusOr<SegmentSum> LogView::Summarise(Segment* seg) {
+  SegmentSum sum{seg->number, seg->scanned_end, 0};
+  if (seg->checksum_valid) {
+    sum.hash = seg->checksum.Digest();
+  } else if (seg->known_size == seg->scanned_end) {
+    sum.hash = seg->known_hash;
+  } else {
+    // Recognised by identity, and grown since: sum it now, once.
+    RunningChecksum checksum;
+    for (uint64_t at = 0; at < seg->scanned_end; at += kVerifyChunkBytes) {
+      const uint64_t n = std::min<uint64_t>(kVerifyChunkBytes, seg->scanned_end - at);
+      if (absl::Status s = ReadRange(seg->file.get(), seg->path, at, n, &buffer_); !s.ok()) {
+        return s;
+      }
+      checksum.Update(buffer_.view());
+    }
+    seg->known_size = seg->scanned_end;
+    seg->known_hash = sum.hash = checksum.Digest();
+  }
+  // Its identity only if the file holds exactly what was read: nothing
+  // appended since, no torn tail withheld.
+  auto info = seg->file->Stat();
+  if (info.ok() && info->size == seg->scanned_end) {
+    sum.device = info->device;
+    sum.inode = info->inode;
+    sum.mtime_ns = info->mtime_ns;
+    sum.ctime_ns = info->ctime_ns;
+  }
+  return sum;
 }
 
 void LogView::ReportDamage(const Segment& seg, const DamagedLine& d) {
@@ -197,7 +275,8 @@ absl::StatusOr<bool> LogView::Replaced(const Segment& seg) {
 
 absl::Status LogView::CatchUp() {
   Segment* seg = newest();
-  if (seg == nullptr) return Load();
+  if (index_.base_damaged()) distrust_snapshot_.store(true);
+  if (seg == nullptr || needs_full_read()) return Load();
   // The newest segment replaced under its name (an editor's save, sed -i),
   // removed, or cut short in place: what this view read is no longer the
   // store, and appending to the old file would write into nothing. Read
@@ -300,7 +379,9 @@ absl::Status LogView::ScanBytes(Segment* seg, uint64_t offset,
   if (!end.ok()) return end.status();
   // Invariant: `bytes` starts at scanned_end, so the sum stays contiguous.
   assert(offset == seg->scanned_end);
-  seg->checksum.Update(bytes.view().substr(0, end->offset - offset));
+  if (seg->checksum_valid) {
+    seg->checksum.Update(bytes.view().substr(0, end->offset - offset));
+  }
   seg->scanned_end = end->offset;
   seg->next_line = end->next_line;
   seg->withheld_bytes = end->withheld_bytes;
@@ -359,7 +440,7 @@ absl::Status LogView::Remap(Segment* seg, bool sealed) {
   return absl::OkStatus();
 }
 
-absl::Status LogView::ReadValue(const IndexEntry& entry,
+absl::Status LogView::ReadValue(std::string_view key, const IndexEntry& entry,
                                 std::string* out) const {
   auto it = segments_.find(entry.segment);
   if (it == segments_.end()) {
@@ -367,6 +448,11 @@ absl::Status LogView::ReadValue(const IndexEntry& entry,
         absl::StrCat("index points into unknown segment ", entry.segment));
   }
   const Segment& seg = it->second;
+  if (seg.verify_reads) {
+    absl::Status s = ReadVerified(seg, key, entry, out);
+    if (absl::IsDataLoss(s)) distrust_snapshot_.store(true, std::memory_order_release);
+    return s;
+  }
   const uint64_t end = entry.value_offset + entry.value_size;
   if (end <= seg.mapped.size()) {
     // Through the file: another program may have cut it short under the
@@ -385,13 +471,47 @@ absl::Status LogView::ReadValue(const IndexEntry& entry,
   return absl::OkStatus();
 }
 
+absl::Status LogView::ReadVerified(const Segment& seg, std::string_view key,
+                                   const IndexEntry& entry, std::string* out) const {
+  {
+    absl::MutexLock l(&verified_mu_);
+    auto it = verified_lines_.upper_bound({seg.number, entry.value_offset});
+    if (it != verified_lines_.end() && it->first.first == seg.number &&
+        it->second->begin <= entry.value_offset) {
+      return CopyMatchingValue(*it->second, seg.file.get(), seg.path, key, entry, out);
+    }
+  }
+  auto line = ReadVerifiedLine(seg.file.get(), seg.path, seg.scanned_end, entry);
+  if (!line.ok()) return line.status();
+  absl::Status s = CopyMatchingValue(*line, seg.file.get(), seg.path, key, entry, out);
+  if (s.ok() && line->ops.size() > 1) {
+    // Only batches: a line of one operation costs no more to read again.
+    line->bytes.clear();
+    line->bytes.shrink_to_fit();
+    absl::MutexLock l(&verified_mu_);
+    if (verified_ops_ + line->ops.size() > kMaxVerifiedOps) {
+      verified_lines_.clear();
+      verified_ops_ = 0;
+    }
+    verified_ops_ += line->ops.size();
+    verified_lines_[{seg.number, line->end}] =
+        std::make_shared<const VerifiedLine>(std::move(*line));
+  }
+  return s;
+}
+
 uint64_t LogView::total_bytes() const {
   uint64_t total = 0;
   for (const auto& [number, seg] : segments_) total += seg.scanned_end + seg.withheld_bytes;
   return total;
 }
 
-Stats LogView::GetStats(int64_t now_ms) const {
+uint64_t LogView::LiveBytes(int64_t now_ms) {
+  const uint64_t live = index_.live_bytes();
+  return live - std::min(live, index_.ExpiredBytes(now_ms));
+}
+
+Stats LogView::GetStats(int64_t now_ms) {
   Stats stats;
   stats.live_keys = index_.CountLive(now_ms);
   stats.records = records_;
@@ -400,7 +520,7 @@ Stats LogView::GetStats(int64_t now_ms) const {
   if (!segments_.empty()) {
     stats.torn_tail_bytes = segments_.rbegin()->second.withheld_bytes;
   }
-  stats.live_bytes = index_.live_bytes();
+  stats.live_bytes = LiveBytes(now_ms);
   stats.dead_bytes = stats.total_bytes - std::min(stats.total_bytes, stats.live_bytes);
   stats.damaged_records = damage_.size();
   stats.last_seq = last_seq_;

@@ -4,16 +4,20 @@
 #ifndef DOTLOG_STORE_LOG_VIEW_H_
 #define DOTLOG_STORE_LOG_VIEW_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "dotlog/damage.h"
 #include "dotlog/file_system.h"
 #include "dotlog/stats.h"
@@ -21,6 +25,7 @@
 #include "store/index.h"
 #include "store/segment.h"
 #include "store/snapshot.h"
+#include "store/verified_read.h"
 
 namespace dotlog {
 
@@ -71,8 +76,20 @@ class LogView {
   // the view has met damage (a snapshot would hide it from later opens).
   absl::Status WriteSnapshot(uint64_t writer_id);
 
-  // Copies the value that `entry` points to into `out`.
-  absl::Status ReadValue(const IndexEntry& entry, std::string* out) const;
+  // Copies the value of `key` that `entry` points to into `out`. From a
+  // segment recognised by identity (Segment::verify_reads) the record is
+  // checked first (verified_read.h); if it fails, DataLoss, and
+  // needs_full_read() turns true.
+  absl::Status ReadValue(std::string_view key, const IndexEntry& entry,
+                         std::string* out) const;
+
+  // True if something loaded from the index snapshot proved wrong (a record
+  // that does not match it, a damaged block of it): answers may be wrong
+  // until the next CatchUp, which then reads every segment from its start
+  // without the snapshot, reporting any damage as a first open would.
+  bool needs_full_read() const {
+    return distrust_snapshot_.load(std::memory_order_acquire) || index_.base_damaged();
+  }
 
   // The newest segment, or nullptr when the store has none.
   Segment* newest();
@@ -81,12 +98,15 @@ class LogView {
   const Index& index() const { return index_; }
   uint64_t last_seq() const { return last_seq_; }
   const std::vector<DamagedRecord>& damage() const { return damage_; }
-  Stats GetStats(int64_t now_ms) const;
+  // Counts expired keys' bytes as dead (Index::ExpiredBytes).
+  Stats GetStats(int64_t now_ms);
+  // Bytes of live records: of undeleted keys not expired at `now_ms`.
+  uint64_t LiveBytes(int64_t now_ms);
   // Bytes in all segments read, and of them those of live records.
   uint64_t total_bytes() const;
 
  private:
-  absl::Status LoadOnce();
+  absl::Status LoadOnce(bool use_snapshot);
   // Loads the part of the log a valid snapshot covers from the snapshot.
   // False (and nothing changed) if there is no usable snapshot.
   absl::StatusOr<bool> LoadSnapshot(const std::vector<uint64_t>& numbers);
@@ -97,6 +117,12 @@ class LogView {
                                        const std::vector<uint64_t>& numbers,
                                        std::vector<Segment>* verified);
   void Reset();
+  // ReadValue from a recognised segment: the record checked first.
+  absl::Status ReadVerified(const Segment& seg, std::string_view key,
+                            const IndexEntry& entry, std::string* out) const;
+  // What a snapshot records of `seg`: its checksum and, if the file holds
+  // exactly what was read of it, its identity.
+  absl::StatusOr<SegmentSum> Summarise(Segment* seg);
   void ReportDamage(const Segment& seg, const DamagedLine& d);
   // A base segment replaces everything numbered below it.
   void DropSegmentsBelow(uint64_t number);
@@ -122,6 +148,14 @@ class LogView {
   uint64_t records_ = 0;
   uint64_t records_since_snapshot_ = 0;
   std::vector<DamagedRecord> damage_;
+  mutable std::atomic<bool> distrust_snapshot_{false};
+  // Batch lines of recognised segments already verified, by segment and
+  // end offset, so that reading each value of a large batch does not read
+  // and check the whole line again. Holds at most kMaxVerifiedOps ops.
+  mutable absl::Mutex verified_mu_;
+  mutable std::map<std::pair<uint64_t, uint64_t>, std::shared_ptr<const VerifiedLine>>
+      verified_lines_ ABSL_GUARDED_BY(verified_mu_);
+  mutable uint64_t verified_ops_ ABSL_GUARDED_BY(verified_mu_) = 0;
   absl::flat_hash_set<std::string> reported_;  // "path:offset" of damage_
   SegmentScanner scanner_;
   PaddedBuffer buffer_;

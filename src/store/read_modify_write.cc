@@ -18,7 +18,7 @@ absl::StatusOr<std::optional<std::string>> StoreImpl::Update(
     std::optional<std::string> current;
     if (const IndexEntry* entry = FindLive(key, now)) {
       current.emplace();
-      if (absl::Status r = view_.ReadValue(*entry, &*current); !r.ok()) return r;
+      if (absl::Status r = view_.ReadValue(key, *entry, &*current); !r.ok()) return r;
     }
     auto next = fn(current);
     if (!next.ok()) return next.status();

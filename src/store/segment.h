@@ -40,7 +40,16 @@ struct Segment {
   uint64_t withheld_bytes = 0;  // possibly torn tail after scanned_end
   bool unterminated = false;    // the last line read lacks its '\n'
   std::string_view mapped;      // zero-copy view of the file's start
-  RunningChecksum checksum;     // of the bytes before scanned_end
+  RunningChecksum checksum;     // of the bytes before scanned_end ...
+  // ... unless the segment was recognised by its identity from an index
+  // snapshot: then its bytes were not read, and `checksum` is unused while
+  // `known_hash` holds the snapshot's XXH3-64 of the first `known_size`.
+  bool checksum_valid = true;
+  uint64_t known_size = 0;
+  uint64_t known_hash = 0;
+  // Its records were not checked when the view was loaded (recognised by
+  // identity): each one is checked when a value is read from it.
+  bool verify_reads = false;
 
   // True once no record can follow: the next segment may exist.
   bool closed() const {

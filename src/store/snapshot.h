@@ -1,26 +1,36 @@
 // The index snapshot: a cache of the index written beside the log so that a
 // process can open a large store without reading every record. It is never
-// the source of truth: a reader uses it only if its checksum verifies and
-// the log still starts and continues exactly where the snapshot says, and
+// the source of truth: a reader uses it only if its head verifies and the
+// log still starts and continues exactly where the snapshot says, and
 // otherwise reads the segments as if it were absent. Deleting it is always
 // safe.
 //
+// Opening one reads only its head; each 4 KiB block of its body is checked
+// against its checksum the first time a lookup touches it. A block that
+// fails marks the snapshot damaged(): lookups then find nothing in it, and
+// the caller must read the log instead.
+//
 // Layout (native little-endian; README "Index snapshot"):
+//   head:
 //   [0, 8)      magic "dotlogix"
-//   [8, 120)    14 header fields, 8 bytes each (snapshot.cc: Field)
+//   [8, 128)    15 header fields, 8 bytes each (snapshot.cc: Field)
+//   segments    segment_count x SegmentSum (56 bytes)
+//   block sums  one u64 per 4 KiB block of the body: XXH3-64 of the block
+//   u64         XXH3-64 (seed 0) of every byte of the head before it
+//   body:
 //   buckets     bucket_count x u32: entry index + 1, 0 for empty
 //   entries     entry_count x IndexEntry (40 bytes)
 //   key ends    entry_count x u32: where each entry's key ends in the key
 //               bytes (it starts where the previous one ends)
 //   keys        the key bytes
-//   segments    segment_count x {number, size, XXH3-64 of those bytes}
-//   [end-8,end) XXH3-64 (seed 0) of every byte before it
 #ifndef DOTLOG_STORE_SNAPSHOT_H_
 #define DOTLOG_STORE_SNAPSHOT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,11 +43,18 @@ namespace dotlog {
 
 inline constexpr char kSnapshotFileName[] = "index.snapshot";
 
-// The content of one segment file a snapshot covers.
+// One segment file a snapshot covers: its content and its identity.
 struct SegmentSum {
   uint64_t number = 0;
   uint64_t size = 0;  // bytes covered: the whole file, or up to the end
   uint64_t hash = 0;  // XXH3-64 of those bytes
+  // The file as stat saw it when the snapshot was written, if it was then
+  // exactly `size` long; all zero if unknown. A reader that finds the same
+  // file unchanged by these need not read its bytes (log_view.cc).
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
 };
 
 // Where in the log a snapshot stops, and the log it was taken of.
@@ -61,11 +78,17 @@ class Snapshot {
                                                               const std::string& path);
 
   const SnapshotPosition& position() const { return position_; }
-  // The entry of `key`, or nullptr. Points into the mapped file.
+  // When the snapshot file was last modified (ns since the epoch), as the
+  // file system recorded it; 0 if the file system cannot tell.
+  int64_t written_ns() const { return written_ns_; }
+  // The entry of `key`, or nullptr. Points into the mapped file. Thread-safe.
   const IndexEntry* Find(std::string_view key) const;
-  // Calls `fn` for every entry.
+  // Calls `fn` for every entry, until a damaged block is met.
   void ForEach(const std::function<void(std::string_view key,
                                         const IndexEntry& entry)>& fn) const;
+  // True once a lookup met a block of the body that fails its checksum:
+  // everything the snapshot answered may be wrong.
+  bool damaged() const { return damaged_.load(std::memory_order_acquire); }
   uint64_t size() const { return entry_count_; }
   // Bytes of the mapped file.
   uint64_t file_size() const { return bytes_.size(); }
@@ -74,10 +97,20 @@ class Snapshot {
 
  private:
   Snapshot() = default;
+  // True if the body bytes [offset, offset + size) lie in the body and every
+  // block they touch verifies; otherwise marks the snapshot damaged.
+  bool Check(uint64_t offset, uint64_t size) const;
   const IndexEntry* EntryAt(uint64_t i) const;
-  std::string_view KeyAt(uint64_t i) const;
+  // The key of entry `i`, or nullopt (the snapshot marked damaged).
+  std::optional<std::string_view> KeyAt(uint64_t i) const;
   std::unique_ptr<ReadableFile> file_;
   std::string_view bytes_;
+  std::string_view body_;
+  const uint64_t* block_sums_ = nullptr;
+  // Per block of the body: 0 unchecked, 1 verified, 2 damaged.
+  std::unique_ptr<std::atomic<uint8_t>[]> block_state_;
+  mutable std::atomic<bool> damaged_{false};
+  int64_t written_ns_ = 0;
   SnapshotPosition position_;
   uint64_t entry_count_ = 0;
   uint64_t live_bytes_ = 0;

@@ -192,9 +192,9 @@ void StoreImpl::MaybeAutoCompact() {
   if (!options_.auto_compact) return;
   uint64_t total, live;
   {
-    absl::ReaderMutexLock l(&mu_);
+    absl::MutexLock l(&mu_);
     total = view_.total_bytes();
-    live = std::min(total, view_.index().live_bytes());
+    live = std::min(total, view_.LiveBytes(NowMs()));
   }
   const uint64_t dead = total - live;
   if (total < options_.compaction_min_bytes ||
@@ -207,9 +207,9 @@ void StoreImpl::MaybeAutoCompact() {
   if (s.ok()) {
     // History kept (by rules) can leave the store as dead as before: do
     // not rewrite it again on every write, but once it has grown by half.
-    absl::ReaderMutexLock l(&mu_);
+    absl::MutexLock l(&mu_);
     total = view_.total_bytes();
-    live = std::min(total, view_.index().live_bytes());
+    live = std::min(total, view_.LiveBytes(NowMs()));
     if (static_cast<double>(total - live) >
         options_.compaction_dead_ratio * static_cast<double>(total)) {
       auto_compact_after_bytes_.store(total + total / 2);

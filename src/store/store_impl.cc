@@ -172,79 +172,95 @@ absl::StatusOr<Item> StoreImpl::LookupLocked(std::string_view key,
   item.key = std::string(key);
   item.seq = entry->seq;
   if (entry->expires_ms != 0) item.expires_at = FromUnixMillis(entry->expires_ms);
-  if (absl::Status s = view_.ReadValue(*entry, &item.value); !s.ok()) return s;
+  if (absl::Status s = view_.ReadValue(key, *entry, &item.value); !s.ok()) return s;
   return item;
 }
 
-absl::StatusOr<std::string> StoreImpl::Get(std::string_view key) {
+template <typename T>
+absl::StatusOr<T> StoreImpl::ReadChecked(
+    const std::function<absl::StatusOr<T>(int64_t now_ms)>& read) {
   if (absl::Status s = Refresh(); !s.ok()) return s;
   for (int attempt = 0;; ++attempt) {
     {
       absl::ReaderMutexLock l(&mu_);
-      const IndexEntry* entry = view_.index().Find(key);
-      // The clock is read only for a key that can expire.
-      if (entry == nullptr ||
-          (entry->expires_ms != 0 && entry->expired(NowMs()))) {
-        return NotFound(key);
+      absl::StatusOr<T> result = read(NowMs());
+      // A lookup that met a part of the snapshot that proved wrong may
+      // have answered wrongly, even NotFound: never return it.
+      const bool suspect = view_.needs_full_read();
+      if (attempt > 0 || (!suspect && !absl::IsDataLoss(result.status()))) {
+        return result;
       }
-      std::string value;
-      absl::Status s = view_.ReadValue(*entry, &value);
-      if (s.ok()) return value;
-      if (!absl::IsDataLoss(s) || attempt > 0) return s;
     }
-    // A segment cut short under the view: read the files as they are now.
+    // A segment cut short under the view, or a snapshot that proved wrong:
+    // read the files as they are now (everything, in the second case).
     absl::MutexLock l(&mu_);
     if (absl::Status s = CatchUpLocked(/*force=*/true); !s.ok()) return s;
   }
 }
 
+absl::StatusOr<std::string> StoreImpl::Get(std::string_view key) {
+  return ReadChecked<std::string>([&](int64_t now_ms) ABSL_NO_THREAD_SAFETY_ANALYSIS
+                                  -> absl::StatusOr<std::string> {
+    const IndexEntry* entry = FindLive(key, now_ms);
+    if (entry == nullptr) return NotFound(key);
+    std::string value;
+    if (absl::Status s = view_.ReadValue(key, *entry, &value); !s.ok()) return s;
+    return value;
+  });
+}
+
 absl::StatusOr<Item> StoreImpl::Lookup(std::string_view key) {
-  if (absl::Status s = Refresh(); !s.ok()) return s;
-  const int64_t now = NowMs();
-  absl::ReaderMutexLock l(&mu_);
-  return LookupLocked(key, now);
+  return ReadChecked<Item>(
+      [&](int64_t now_ms) ABSL_NO_THREAD_SAFETY_ANALYSIS { return LookupLocked(key, now_ms); });
 }
 
 absl::StatusOr<bool> StoreImpl::Contains(std::string_view key) {
-  if (absl::Status s = Refresh(); !s.ok()) return s;
-  const int64_t now = NowMs();
-  absl::ReaderMutexLock l(&mu_);
-  return FindLive(key, now) != nullptr;
+  return ReadChecked<bool>([&](int64_t now_ms) ABSL_NO_THREAD_SAFETY_ANALYSIS
+                           -> absl::StatusOr<bool> { return FindLive(key, now_ms) != nullptr; });
 }
 
 absl::StatusOr<std::vector<std::string>> StoreImpl::ListKeys(
     std::string_view prefix) {
-  if (absl::Status s = Refresh(); !s.ok()) return s;
-  const int64_t now = NowMs();
-  absl::ReaderMutexLock l(&mu_);
-  std::vector<std::string> keys;
-  for (auto& [key, entry] : view_.index().Prefix(prefix, now)) {
-    keys.push_back(std::move(key));
-  }
-  return keys;
+  using Keys = std::vector<std::string>;
+  return ReadChecked<Keys>([&](int64_t now_ms) ABSL_NO_THREAD_SAFETY_ANALYSIS
+                           -> absl::StatusOr<Keys> {
+    Keys keys;
+    for (auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
+      keys.push_back(std::move(key));
+    }
+    return keys;
+  });
 }
 
 absl::StatusOr<std::vector<Item>> StoreImpl::List(std::string_view prefix) {
-  if (absl::Status s = Refresh(); !s.ok()) return s;
-  const int64_t now = NowMs();
-  absl::ReaderMutexLock l(&mu_);
-  std::vector<Item> items;
-  for (auto& [key, entry] : view_.index().Prefix(prefix, now)) {
-    Item item;
-    item.key = std::move(key);
-    item.seq = entry.seq;
-    if (entry.expires_ms != 0) item.expires_at = FromUnixMillis(entry.expires_ms);
-    if (absl::Status s = view_.ReadValue(entry, &item.value); !s.ok()) return s;
-    items.push_back(std::move(item));
-  }
-  return items;
+  using Items = std::vector<Item>;
+  return ReadChecked<Items>([&](int64_t now_ms) ABSL_NO_THREAD_SAFETY_ANALYSIS
+                            -> absl::StatusOr<Items> {
+    Items items;
+    for (auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
+      Item item;
+      item.key = std::move(key);
+      item.seq = entry.seq;
+      if (entry.expires_ms != 0) item.expires_at = FromUnixMillis(entry.expires_ms);
+      if (absl::Status s = view_.ReadValue(item.key, entry, &item.value); !s.ok()) {
+        return s;
+      }
+      items.push_back(std::move(item));
+    }
+    return items;
+  });
 }
 
 absl::StatusOr<Stats> StoreImpl::GetStats() {
   if (absl::Status s = Refresh(); !s.ok()) return s;
-  const int64_t now = NowMs();
-  absl::ReaderMutexLock l(&mu_);
-  return view_.GetStats(now);
+  // Exclusive: GetStats advances the expiry accounting.
+  absl::MutexLock l(&mu_);
+  Stats stats = view_.GetStats(NowMs());
+  // Counting keys reads every entry of the snapshot: if one proved
+  // damaged, count again from the log (as ReadChecked does).
+  if (!view_.needs_full_read()) return stats;
+  if (absl::Status s = CatchUpLocked(/*force=*/true); !s.ok()) return s;
+  return view_.GetStats(NowMs());
 }
 
 std::vector<DamagedRecord> StoreImpl::Damage() {

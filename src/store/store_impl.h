@@ -81,6 +81,14 @@ class StoreImpl final : public Store {
   absl::StatusOr<Item> LookupLocked(std::string_view key, int64_t now_ms)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status NotFound(std::string_view key) const;
+  // Runs `read` under the reader lock with the view current. If it fails
+  // with DataLoss (a segment cut short under the view), or the view finds
+  // that the index snapshot it loaded proved wrong, reads the files again
+  // (the whole log, in the second case) and runs it once more.
+  template <typename T>
+  absl::StatusOr<T> ReadChecked(
+      const std::function<absl::StatusOr<T>(int64_t now_ms)>& read)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Decides, once the view is current and the write lock held, what to
   // append: the mutations of one record, or none to write nothing. An error

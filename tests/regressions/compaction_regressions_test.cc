@@ -133,5 +133,32 @@ TEST_CASE("broken stored history rules do not stop automatic compaction",
   CHECK(stats.records < 2000);
 }
 
+// Expired values were counted as live, so a store of 6,000 expired keys
+// (1.7 MB) never reached the dead-byte ratio and kept its size for good.
+TEST_CASE("expired values count as dead bytes, so automatic compaction reclaims them",
+          "[regression]") {
+  testing::TempDir tmp;
+  testing::FakeClock clock;
+  Options options;
+  options.sync = SyncMode::kNone;
+  options.clock = &clock;
+  auto store = testing::OpenOrDie(tmp.path(), options);
+  const std::string value = "\"" + std::string(250, 'w') + "\"";
+  PutOptions hour;
+  hour.ttl = std::chrono::hours(1);
+  for (int i = 0; i < 6000; ++i) {
+    REQUIRE_OK(store->Put("cache/" + std::to_string(i), value, hour));
+  }
+  const Stats full = *store->GetStats();
+  REQUIRE(full.total_bytes > 1500000);
+  CHECK(full.dead_bytes < full.total_bytes / 100);
+  clock.Advance(std::chrono::hours(2));
+  CHECK(store->GetStats()->dead_bytes > full.total_bytes * 9 / 10);
+  for (int i = 0; i < 20; ++i) REQUIRE_OK(store->Put("live/" + std::to_string(i), "1"));
+  const Stats after = *store->GetStats();
+  CHECK(after.total_bytes < full.total_bytes / 10);
+  CHECK(after.live_keys == 20);
+}
+
 }  // namespace
 }  // namespace dotlog
