@@ -12,13 +12,13 @@ from dotlog import (Conflict, Corruption, Error, InvalidArgument, LockTimeout,
                     NotFound, OutOfRange, PreconditionFailed, StorageError)
 
 from ._manager import StateManager
-from ._records import (BackupRecord, CacheCheck, ColorScheme, Component,
-                       Event, Favourite, Health, MonitorWallpaper,
+from ._records import (BackupRecord, CacheCheck, CleanupReport, ColorScheme,
+                       Component, Event, Favourite, Health, MonitorWallpaper,
                        RecentWallpaper, WallpaperEntry)
 from ._settings import DEFAULTS as DEFAULT_SETTINGS
 
 __all__ = [
-    "BackupRecord", "CacheCheck", "ColorScheme", "Component", "Conflict",
+    "BackupRecord", "CacheCheck", "CleanupReport", "ColorScheme", "Component", "Conflict",
     "Corruption", "DEFAULT_SETTINGS", "Error", "Event", "Favourite", "Health",
     "InvalidArgument", "LockTimeout", "MonitorWallpaper", "NotFound",
     "OutOfRange", "PreconditionFailed", "RecentWallpaper", "StateManager",

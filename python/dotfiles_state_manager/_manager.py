@@ -13,8 +13,8 @@ from dotlog import _dotlog, NotFound, InvalidArgument
 from dotlog._values import decode, encode, key_text, to_micros
 
 from . import _settings
-from ._records import (BackupRecord, CacheCheck, ColorScheme, Component,
-                       Event, Favourite, Health, MonitorWallpaper,
+from ._records import (BackupRecord, CacheCheck, CleanupReport, ColorScheme,
+                       Component, Event, Favourite, Health, MonitorWallpaper,
                        RecentWallpaper, WallpaperEntry)
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -311,12 +311,21 @@ class StateManager:
 
     # ---- Maintenance ----
 
-    def cleanup(self) -> None:
-        """Compacts the store: drops expired cache entries and events and
-        superseded values from the files. Conflict if another process is
-        compacting it now."""
-        with dotlog.Store(self._dir, sync=self.settings["sync"]) as store:
-            store.compact()
+    def cleanup(self, *, dry_run: bool = False,
+                prune_files: bool = False) -> CleanupReport:
+        """Runs the cleanup `dotlog cleanup` runs, now: removes cache
+        entries past their TTL or whose wallpaper is gone and events past
+        retention, compacts the store when that frees enough, and records
+        the run. With prune_files, also deletes the directories in the
+        cache roots of the settings (effects_cache_root,
+        colorscheme_cache_root) that no cache entry names, never following a
+        symlink. With dry_run, reports what would go and changes nothing.
+        A writer's opening runs it by itself at most once per
+        cleanup_interval unless the setting auto_cleanup is False."""
+        roots = [self.settings.get("effects_cache_root", ""),
+                 self.settings.get("colorscheme_cache_root", "")]
+        return CleanupReport._from(self._h().cleanup(
+            dry_run, prune_files, [r for r in roots if r]))
 
     def close(self) -> None:
         """Syncs and closes the store; later calls raise

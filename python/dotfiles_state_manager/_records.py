@@ -129,6 +129,30 @@ class BackupRecord:
 
 
 @dataclasses.dataclass(frozen=True)
+class CleanupReport:
+    """What a cleanup removed (or, with dry_run, would remove): cache
+    entries past their TTL or whose file is gone, event ids past retention,
+    cache directories deleted, and whether the store was compacted."""
+    dry_run: bool
+    ran_at: _dt.datetime
+    expired_wallpapers: List[pathlib.Path]
+    missing_wallpapers: List[pathlib.Path]
+    old_events: List[int]
+    pruned_dirs: List[pathlib.Path]
+    compacted: bool
+    bytes_before: int
+    bytes_after: int
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "CleanupReport":
+        return cls(d["dry_run"], _time(d["ran_at"]),
+                   [pathlib.Path(p) for p in d["expired_wallpapers"]],
+                   [pathlib.Path(p) for p in d["missing_wallpapers"]],
+                   list(d["old_events"]), [pathlib.Path(p) for p in d["pruned_dirs"]],
+                   d["compacted"], d["bytes_before"], d["bytes_after"])
+
+
+@dataclasses.dataclass(frozen=True)
 class Health:
     """A component's last health report; status "ok", "degraded" or
     "failed"."""

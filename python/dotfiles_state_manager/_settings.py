@@ -21,6 +21,8 @@ DEFAULTS: Dict[str, Any] = {
     "recent_limit": 50,                         # recently used wallpapers
     "event_max_count": 10000,                   # events kept at most
     "event_max_age": _dt.timedelta(days=90),    # events kept at longest
+    "auto_cleanup": True,                       # clean up when opened
+    "cleanup_interval": _dt.timedelta(days=7),  # at most this often
 }
 
 
@@ -32,7 +34,7 @@ def from_files(files: Sequence[PathLike]) -> Dict[str, Any]:
     values, notes = _dotlog.load_settings([path_text(f) for f in files])
     for note in notes:
         warnings.warn(note, stacklevel=3)
-    for name in ("cache_ttl", "event_max_age"):
+    for name in ("cache_ttl", "event_max_age", "cleanup_interval"):
         values[name] = _dt.timedelta(seconds=values[name])
     return values
 
@@ -53,9 +55,9 @@ def resolve(settings: Union[None, Mapping[str, Any], PathLike,
     merged = dict(DEFAULTS)
     merged.update(from_files(files))
     for name, value in overrides.items():
-        if name not in DEFAULTS:
+        if name not in merged:
             raise InvalidArgument(
-                f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}")
+                f"unknown setting {name!r}; known: {', '.join(merged)}")
         merged[name] = value
     for name in ("recent_limit", "event_max_count"):
         value = merged[name]
@@ -70,7 +72,8 @@ def store_args(s: Dict[str, Any]) -> tuple:
     lock = s["lock_timeout"]
     lock_ms = ttl_ms(lock) if lock else 0
     return (bool(s["sync"]), lock_ms, ttl_ms(s["cache_ttl"]),
-            s["recent_limit"], s["event_max_count"], ttl_ms(s["event_max_age"]))
+            s["recent_limit"], s["event_max_count"], ttl_ms(s["event_max_age"]),
+            bool(s["auto_cleanup"]), ttl_ms(s["cleanup_interval"]))
 
 
 def state_dir(state_dir: Any, db_path: Any, settings: Mapping[str, Any]) -> str:

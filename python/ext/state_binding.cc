@@ -12,6 +12,7 @@
 #include "bindings.h"
 #include "convert.h"
 #include "dotlog/dump.h"
+#include "dotlog/state/cleanup.h"
 #include "dotlog/state/settings.h"
 #include "dotlog/state/state_manager.h"
 #include "state_convert.h"
@@ -84,7 +85,9 @@ std::unique_ptr<StateHandle> OpenState(const std::string& dir, bool sync,
                                        int64_t cache_ttl_ms,
                                        size_t recent_limit,
                                        size_t event_max_count,
-                                       int64_t event_max_age_ms) {
+                                       int64_t event_max_age_ms,
+                                       bool auto_cleanup,
+                                       int64_t cleanup_interval_ms) {
   Options store;
   store.sync = sync ? SyncMode::kAlways : SyncMode::kNone;
   store.lock_timeout = std::chrono::milliseconds(lock_timeout_ms);
@@ -93,6 +96,8 @@ std::unique_ptr<StateHandle> OpenState(const std::string& dir, bool sync,
   options.recent_limit = recent_limit;
   options.event_max_count = event_max_count;
   options.event_max_age = std::chrono::milliseconds(event_max_age_ms);
+  options.auto_cleanup = auto_cleanup;
+  options.cleanup_interval = std::chrono::milliseconds(cleanup_interval_ms);
   options.store = store;
   return std::make_unique<StateHandle>(dir, store, options);
 }
@@ -142,6 +147,11 @@ py::tuple LoadSettingsForPython(const std::vector<std::string>& files) {
   values["recent_limit"] = s.recent_limit;
   values["event_max_count"] = s.event_max_count;
   values["event_max_age"] = static_cast<double>(s.event_max_age_days) * kDay;
+  values["auto_cleanup"] = s.auto_cleanup_enabled;
+  values["cleanup_interval"] =
+      static_cast<double>(s.cleanup_interval_days) * kDay;
+  values["effects_cache_root"] = s.effects_cache_root;
+  values["colorscheme_cache_root"] = s.colorscheme_cache_root;
   values["state_dir"] = Unwrap(StateDirectory(s));
   return py::make_tuple(values, loaded.warnings);
 }
@@ -155,6 +165,16 @@ void BindState(py::module_& m) {
       .def_property_readonly("dir", &StateHandle::dir)
       .def("close", &StateHandle::Close)
       .def("dump", &Dump)
+      .def("cleanup",
+           [](StateHandle& h, bool dry_run, bool prune_files,
+              const std::vector<std::string>& cache_roots) {
+             CleanupOptions options;
+             options.dry_run = dry_run;
+             options.prune_files = prune_files;
+             options.cache_roots = cache_roots;
+             return CleanupDict(Unwrap(
+                 Run(h, [&](M& s) { return CleanUp(s, options); })));
+           })
       .def("normalize_path",
            [](StateHandle& h, const S& path) {
              return Unwrap(Run(h, [&](M& s) { return s.NormalizePath(path); }));

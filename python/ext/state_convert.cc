@@ -66,6 +66,20 @@ py::dict BackupDict(const BackupRecord& b) {
   return d;
 }
 
+py::dict CleanupDict(const CleanupReport& r) {
+  py::dict d;
+  d["dry_run"] = r.dry_run;
+  d["ran_at"] = ToMicros(r.ran_at);
+  d["expired_wallpapers"] = r.expired_wallpapers;
+  d["missing_wallpapers"] = r.missing_wallpapers;
+  d["old_events"] = r.old_events;
+  d["pruned_dirs"] = r.pruned_dirs;
+  d["compacted"] = r.compacted;
+  d["bytes_before"] = r.bytes_before;
+  d["bytes_after"] = r.bytes_after;
+  return d;
+}
+
 py::dict HealthDict(const Health& h) {
   py::dict d;
   d["component"] = h.component;

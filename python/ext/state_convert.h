@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "dotlog/state/cleanup.h"
 #include "dotlog/state/state_manager.h"
 
 namespace dotlog::python {
@@ -23,6 +24,7 @@ pybind11::dict HealthDict(const Health& health);
 pybind11::dict ComponentDict(const Component& component);
 pybind11::dict FavouriteDict(const Favourite& favourite);
 pybind11::dict EventDict(const Event& event);
+pybind11::dict CleanupDict(const CleanupReport& report);
 
 // `convert` applied to every element of `items`.
 template <typename T, typename Fn>

@@ -189,6 +189,51 @@ def test_cleanup_compacts_and_keeps_state(state):
     assert state.get_state("k") == 19
 
 
+def test_cleanup_removes_entries_of_missing_wallpapers_and_reports_them(
+        state, tmp_path):
+    wall = tmp_path / "gone.png"
+    wall.write_bytes(b"pixels")
+    state.cache_wallpaper(wall, {"backend": "wal"})
+    wall.unlink()
+    preview = state.cleanup(dry_run=True)
+    assert preview.dry_run
+    assert preview.missing_wallpapers == [wall]
+    assert state.list_wallpapers()  # nothing removed by a dry run
+    report = state.cleanup()
+    assert report.missing_wallpapers == [wall]
+    assert not report.dry_run
+    assert state.list_wallpapers() == []
+
+
+def test_cleanup_prunes_only_unnamed_dirs_in_the_cache_roots(tmp_path):
+    effects = tmp_path / "effects"
+    (effects / "kept").mkdir(parents=True)
+    (effects / "old").mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (effects / "link").symlink_to(outside)
+    wall = tmp_path / "w.png"
+    wall.write_bytes(b"w")
+    settings = {"effects_cache_root": str(effects)}
+    with StateManager(tmp_path / "db", settings=settings) as s:
+        s.cache_wallpaper(wall, {"effects_dir": str(effects / "kept")})
+        report = s.cleanup(prune_files=True)
+    assert report.pruned_dirs == [effects / "old"]
+    assert (effects / "kept").is_dir() and outside.is_dir()
+
+
+def test_opening_runs_the_due_cleanup_unless_turned_off(tmp_path):
+    wall = tmp_path / "gone.png"
+    wall.write_bytes(b"pixels")
+    with StateManager(tmp_path / "db", settings={"auto_cleanup": False}) as s:
+        s.cache_wallpaper(wall, {})
+    wall.unlink()
+    with StateManager(tmp_path / "db", settings={"auto_cleanup": False}) as s:
+        assert len(s.list_wallpapers()) == 1
+    with StateManager(tmp_path / "db") as s:
+        assert s.list_wallpapers() == []
+
+
 def test_db_path_is_an_alias_of_the_state_dir(tmp_path):
     with StateManager(db_path=tmp_path / "db") as s:
         s.set_state("k", 1)

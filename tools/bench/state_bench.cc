@@ -86,7 +86,7 @@ void MeasureChecks(const std::string& store_dir,
       "file-system calls");
   // What a path spelled otherwise (a symlink, "..") adds: resolving it.
   GetFigures resolve;
-  Check(TimeGets(
+  CheckOrExit(TimeGets(
             keys, order,
             [&](const std::string& key, std::string*) -> absl::Status {
               return fs->RealPath(Named(walls, key).path).status();

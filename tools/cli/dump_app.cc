@@ -49,13 +49,16 @@ absl::Status Dump(const std::string& dir, const std::string& prefix,
   };
   if (format == DumpFormat::kHistory) {
     absl::Status s = DumpHistory(dir, nullptr, prefix, sink);
+    if (s.ok() && report) report("bytes written", written, written);
     return s.ok() ? s : AsStoreError(s);
   }
   // Never create a store just to dump it: a mistyped --dir is an error.
   Session session(dir, SyncMode::kNone, kProgram);
   auto store = session.OpenStore(/*create=*/false);
   if (!store.ok()) return store.status();
-  return DumpStore(**store, prefix, format, sink);
+  absl::Status s = DumpStore(**store, prefix, format, sink);
+  if (s.ok() && report) report("bytes written", written, written);
+  return s;
 }
 
 }  // namespace
