@@ -27,11 +27,10 @@
 
 #include "absl/status/statusor.h"
 #include "dotlog/file_system.h"
+#include "store/file_names.h"
 #include "store/index.h"
 
 namespace dotlog {
-
-inline constexpr char kSnapshotFileName[] = "index.snapshot";
 
 // The content of one segment file a snapshot covers.
 struct SegmentSum {
