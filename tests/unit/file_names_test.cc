@@ -144,6 +144,7 @@ TEST_CASE("segment files are listed by number, other files left out",
   REQUIRE(fs.CreateDir("/s").ok());
   for (const std::string& name :
        {SegmentFileName(10), SegmentFileName(2), SegmentFileName(1000000),
+        SegmentFileName(999999),  // sorts after 1000000 as a name
         std::string("LOCK"), std::string("index.snapshot"),
         std::string("segment-7.jsonl"), std::string("segment-x.jsonl"),
         SegmentFileName(3) + kCompactionTempSuffix, std::string("notes.txt")}) {
@@ -152,7 +153,7 @@ TEST_CASE("segment files are listed by number, other files left out",
   std::vector<std::string> misnamed;
   const auto listed = ListSegmentFiles(&fs, "/s", &misnamed);
   REQUIRE(listed.ok());
-  CHECK(*listed == std::vector<uint64_t>{2, 10, 1000000});
+  CHECK(*listed == std::vector<uint64_t>{2, 10, 999999, 1000000});
   CHECK(misnamed ==
         std::vector<std::string>{"segment-7.jsonl", "segment-x.jsonl"});
 }
