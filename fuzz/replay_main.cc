@@ -1,5 +1,5 @@
 // Runs a fuzz target on committed inputs, so that every build exercises its
-// corpus as an ordinary test (STYLE.md, guideline 12). Linked into each
+// corpus as an ordinary test. Linked into each
 // target in place of libFuzzer when meson's `fuzzing` option is off.
 //
 // Usage: <target> PATH...

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "format/record.h"
+#include "store/file_names.h"
 #include "store/verified_read.h"
 
 namespace dotlog {
@@ -106,7 +107,7 @@ void LogView::DropSegmentsBelow(uint64_t number) {
 
 absl::StatusOr<bool> LogView::LoadSnapshot(const std::vector<uint64_t>& numbers) {
   if (numbers.empty()) return false;
-  auto snap = Snapshot::Open(fs_, absl::StrCat(dir_, "/", kSnapshotFileName));
+  auto snap = Snapshot::Open(fs_, SnapshotPath(dir_));
   // Absent, damaged or stale: it is only a cache; read the segments instead.
   if (!snap.ok()) return false;
   std::vector<Segment> verified;
@@ -160,7 +161,7 @@ absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
   for (const SegmentSum& sum : pos.segments) {
     Segment seg;
     seg.number = sum.number;
-    seg.path = absl::StrCat(dir_, "/", SegmentFileName(sum.number));
+    seg.path = SegmentPath(dir_, sum.number);
     auto file = fs_->OpenReadableFile(seg.path);
     if (!file.ok()) return file.status();
     seg.file = std::move(*file);
@@ -291,7 +292,7 @@ absl::Status LogView::CatchUp() {
   // found by probing consecutive numbers.
   while (seg->closed()) {
     const uint64_t next = seg->number + 1;
-    auto exists = fs_->Exists(absl::StrCat(dir_, "/", SegmentFileName(next)));
+    auto exists = fs_->Exists(SegmentPath(dir_, next));
     if (!exists.ok()) return exists.status();
     if (!*exists) break;
     // `seg` is sealed now: whatever it withheld is damage, not a tail.
@@ -334,7 +335,7 @@ void LogView::DropWithheldTail() {
 absl::Status LogView::AddSegment(uint64_t number, TailPolicy policy) {
   Segment seg;
   seg.number = number;
-  seg.path = absl::StrCat(dir_, "/", SegmentFileName(number));
+  seg.path = SegmentPath(dir_, number);
   auto file = fs_->OpenReadableFile(seg.path);
   if (!file.ok()) return file.status();
   seg.file = std::move(*file);

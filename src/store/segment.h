@@ -1,4 +1,5 @@
-// Segment files: their names and this process's reading state of each.
+// Segment files: this process's reading state of each (their names are in
+// store/file_names.h).
 #ifndef DOTLOG_STORE_SEGMENT_H_
 #define DOTLOG_STORE_SEGMENT_H_
 
@@ -12,20 +13,9 @@
 #include "dotlog/file_system.h"
 #include "format/line_decoder.h"
 #include "format/record.h"
+#include "store/file_names.h"
 
 namespace dotlog {
-
-// "segment-000042.jsonl" for 42. Numbers need not be six digits wide.
-std::string SegmentFileName(uint64_t number);
-// The number in a segment file name exactly as SegmentFileName writes it,
-// or nullopt for any other name ("segment-7.jsonl" included).
-std::optional<uint64_t> ParseSegmentFileName(std::string_view name);
-// True if `name` has a segment file's prefix and suffix, whether or not
-// ParseSegmentFileName accepts it.
-bool LooksLikeSegmentFileName(std::string_view name);
-
-// The name of the file that holds the write lock and the shared counters.
-inline constexpr char kLockFileName[] = "LOCK";
 
 // One segment file as this process has read it so far.
 // A writer starts segment N+1 only after N is full (max_bytes) or sealed.
@@ -61,17 +51,15 @@ struct Segment {
 // one written by compaction, which replaces every segment numbered below it.
 absl::StatusOr<bool> IsBaseSegment(ReadableFile* file, const std::string& path);
 
-// The numbers of every segment file in `dir`, ascending.
-absl::StatusOr<std::vector<uint64_t>> ListSegmentFiles(FileSystem* fs,
-                                                       const std::string& dir);
-
 // The numbers of the segment files in `dir` that make up the log, ascending:
 // those from the newest base segment on. Lower ones are leftovers of a
 // compaction interrupted between its commit and its cleanup, which every
 // reader ignores, as the store does; `replaced`, if not null, receives them.
+// `misnamed`, if not null, receives the names ListSegmentFiles reports.
 absl::StatusOr<std::vector<uint64_t>> ListLogSegments(
     FileSystem* fs, const std::string& dir,
-    std::vector<uint64_t>* replaced = nullptr);
+    std::vector<uint64_t>* replaced = nullptr,
+    std::vector<std::string>* misnamed = nullptr);
 
 // Reads `size` bytes at `offset` of `file` into `out`. DataLoss if the file
 // is shorter than that.

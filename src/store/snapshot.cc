@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "format/record.h"
+#include "store/file_names.h"
 
 namespace dotlog {
 namespace {
@@ -234,7 +235,7 @@ absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
   out.append(body);
 
   // Several processes may write at once: each through its own file.
-  const std::string temp = absl::StrCat(dir, "/", kSnapshotFileName, ".", writer_id);
+  const std::string temp = SnapshotTempPath(dir, writer_id);
   {
     auto file = fs->CreateFile(temp);
     if (absl::IsAlreadyExists(file.status())) {
@@ -247,7 +248,7 @@ absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
       return s;
     }
   }
-  absl::Status s = fs->Rename(temp, absl::StrCat(dir, "/", kSnapshotFileName));
+  absl::Status s = fs->Rename(temp, SnapshotPath(dir));
   // A directory in the snapshot's place, say: leave no temporary behind.
   if (!s.ok()) fs->Remove(temp).IgnoreError();
   return s;

@@ -37,11 +37,10 @@
 
 #include "absl/status/statusor.h"
 #include "dotlog/file_system.h"
+#include "store/file_names.h"
 #include "store/index.h"
 
 namespace dotlog {
-
-inline constexpr char kSnapshotFileName[] = "index.snapshot";
 
 // One segment file a snapshot covers: its content and its identity.
 struct SegmentSum {

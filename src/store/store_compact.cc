@@ -25,14 +25,13 @@
 #include "absl/strings/str_cat.h"
 #include "format/timestamp.h"
 #include "store/compaction.h"
+#include "store/file_names.h"
 #include "store/history_rules.h"
 #include "store/segment.h"
 #include "store/store_impl.h"
 
 namespace dotlog {
 namespace {
-constexpr char kCompactionLockName[] = "COMPACTION.LOCK";
-constexpr char kTempSuffix[] = ".compacting";
 }  // namespace
 
 absl::Status StoreImpl::Compact() { return RunCompaction(/*automatic=*/false); }
@@ -40,7 +39,7 @@ absl::Status StoreImpl::Compact() { return RunCompaction(/*automatic=*/false); }
 absl::Status StoreImpl::RunCompaction(bool automatic) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
   // One compaction at a time per store, across processes.
-  auto lock = fs_->OpenLock(absl::StrCat(dir_, "/", kCompactionLockName));
+  auto lock = fs_->OpenLock(CompactionLockPath(dir_));
   if (!lock.ok()) return lock.status();
   if (!(*lock)->Lock(std::chrono::milliseconds(0)).ok()) {
     return absl::AbortedError(
@@ -64,12 +63,8 @@ absl::Status StoreImpl::RunCompaction(bool automatic) {
   for (size_t i = 0; i < sealed->size(); ++i) {
     SegmentBytes& in = inputs[i];
     in.number = (*sealed)[i];
-    in.path = absl::StrCat(dir_, "/", SegmentFileName(in.number));
-    auto file = fs_->OpenReadableFile(in.path);
-    if (!file.ok()) return file.status();
-    auto size = (*file)->Size();
-    if (!size.ok()) return size.status();
-    if (absl::Status s = ReadRange(file->get(), in.path, 0, *size, &in.bytes); !s.ok()) {
+    in.path = SegmentPath(dir_, in.number);
+    if (absl::Status s = ReadWholeSegment(fs_, in.path, &in.bytes); !s.ok()) {
       return s;
     }
   }
@@ -93,7 +88,7 @@ absl::Status StoreImpl::RunCompaction(bool automatic) {
   if (!base.ok()) return base.status();
 
   // Step 3.
-  const std::string temp = absl::StrCat(inputs.back().path, kTempSuffix);
+  const std::string temp = CompactionTempPath(dir_, number);
   if (auto exists = fs_->Exists(temp); exists.ok() && *exists) {
     if (absl::Status s = fs_->Remove(temp); !s.ok()) return s;
   }
@@ -152,7 +147,7 @@ absl::StatusOr<std::vector<uint64_t>> StoreImpl::SealForCompaction() {
 
 absl::Status StoreImpl::PublishBase(uint64_t number, const std::string& temp,
                                     uint64_t generation) {
-  const std::string path = absl::StrCat(dir_, "/", SegmentFileName(number));
+  const std::string path = SegmentPath(dir_, number);
   absl::Status s = WithWriteLock([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
     if (shared_.generation() != generation) {
       return absl::AbortedError(absl::StrCat(
@@ -166,11 +161,12 @@ absl::Status StoreImpl::PublishBase(uint64_t number, const std::string& temp,
     auto names = fs_->ListDir(dir_);
     if (!names.ok()) return names.status();
     for (const std::string& name : *names) {
-      auto n = ParseSegmentFileName(name);
-      const bool stale_temp = name.size() > sizeof(kTempSuffix) &&
-                              name.ends_with(kTempSuffix);
-      if ((n && *n < number) || stale_temp) {
-        absl::Status s = fs_->Remove(absl::StrCat(dir_, "/", name));
+      auto parsed = ParseFileName(name);
+      if (!parsed) continue;
+      const bool replaced =
+          parsed->kind == FileKind::kSegment && parsed->number < number;
+      if (replaced || parsed->kind == FileKind::kCompactionTemp) {
+        absl::Status s = fs_->Remove(FilePath(dir_, name));
         if (!s.ok() && !absl::IsNotFound(s)) return s;
       }
     }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "dotlog/limits.h"
 #include "format/timestamp.h"
+#include "store/file_names.h"
 #include "store/mutation.h"
 #include "store/read_only_region.h"
 #include "store/segment.h"
@@ -31,7 +32,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   if (absl::Status s = CheckStoreDirectory(fs, dir, &foreign_owner); !s.ok()) {
     return s;
   }
-  const std::string lock_path = absl::StrCat(dir, "/", kLockFileName);
+  const std::string lock_path = LockFilePath(dir);
   absl::StatusOr<std::unique_ptr<FileLock>> lock =
       foreign_owner.empty()
           ? fs->OpenLock(lock_path)

@@ -26,6 +26,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "format/timestamp.h"
+#include "store/file_names.h"
 #include "store/mutation.h"
 #include "store/segment.h"
 #include "store/store_impl.h"
@@ -60,7 +61,7 @@ absl::Status StoreImpl::CheckLockFile() {
   // was removed or replaced since this handle opened it, the others lock a
   // different file (or will, once one of them opens the store again), and
   // appending under this lock could interleave with them.
-  const std::string path = absl::StrCat(dir_, "/", kLockFileName);
+  const std::string path = LockFilePath(dir_);
   auto held = lock_->Stat();
   if (absl::IsUnimplemented(held.status())) return absl::OkStatus();
   if (!held.ok()) return held.status();
@@ -105,7 +106,7 @@ absl::Status StoreImpl::SyncActive(std::string_view why) {
 }
 
 absl::Status StoreImpl::CreateSegment(uint64_t number) {
-  const std::string path = absl::StrCat(dir_, "/", SegmentFileName(number));
+  const std::string path = SegmentPath(dir_, number);
   // Durability: the header is synced, then the directory, before any record
   // goes into the segment, so an acknowledged record never sits in a file
   // whose directory entry a crash could lose.
@@ -200,7 +201,7 @@ absl::Status StoreImpl::Append(uint64_t number, uint64_t offset,
   // Another program may have replaced or removed the segment (not a dotlog
   // process: they wait for the lock) while the record was written. It went
   // into a file that is no longer part of the store: do not acknowledge it.
-  const std::string path = absl::StrCat(dir_, "/", SegmentFileName(number));
+  const std::string path = SegmentPath(dir_, number);
   auto named = fs_->Stat(path);
   if (absl::IsUnimplemented(named.status())) return absl::OkStatus();
   auto open = active_->Stat();

@@ -9,6 +9,7 @@
 #include "format/line_decoder.h"
 #include "format/segment_scanner.h"
 #include "format/timestamp.h"
+#include "store/file_names.h"
 #include "store/segment.h"
 #include "util/strings.h"
 
@@ -52,7 +53,7 @@ absl::Status ChangeFeed::Reader::ReadSegment(
     FileSystem* fs, const std::string& dir, uint64_t number, bool sealed,
     FeedPosition* position,
     absl::FunctionRef<absl::Status(const Change&)> on_change) {
-  const std::string path = absl::StrCat(dir, "/", SegmentFileName(number));
+  const std::string path = SegmentPath(dir, number);
   auto file = fs->OpenReadableFile(path);
   // Removed since the listing: a compaction replaced it by a later segment.
   if (absl::IsNotFound(file.status())) return absl::OkStatus();

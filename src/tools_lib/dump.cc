@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"
 #include "format/timestamp.h"
-#include "tools_lib/pretty_json.h"
+#include "format/pretty_json.h"
 #include "util/strings.h"
 
 namespace dotlog {

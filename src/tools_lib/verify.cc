@@ -7,6 +7,7 @@
 #include "format/line_decoder.h"
 #include "format/record.h"
 #include "format/segment_scanner.h"
+#include "store/file_names.h"
 #include "store/segment.h"
 #include "store/snapshot.h"
 #include "store/store_directory.h"
@@ -105,22 +106,16 @@ absl::StatusOr<SegmentCheck> CheckSegment(FileSystem* fs,
                                           uint64_t number, bool newest) {
   SegmentCheck check;
   check.number = number;
-  check.path = absl::StrCat(dir, "/", SegmentFileName(number));
-  auto file = fs->OpenReadableFile(check.path);
-  if (absl::IsFailedPrecondition(file.status())) {  // a link, FIFO, directory
+  check.path = SegmentPath(dir, number);
+  PaddedBuffer bytes;
+  absl::Status read = ReadWholeSegment(fs, check.path, &bytes);
+  if (absl::IsFailedPrecondition(read)) {  // a link, FIFO, directory
     check.errors.push_back(
-        VerifyProblem{check.path, 0, 0, std::string(file.status().message())});
+        VerifyProblem{check.path, 0, 0, std::string(read.message())});
     return check;
   }
-  if (!file.ok()) return file.status();
-  auto size = (*file)->Size();
-  if (!size.ok()) return size.status();
-  PaddedBuffer bytes;
-  if (absl::Status s = ReadRange(file->get(), check.path, 0, *size, &bytes);
-      !s.ok()) {
-    return s;
-  }
-  if (*size == 0) {
+  if (!read.ok()) return read;
+  if (bytes.view().empty()) {
     VerifyProblem p{check.path, 0, 0, "empty segment: no header"};
     if (newest) {
       p.reason = "empty newest segment (being created, or a crash right after)";
@@ -159,8 +154,7 @@ void CheckStoreFiles(FileSystem* fs, const std::string& dir,
     report->errors.push_back(
         VerifyProblem{dir, 0, 0, std::string(s.message())});
   }
-  for (const char* name : {kSnapshotFileName, kLockFileName}) {
-    const std::string path = absl::StrCat(dir, "/", name);
+  for (const std::string& path : {SnapshotPath(dir), LockFilePath(dir)}) {
     auto info = fs->Stat(path);
     if (!info.ok() || info->type == FileInfo::Type::kRegular) continue;
     report->errors.push_back(VerifyProblem{
@@ -183,24 +177,21 @@ absl::StatusOr<VerifyReport> VerifyStore(const std::string& dir,
   // Segments a compaction replaced are not part of the log: the store and
   // every other reader ignore them (store/segment.h, ListLogSegments).
   std::vector<uint64_t> replaced;
-  auto numbers = ListLogSegments(fs, dir, &replaced);
+  std::vector<std::string> misnamed;
+  auto numbers = ListLogSegments(fs, dir, &replaced, &misnamed);
   if (!numbers.ok()) return numbers.status();
   VerifyReport report;
-  auto names = fs->ListDir(dir);
-  if (!names.ok()) return names.status();
-  for (const std::string& name : *names) {
-    if (LooksLikeSegmentFileName(name) && !ParseSegmentFileName(name)) {
-      report.warnings.push_back(VerifyProblem{
-          absl::StrCat(dir, "/", name), 0, 0,
-          "not a name the store gives its segments (segment-NNNNNN.jsonl); "
-          "ignored: rename or move it"});
-    }
+  for (const std::string& name : misnamed) {
+    report.warnings.push_back(VerifyProblem{
+        FilePath(dir, name), 0, 0,
+        "not a name the store gives its segments (segment-NNNNNN.jsonl); "
+        "ignored: rename or move it"});
   }
   CheckStoreFiles(fs, dir, &report);
   for (uint64_t number : replaced) {
     ++report.segments;
     report.warnings.push_back(VerifyProblem{
-        absl::StrCat(dir, "/", SegmentFileName(number)), 0, 0,
+        SegmentPath(dir, number), 0, 0,
         absl::StrCat("replaced by compacted segment ", numbers->front(),
                      " but not removed yet; not checked")});
   }

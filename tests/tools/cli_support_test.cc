@@ -1,5 +1,5 @@
-// The command-line conventions and subcommand logic in src/tools_lib/.
-#include "tools_lib/cli_support.h"
+// The command-line conventions and subcommand logic in tools/cli/.
+#include "cli/conventions.h"
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -9,7 +9,7 @@
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
 #include "support/status_helpers.h"
-#include "tools_lib/cli_commands.h"
+#include "cli/verb_output.h"
 
 namespace dotlog::cli {
 namespace {
@@ -88,6 +88,7 @@ TEST_CASE("exit codes come from status codes in one place", "[cli]") {
   CHECK(ExitCodeFor(absl::DataLossError("damage")) == 3);
   CHECK(ExitCodeFor(absl::PermissionDeniedError("open")) == 3);
   CHECK(ExitCodeFor(absl::UnknownError("io")) == 3);
+  CHECK(ExitCodeFor(absl::ResourceExhaustedError("seq used up")) == 3);
   // A store that cannot be opened is a store error, never "key not found".
   CHECK(ExitCodeFor(AsStoreError(absl::NotFoundError("no dir"))) == 3);
   CHECK(ExitCodeFor(

@@ -18,7 +18,7 @@ namespace {
 
 using testing::BinPath;
 using testing::CheckOneErrorLine;
-using testing::ChildProcess;
+using testing::ToolProcess;
 using testing::Cli;
 using testing::EnvChanges;
 using testing::ProcessResult;
@@ -33,7 +33,11 @@ const std::vector<std::string> kHostileKeys = {
     "'single'",      "$HOME and `cmd`", "wallpaper/current/DP-1",
 };
 
-bool HaveJq() { return RunProcess({"jq", "--version"}).exit_code == 0; }
+// Fails the test when jq is missing: a check that cannot run is not passed.
+void RequireJq() {
+  INFO("jq must be installed: this test fails rather than skips without it");
+  REQUIRE(RunProcess({"jq", "--version"}).exit_code == 0);
+}
 
 TEST_CASE("set stores JSON and get prints it compact on one line", "[cli]") {
   Cli cli;
@@ -183,8 +187,8 @@ TEST_CASE("two processes running incr lose no update", "[cli][multi_process]") {
       "i=0; while [ $i -lt " + std::to_string(kEach) +
       " ]; do \"$DOTLOG_BIN\" --dir \"$1\" incr counter >/dev/null || exit 1; "
       "i=$((i+1)); done; echo done";
-  ChildProcess a({"/bin/sh", "-c", loop, "sh", cli.dir()});
-  ChildProcess b({"/bin/sh", "-c", loop, "sh", cli.dir()});
+  ToolProcess a({"/bin/sh", "-c", loop, "sh", cli.dir()});
+  ToolProcess b({"/bin/sh", "-c", loop, "sh", cli.dir()});
   CHECK(a.ReadLine() == "done");
   CHECK(b.ReadLine() == "done");
   CHECK(a.Wait() == 0);
@@ -250,10 +254,7 @@ TEST_CASE("hostile keys survive set, get, ls and dump", "[cli]") {
   std::string ls;
   for (const std::string& key : sorted) ls += key + "\n";
   CHECK(cli.Ok({"ls"}) == ls);
-  if (!HaveJq()) {
-    WARN("jq not installed: dump and ls --json not checked with jq");
-    return;
-  }
+  RequireJq();
   // jq reads the keys back exactly, from both ls --json and the dump.
   const std::string json = cli.Ok({"ls", "--json"});
   ProcessResult dump = cli.Dump();
@@ -268,10 +269,7 @@ TEST_CASE("hostile keys survive set, get, ls and dump", "[cli]") {
 }
 
 TEST_CASE("dotlog-dump | jq finds a key's value as get prints it", "[cli]") {
-  if (!HaveJq()) {
-    WARN("jq not installed: skipped");
-    return;
-  }
+  RequireJq();
   Cli cli;
   cli.Ok({"set", "wallpaper/current/DP-1",
           "{\"path\":\"/w/a.png\",\"mode\":\"fill\",\"n\":[1,2.0,{}]}"});
@@ -364,7 +362,7 @@ TEST_CASE("watch prints changes made by another process", "[cli][watch]") {
   Cli cli;
   cli.Ok({"set", "wallpaper/a", "1"});
   cli.Ok({"set", "theme", "\"dark\""});
-  ChildProcess watch({BinPath("DOTLOG_BIN"), "--dir", cli.dir(), "watch",
+  ToolProcess watch({BinPath("DOTLOG_BIN"), "--dir", cli.dir(), "watch",
                       "--initial", "wallpaper/"});
   // The initial line proves the watch is set up: later changes reach it.
   auto initial = watch.ReadLine();
@@ -396,7 +394,7 @@ TEST_CASE("watch prints changes made by another process", "[cli][watch]") {
 TEST_CASE("watch ends with exit 0 on SIGINT", "[cli][watch]") {
   Cli cli;
   cli.Ok({"set", "k", "1"});
-  ChildProcess watch(
+  ToolProcess watch(
       {BinPath("DOTLOG_BIN"), "--dir", cli.dir(), "watch", "--initial"});
   REQUIRE(watch.ReadLine());
   watch.Signal(SIGINT);

@@ -19,7 +19,7 @@ namespace {
 
 using testing::BinPath;
 using testing::CheckOneErrorLine;
-using testing::ChildProcess;
+using testing::ToolProcess;
 using testing::Cli;
 using testing::Contains;
 using testing::ProcessResult;
@@ -209,7 +209,7 @@ TEST_CASE("watch --exact follows one key, not every key it prefixes",
   Cli cli;
   cli.Ok({"set", "--string", "wallpaper/current/DP-1", "/a.png"});
   cli.Ok({"set", "--string", "wallpaper/current/DP-10", "/b.png"});
-  ChildProcess watch({BinPath("DOTLOG_BIN"), "--dir", cli.dir(), "watch",
+  ToolProcess watch({BinPath("DOTLOG_BIN"), "--dir", cli.dir(), "watch",
                       "--initial", "--exact", "wallpaper/current/DP-1"});
   auto initial = watch.ReadLine();
   REQUIRE(initial);

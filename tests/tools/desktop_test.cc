@@ -19,7 +19,7 @@ namespace dotlog {
 namespace {
 
 using testing::BinPath;
-using testing::ChildProcess;
+using testing::ToolProcess;
 using testing::Cli;
 using testing::EnvChanges;
 using testing::ProcessResult;
@@ -89,7 +89,7 @@ TEST_CASE("README's waybar module and eww widget print a line per change",
   Cli cli;
   Desktop desktop;
   cli.Ok({"set", "--string", "wallpaper/current/DP-1", "/walls/sea.png"});
-  ChildProcess bar({"sh", "-c", "exec " + waybar}, desktop.Env(cli.dir()));
+  ToolProcess bar({"sh", "-c", "exec " + waybar}, desktop.Env(cli.dir()));
   auto put = bar.ReadLine();
   REQUIRE(put);
   CHECK(put->rfind("{\"text\":\"sea.png\",\"tooltip\":\"wallpaper/current/"

@@ -11,7 +11,7 @@
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
 #include "support/status_helpers.h"
-#include "tools_lib/pretty_json.h"
+#include "format/pretty_json.h"
 
 namespace dotlog {
 namespace {

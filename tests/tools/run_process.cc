@@ -109,7 +109,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   return result;
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+ToolProcess::ToolProcess(const std::vector<std::string>& argv,
                            const EnvChanges& env) {
   int out[2];
   Check(pipe2(out, O_CLOEXEC) == 0, "pipe2");
@@ -125,7 +125,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   out_fd_ = out[0];
 }
 
-ChildProcess::~ChildProcess() {
+ToolProcess::~ToolProcess() {
   if (pid_ > 0) {
     kill(pid_, SIGKILL);
     WaitFor(pid_);
@@ -133,7 +133,7 @@ ChildProcess::~ChildProcess() {
   if (out_fd_ >= 0) close(out_fd_);
 }
 
-std::optional<std::string> ChildProcess::ReadLine() {
+std::optional<std::string> ToolProcess::ReadLine() {
   for (;;) {
     const size_t nl = buffer_.find('\n');
     if (nl != std::string::npos) {
@@ -149,9 +149,9 @@ std::optional<std::string> ChildProcess::ReadLine() {
   }
 }
 
-void ChildProcess::Signal(int signal) { kill(pid_, signal); }
+void ToolProcess::Signal(int signal) { kill(pid_, signal); }
 
-int ChildProcess::Wait() {
+int ToolProcess::Wait() {
   const int code = WaitFor(pid_);
   pid_ = -1;
   return code;

@@ -30,13 +30,13 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
 
 // A running child whose standard output is read line by line. Its standard
 // input is /dev/null and its standard error is inherited.
-class ChildProcess {
+class ToolProcess {
  public:
-  explicit ChildProcess(const std::vector<std::string>& argv,
+  explicit ToolProcess(const std::vector<std::string>& argv,
                         const EnvChanges& env = {});
-  ~ChildProcess();  // kills the child (SIGKILL) if it was not waited for
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
+  ~ToolProcess();  // kills the child (SIGKILL) if it was not waited for
+  ToolProcess(const ToolProcess&) = delete;
+  ToolProcess& operator=(const ToolProcess&) = delete;
 
   // Blocks until the child writes a whole line; returns it without its
   // '\n', or nullopt once its standard output is closed.

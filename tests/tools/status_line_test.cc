@@ -1,5 +1,5 @@
-// Tests of the status-bar lines (src/tools_lib/status_line.h).
-#include "tools_lib/status_line.h"
+// Tests of the status-bar lines (tools/cli/status_line.h).
+#include "cli/status_line.h"
 
 #include <catch2/catch.hpp>
 

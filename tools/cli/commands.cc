@@ -14,9 +14,9 @@
 #include "dotlog/verify.h"
 #include "format/json_text.h"
 #include "store/mutation.h"
-#include "tools_lib/cli_commands.h"
-#include "tools_lib/cli_support.h"
-#include "tools_lib/status_line.h"
+#include "cli/verb_output.h"
+#include "cli/conventions.h"
+#include "cli/status_line.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {

@@ -20,7 +20,7 @@
 #include "dotlog/dump.h"
 #include "dotlog/release.h"
 #include "store/mutation.h"
-#include "tools_lib/cli_support.h"
+#include "cli/conventions.h"
 
 namespace dotlog::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include "cli/session.h"
 #include "dotlog/dump.h"
 #include "dotlog/release.h"
-#include "tools_lib/cli_support.h"
+#include "cli/conventions.h"
 
 namespace dotlog::cli {
 namespace {

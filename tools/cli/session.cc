@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "cli/io.h"
-#include "tools_lib/cli_support.h"
+#include "cli/conventions.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {

@@ -7,7 +7,7 @@
 #include "cli/io.h"
 #include "cli/state_verbs.h"
 #include "cli/state_verbs_support.h"
-#include "tools_lib/pretty_json.h"
+#include "format/pretty_json.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {

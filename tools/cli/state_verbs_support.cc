@@ -9,7 +9,7 @@
 #include "dotlog/state/settings.h"
 #include "format/json_text.h"
 #include "format/timestamp.h"
-#include "tools_lib/cli_support.h"
+#include "cli/conventions.h"
 
 namespace dotlog::cli {
 

@@ -6,7 +6,7 @@
 #include "cli/io.h"
 #include "cli/state_verbs.h"
 #include "cli/state_verbs_support.h"
-#include "tools_lib/cli_commands.h"
+#include "cli/verb_output.h"
 
 namespace dotlog::cli {
 namespace {

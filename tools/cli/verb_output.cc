@@ -1,4 +1,4 @@
-#include "tools_lib/cli_commands.h"
+#include "cli/verb_output.h"
 
 #include <simdjson.h>
 
@@ -9,7 +9,7 @@
 #include "format/json_text.h"
 #include "format/timestamp.h"
 #include "store/mutation.h"
-#include "tools_lib/cli_support.h"
+#include "cli/conventions.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {

@@ -1,7 +1,7 @@
-// What the dotlog subcommands do, as library functions that return the
-// text to print; tools/cli only parses arguments and prints.
-#ifndef DOTLOG_TOOLS_LIB_CLI_COMMANDS_H_
-#define DOTLOG_TOOLS_LIB_CLI_COMMANDS_H_
+// What the dotlog subcommands do, as functions that return the text to
+// print; the rest of tools/cli parses arguments and prints.
+#ifndef DOTLOG_TOOLS_CLI_VERB_OUTPUT_H_
+#define DOTLOG_TOOLS_CLI_VERB_OUTPUT_H_
 
 #include <chrono>
 #include <cstdint>
@@ -69,4 +69,4 @@ std::string VerifySummary(const VerifyReport& report);
 
 }  // namespace dotlog::cli
 
-#endif  // DOTLOG_TOOLS_LIB_CLI_COMMANDS_H_
+#endif  // DOTLOG_TOOLS_CLI_VERB_OUTPUT_H_

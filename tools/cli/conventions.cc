@@ -1,4 +1,4 @@
-#include "tools_lib/cli_support.h"
+#include "cli/conventions.h"
 
 #include <algorithm>
 #include <cstdint>

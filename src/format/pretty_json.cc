@@ -1,4 +1,4 @@
-#include "tools_lib/pretty_json.h"
+#include "format/pretty_json.h"
 
 namespace dotlog {
 namespace {

@@ -1,6 +1,6 @@
 // Re-indenting minified JSON for people to read.
-#ifndef DOTLOG_TOOLS_LIB_PRETTY_JSON_H_
-#define DOTLOG_TOOLS_LIB_PRETTY_JSON_H_
+#ifndef DOTLOG_FORMAT_PRETTY_JSON_H_
+#define DOTLOG_FORMAT_PRETTY_JSON_H_
 
 #include <string>
 #include <string_view>
@@ -16,4 +16,4 @@ void AppendPrettyJson(std::string_view minified, int depth, std::string* out);
 
 }  // namespace dotlog
 
-#endif  // DOTLOG_TOOLS_LIB_PRETTY_JSON_H_
+#endif  // DOTLOG_FORMAT_PRETTY_JSON_H_

@@ -1,11 +1,11 @@
-#include "tools_lib/status_line.h"
+#include "cli/status_line.h"
 
 #include <array>
 
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"
 #include "store/mutation.h"
-#include "tools_lib/cli_commands.h"
+#include "cli/verb_output.h"
 #include "util/strings.h"
 
 namespace dotlog::cli {

@@ -1,8 +1,8 @@
 // Lines for status bars: what `dotlog watch --format waybar` prints for each
 // change, for waybar's custom module (`return-type: json`) and eww's
 // `deflisten`.
-#ifndef DOTLOG_TOOLS_LIB_STATUS_LINE_H_
-#define DOTLOG_TOOLS_LIB_STATUS_LINE_H_
+#ifndef DOTLOG_TOOLS_CLI_STATUS_LINE_H_
+#define DOTLOG_TOOLS_CLI_STATUS_LINE_H_
 
 #include <string>
 #include <string_view>
@@ -54,4 +54,4 @@ void AppendWaybarLine(const Change& change, const StatusTemplate& text,
 
 }  // namespace dotlog::cli
 
-#endif  // DOTLOG_TOOLS_LIB_STATUS_LINE_H_
+#endif  // DOTLOG_TOOLS_CLI_STATUS_LINE_H_

@@ -1,7 +1,7 @@
 // Command-line conventions shared by the dotlog tools: exit codes, error
 // lines, durations and the default store directory.
-#ifndef DOTLOG_TOOLS_LIB_CLI_SUPPORT_H_
-#define DOTLOG_TOOLS_LIB_CLI_SUPPORT_H_
+#ifndef DOTLOG_TOOLS_CLI_CONVENTIONS_H_
+#define DOTLOG_TOOLS_CLI_CONVENTIONS_H_
 
 #include <chrono>
 #include <optional>
@@ -58,4 +58,4 @@ std::optional<std::string> ClosestName(std::string_view word,
 
 }  // namespace dotlog::cli
 
-#endif  // DOTLOG_TOOLS_LIB_CLI_SUPPORT_H_
+#endif  // DOTLOG_TOOLS_CLI_CONVENTIONS_H_
