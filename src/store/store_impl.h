@@ -134,7 +134,9 @@ class StoreImpl final : public Store {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status SyncActive(std::string_view why)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Starts a new segment, cutting any torn tail off the newest one.
+  // Starts a new segment after `seg` (the newest, whose torn tail, if any,
+  // PrepareSegment or SealForCompaction has cut): seals `seg` if it is not
+  // full and ends its last line if that lacks its '\n', then syncs it.
   absl::StatusOr<Segment*> RollOver(Segment* seg)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_, mu_);
 

@@ -157,14 +157,18 @@ absl::StatusOr<Segment*> StoreImpl::PrepareSegment() {
 }
 
 absl::StatusOr<Segment*> StoreImpl::RollOver(Segment* seg) {
-  if (seg != nullptr && !seg->closed()) {
-    // Sealing a segment that is not full (for compaction): a seal line tells
-    // every reader to look for the next segment.
-    std::string seal = LineBreakOwed(*seg);
-    EncodeSeal(NowMs(), &seal);
+  // What ends the segment: a seal line when it is not full (for
+  // compaction), which tells every reader to look for the next segment;
+  // and the '\n' its last line lacks, if it does (a crash that kept a whole
+  // record but its newline, an editor), so that the file it leaves behind
+  // is all complete lines.
+  std::string ending;
+  if (seg != nullptr) ending = LineBreakOwed(*seg);
+  if (seg != nullptr && !seg->closed()) EncodeSeal(NowMs(), &ending);
+  if (!ending.empty()) {
     const uint64_t offset = seg->scanned_end;
-    if (absl::Status s = Append(seg->number, offset, seal); !s.ok()) return s;
-    appended_.Assign(seal);
+    if (absl::Status s = Append(seg->number, offset, ending); !s.ok()) return s;
+    appended_.Assign(ending);
     if (absl::Status s = view_.ApplyAppended(seg->number, offset, appended_); !s.ok()) {
       return s;
     }

@@ -94,6 +94,39 @@ TEST_CASE("an intact last record without its newline is served, and the next "
   CHECK(reopened->Lookup("k3")->seq == 4);
 }
 
+TEST_CASE("a full segment whose last record lacks its newline is ended when "
+          "the next write starts a new segment",
+          "[regression]") {
+  // A crash can keep all of an unsynced record but its '\n'; when that
+  // record filled the segment, the next write goes to a new one and used
+  // to leave the old one ending in an unterminated line.
+  testing::TempDir tmp;
+  const std::string path = tmp.Join(kSegment);
+  Options options = NoAutoCompaction();
+  options.segment_bytes = 4096;
+  {
+    auto store = testing::OpenOrDie(tmp.path(), options);
+    for (int i = 0; ReadFileBytes(path).size() < 4096; ++i) {
+      REQUIRE_OK(store->Put("k" + std::to_string(i), std::to_string(i)));
+    }
+    REQUIRE_OK(store->Close());
+  }
+  std::string bytes = ReadFileBytes(path);
+  REQUIRE(bytes.back() == '\n');
+  bytes.pop_back();
+  WriteFileBytes(path, bytes);
+
+  auto store = testing::OpenOrDie(tmp.path(), options);
+  CHECK(store->Damage().empty());
+  REQUIRE_OK(store->Put("next", "1"));
+  REQUIRE_OK(store->Close());
+  CHECK(ReadFileBytes(path) == bytes + "\n");
+  CHECK(!ReadFileBytes(tmp.Join("segment-000002.jsonl")).empty());
+  auto reopened = testing::OpenOrDie(tmp.path(), options);
+  CHECK(reopened->Damage().empty());
+  CHECK(*reopened->Get("next") == "1");
+}
+
 TEST_CASE("a hand-edited last line is reported and kept by the next write",
           "[regression]") {
   testing::TempDir tmp;

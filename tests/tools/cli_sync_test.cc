@@ -49,7 +49,7 @@ TEST_CASE("dotlog sync --once carries a shared change to another machine",
   // b's watch follows from right after the live keys it prints first.
   REQUIRE(Sync(b, "b", server.port(), {"set", "state/user/x", "1"})
               .exit_code == 0);
-  ChildProcess watch(
+  ToolProcess watch(
       {BinPath("DOTLOG_BIN"), "--dir", b, "watch", "--initial", "state/"});
   std::optional<std::string> own = watch.ReadLine();
   REQUIRE(own.has_value());
