@@ -122,6 +122,8 @@ if [[ -n "$python_module" ]]; then
   step env PYTHONPATH="$python_module" /usr/bin/python3 -c \
     "from dotfiles_state_manager import StateManager; sm = StateManager('$demo'); print('cached:', sm.is_wallpaper_cached('$wall'), '| DP-1:', sm.get_current_wallpaper('DP-1'))"
 fi
+# What a cleanup would remove now (a writer runs one by itself once a week).
+step "$dotlog" --dir "$demo" cleanup --dry-run
 step "$dotlog" --dir "$demo" config
 
 echo
