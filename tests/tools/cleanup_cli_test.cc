@@ -100,6 +100,28 @@ TEST_CASE("With auto_cleanup_enabled false, no cleanup runs by itself") {
   CheckNo(cli.Run({"get", "state/cleanup"}));
 }
 
+TEST_CASE("dotlog cleanup --if-due runs only when the interval has passed") {
+  StateCli cli;
+  const std::string settings = cli.File(
+      "settings.toml",
+      "[state_management.cleanup]\nauto_cleanup_enabled = false\n");
+  // No cleanup recorded yet: due.
+  CHECK(cli.Ok({"--settings", settings, "cleanup", "--if-due"}) ==
+        "cleanup: 0 entries removed, 0 directories deleted\n");
+  const std::string record = cli.Ok({"get", "state/cleanup"});
+  // Just ran: not due for cleanup_interval_days, and nothing is written.
+  const auto files = cli.StoreFiles();
+  CHECK(cli.Ok({"--settings", settings, "cleanup", "--if-due"}) ==
+        "cleanup: not due (see cleanup.cleanup_interval_days)\n");
+  CHECK(cli.Ok({"--settings", settings, "cleanup", "--if-due", "--json"}) ==
+        "null\n");
+  CHECK(cli.StoreFiles() == files);
+  // Without --if-due it runs now whatever the interval.
+  CHECK(cli.Ok({"--settings", settings, "cleanup"}) ==
+        "cleanup: 0 entries removed, 0 directories deleted\n");
+  CHECK(cli.Ok({"get", "state/cleanup"}) != record);
+}
+
 TEST_CASE("A store of a newer layout reads, and refuses writes naming both "
           "layouts") {
   StateCli cli;

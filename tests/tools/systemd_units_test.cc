@@ -57,7 +57,7 @@ TEST_CASE("The cleanup timer and its service pass systemd-analyze verify",
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(ReadFileBytes(units.service).find(BinPath("DOTLOG_BIN") + " cleanup") !=
+  CHECK(ReadFileBytes(units.service).find(BinPath("DOTLOG_BIN") + " cleanup --if-due") !=
         std::string::npos);
 }
 

@@ -12,6 +12,7 @@ struct CleanupArgs {
   bool dry_run = false;
   bool prune_files = false;
   bool json = false;
+  bool if_due = false;
 };
 CleanupArgs& Parsed() {
   static CleanupArgs args;
@@ -32,6 +33,18 @@ absl::Status RunCleanup(Session& session, const Args& /*args*/) {
   options.prune_files = Parsed().prune_files;
   options.cache_roots = {session.settings().effects_cache_root,
                          session.settings().colorscheme_cache_root};
+  if (Parsed().if_due) {
+    // As a writer's opening would: only when the interval has passed.
+    auto due = CleanUpIfDue(**state, ToStateOptions(session.settings()).cleanup_interval,
+                            options);
+    if (!due.ok()) return due.status();
+    if (!due->has_value()) {
+      return WriteStdout(Parsed().json ? "null\n"
+                                       : "cleanup: not due (see "
+                                         "cleanup.cleanup_interval_days)\n");
+    }
+    return WriteStdout(CleanupText(**due, Parsed().json));
+  }
   auto report = CleanUp(**state, options);
   if (!report.ok()) return report.status();
   return WriteStdout(CleanupText(*report, Parsed().json));
@@ -100,7 +113,12 @@ void AddCleanup(CLI::App& app, Args& /*a*/, CommandRunner* run) {
                 "(cleanup.effects_cache_root, cleanup.colorscheme_cache_root) "
                 "that no cache entry left names; symbolic links are never "
                 "followed");
-  sub->add_flag("--json", Parsed().json, "Print the report as one JSON object");
+  sub->add_flag("--json", Parsed().json,
+                "Print the report as one JSON object (null when --if-due "
+                "finds it not due)");
+  sub->add_flag("--if-due", Parsed().if_due,
+                "Run only if the last cleanup is cleanup.cleanup_interval_days "
+                "old or more, as a writer's opening does (for a timer)");
   sub->callback([run] { *run = RunCleanup; });
 }
 
