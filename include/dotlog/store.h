@@ -15,6 +15,7 @@
 #include "dotlog/damage.h"
 #include "dotlog/item.h"
 #include "dotlog/options.h"
+#include "dotlog/progress.h"
 #include "dotlog/stats.h"
 #include "dotlog/version.h"
 #include "dotlog/write_batch.h"
@@ -117,7 +118,10 @@ class Store {
   // reading and writing meanwhile; the write lock is held only briefly, to
   // seal the newest segment and to publish the result. Aborted if another
   // process is compacting the store at the moment.
-  virtual absl::Status Compact() = 0;
+  absl::Status Compact() { return Compact(ProgressFn()); }
+  // Compact(), telling `progress` (when given) "segments read" as each
+  // input segment is read and "bytes written" once the new one is.
+  virtual absl::Status Compact(const ProgressFn& progress) = 0;
 
   // Makes every write so far durable (useful with SyncMode::kNone).
   virtual absl::Status Sync() = 0;

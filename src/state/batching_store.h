@@ -52,7 +52,10 @@ class BatchingStore final : public Store {
                                                size_t max_versions) override {
     return base_->History(key, max_versions);
   }
-  absl::Status Compact() override { return base_->Compact(); }
+  using Store::Compact;
+  absl::Status Compact(const ProgressFn& progress) override {
+    return base_->Compact(progress);
+  }
   absl::Status Sync() override { return base_->Sync(); }
   absl::StatusOr<Stats> GetStats() override { return base_->GetStats(); }
   std::vector<DamagedRecord> Damage() override { return base_->Damage(); }

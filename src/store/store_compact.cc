@@ -34,9 +34,12 @@ namespace dotlog {
 namespace {
 }  // namespace
 
-absl::Status StoreImpl::Compact() { return RunCompaction(/*automatic=*/false); }
+absl::Status StoreImpl::Compact(const ProgressFn& progress) {
+  return RunCompaction(/*automatic=*/false, progress);
+}
 
-absl::Status StoreImpl::RunCompaction(bool automatic) {
+absl::Status StoreImpl::RunCompaction(bool automatic,
+                                      const ProgressFn& progress) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
   // One compaction at a time per store, across processes.
   auto lock = fs_->OpenLock(CompactionLockPath(dir_));
@@ -67,6 +70,7 @@ absl::Status StoreImpl::RunCompaction(bool automatic) {
     if (absl::Status s = ReadWholeSegment(fs_, in.path, &in.bytes); !s.ok()) {
       return s;
     }
+    if (progress) progress("segments read", i + 1, sealed->size());
   }
   // The rules of Options::history and those stored in the store apply.
   std::vector<HistoryRule> history = options_.history;
@@ -93,6 +97,9 @@ absl::Status StoreImpl::RunCompaction(bool automatic) {
     if (absl::Status s = fs_->Remove(temp); !s.ok()) return s;
   }
   absl::Status s = WriteTemp(temp, base->bytes);
+  if (s.ok() && progress) {
+    progress("bytes written", base->bytes.size(), base->bytes.size());
+  }
   // Steps 4 and 5.
   if (s.ok()) s = PublishBase(number, temp, generation);
   if (!s.ok()) {

@@ -58,7 +58,8 @@ class StoreImpl final : public Store {
   absl::StatusOr<std::vector<Item>> List(std::string_view prefix) override;
   absl::StatusOr<std::vector<Version>> History(std::string_view key,
                                                size_t max_versions) override;
-  absl::Status Compact() override;
+  using Store::Compact;
+  absl::Status Compact(const ProgressFn& progress) override;
   absl::Status Sync() override;
   absl::StatusOr<Stats> GetStats() override;
   std::vector<DamagedRecord> Damage() override;
@@ -145,7 +146,8 @@ class StoreImpl final : public Store {
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
   // Compact(); an `automatic` one (after a write) keeps every version when
   // the stored history rules are broken instead of refusing.
-  absl::Status RunCompaction(bool automatic) ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
+  absl::Status RunCompaction(bool automatic, const ProgressFn& progress = {})
+      ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
   // Writes `bytes` to a new file at `temp` and syncs it.
   absl::Status WriteTemp(const std::string& temp, const std::string& bytes);
   absl::Status PublishBase(uint64_t number, const std::string& temp_path,

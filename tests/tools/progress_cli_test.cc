@@ -1,5 +1,5 @@
-// Progress on standard error: `dotlog backup`, `restore`, `import`, `load`
-// and `dotlog-dump` show it when standard error is a terminal (a pty here),
+// Progress on standard error: `dotlog backup`, `restore`, `import`, `load`,
+// `compact` and `dotlog-dump` show it when standard error is a terminal (a pty here),
 // and print nothing of it when it is not. The progress line's text itself is unit-tested too.
 #include <pty.h>
 #include <sys/wait.h>
@@ -164,6 +164,21 @@ TEST_CASE("A load and a dump show progress on a terminal") {
       RunProcess({DumpBin(), "--dir", tmp.Join("db"), "--format", "jsonl"});
   const std::string total = std::to_string(whole.out.size());
   CHECK(dump.find(total + "/" + total + " bytes written") != std::string::npos);
+}
+
+TEST_CASE("A compaction shows progress on a terminal, and none without") {
+  TempDir tmp;
+  FillStore(tmp.Join("db"));
+  auto [seen, code] = RunOnTerminal({Bin(), "--dir", tmp.Join("db"), "compact"});
+  INFO(seen);
+  CHECK(code == 0);
+  CHECK(seen.find("\rdotlog compact: ") != std::string::npos);
+  CHECK(seen.find("1/1 segments read") != std::string::npos);
+  CHECK(seen.find(" bytes written") != std::string::npos);
+  const ProcessResult r =
+      RunProcess({Bin(), "--dir", tmp.Join("db"), "compact"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
 }
 
 TEST_CASE("Without a terminal a load and a dump print no progress") {

@@ -188,7 +188,9 @@ absl::Status RunCompact(Session& session, const Args&) {
   if (!store.ok()) return store.status();
   auto before = (*store)->GetStats();
   if (!before.ok()) return before.status();
-  if (absl::Status s = (*store)->Compact(); !s.ok()) return s;
+  ProgressLine progress("dotlog compact", StderrIsTerminal());
+  if (absl::Status s = (*store)->Compact(progress.Fn()); !s.ok()) return s;
+  progress.Finish();
   auto after = (*store)->GetStats();
   if (!after.ok()) return after.status();
   return WriteStdout(absl::StrCat(
