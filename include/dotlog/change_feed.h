@@ -71,10 +71,17 @@ class ChangeFeed {
   // The position after every record in the log now (reads the whole log).
   absl::StatusOr<FeedPosition> End();
 
-  // The newest version of every key that starts with `prefix` and is live
-  // (neither deleted nor expired) at `now`, as puts sorted by key, and in
-  // `*end` the position just after the last record it reflects: following
-  // from there misses and repeats nothing. Reads the whole log.
+  // Calls `on_change` with the newest version of every key that starts
+  // with `prefix` and is live (neither deleted nor expired) at `now`, as
+  // puts sorted by key, and sets `*end` to the position just after the last
+  // record it reflects: following from there misses and repeats nothing.
+  // Reads the whole log; memory holds the matching keys, not their values.
+  // An error from `on_change` stops it and is returned (`*end` unchanged).
+  absl::Status Snapshot(
+      std::string_view prefix, std::chrono::system_clock::time_point now,
+      FeedPosition* end,
+      absl::FunctionRef<absl::Status(const Change&)> on_change);
+  // The same, collected into a vector.
   absl::StatusOr<std::vector<Change>> Snapshot(
       std::string_view prefix, std::chrono::system_clock::time_point now,
       FeedPosition* end);

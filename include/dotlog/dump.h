@@ -57,8 +57,9 @@ void AppendHistoryLine(const Change& change, std::string* out);
 void AppendWatchLine(const Change& change, std::string* out);
 
 // Writes the live items of `store` whose keys start with `prefix` in
-// format kJson or kJsonl, from one Store::List call: a consistent snapshot
-// even while other processes write. InvalidArgument for kHistory (see
+// format kJson or kJsonl, from one Store::ForEach call: a consistent
+// snapshot even while other processes write, handed to `sink` in chunks of
+// about 64 KiB, so that memory does not grow with the values. InvalidArgument for kHistory (see
 // DumpHistory); otherwise the store's or the sink's errors.
 absl::Status DumpStore(Store& store, std::string_view prefix, DumpFormat format,
                        DumpSink sink);

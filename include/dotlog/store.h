@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "dotlog/damage.h"
@@ -103,6 +104,23 @@ class Store {
       std::string_view prefix) = 0;
   // The live items whose keys start with `prefix`, in key byte order.
   virtual absl::StatusOr<std::vector<Item>> List(std::string_view prefix) = 0;
+  // Calls `fn` with each item List(prefix) would return, in the same order
+  // and from the same moment of the log, without holding them all: memory
+  // holds the matching keys, not their values. Stops at, and returns, the
+  // first error `fn` returns. `fn` runs on the calling thread and must not
+  // call this store. A damaged record met after some items were given is
+  // returned as DataLoss (before any was given, the log is read again as
+  // List does). By default: List, then `fn` for each item.
+  virtual absl::Status ForEach(
+      std::string_view prefix,
+      absl::FunctionRef<absl::Status(const Item&)> fn) {
+    absl::StatusOr<std::vector<Item>> items = List(prefix);
+    if (!items.ok()) return items.status();
+    for (const Item& item : *items) {
+      if (absl::Status s = fn(item); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
 
   // The versions of `key` still in the log, newest first, at most
   // `max_versions` of them: its current value, then superseded values and

@@ -1,32 +1,33 @@
 #include "store/compaction.h"
 
 #include <algorithm>
-#include <span>
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "format/record.h"
 #include "format/segment_scanner.h"
 #include "format/timestamp.h"
+#include "store/segment.h"
 #include "util/strings.h"
 
 namespace dotlog {
 namespace {
 
-// One operation of one record, pointing into the input buffers.
+// What chooses among the versions of a key: never the value.
 struct VersionRef {
   uint64_t seq = 0;
-  // Position in the input, in reading order. Operations of one batch share
-  // a sequence number, also once a compaction has written them as separate
-  // records, and the later one wins: file order breaks the tie.
+  // Position in the inputs, in reading order, counting every operation of
+  // every record. Operations of one batch share a sequence number, also
+  // once a compaction has written them as separate records, and the later
+  // one wins: file order breaks the tie. Both readings of the inputs count
+  // alike, so the second finds the survivors by this number.
   uint64_t ordinal = 0;
-  std::string_view line;       // the whole record line (no '\n')
-  uint32_t line_ops = 0;       // how many operations the line holds
   bool is_delete = false;
-  std::string_view value;      // JSON text of a put
-  int64_t ts_ms = 0;           // the record's "ts", if needed (see below)
+  int64_t ts_ms = 0;           // the record's "ts", if a rule needs it
   int64_t expires_ms = 0;
 
   bool operator<(const VersionRef& o) const {
@@ -94,7 +95,7 @@ const HistoryRule* RuleFor(std::string_view key,
 
 // Keeps the versions of one key that survive compaction, oldest first.
 void SelectVersions(std::vector<VersionRef>& versions, const HistoryRule* rule,
-                    int64_t now_ms, std::vector<VersionRef>* out) {
+                    int64_t now_ms, std::vector<uint64_t>* out) {
   std::sort(versions.begin(), versions.end());
   const VersionRef& newest = versions.back();
   if (newest.is_delete ||
@@ -102,7 +103,7 @@ void SelectVersions(std::vector<VersionRef>& versions, const HistoryRule* rule,
     return;  // the key is gone, and its history with it
   }
   if (rule == nullptr) {
-    out->push_back(newest);
+    out->push_back(newest.ordinal);
     return;
   }
   const size_t n = versions.size();
@@ -110,76 +111,86 @@ void SelectVersions(std::vector<VersionRef>& versions, const HistoryRule* rule,
     const bool recent_enough = n - i <= rule->keep_versions;
     const bool young_enough = rule->keep_for.count() > 0 &&
                               now_ms - versions[i].ts_ms < rule->keep_for.count();
-    if (i + 1 == n || recent_enough || young_enough) out->push_back(versions[i]);
+    if (i + 1 == n || recent_enough || young_enough) {
+      out->push_back(versions[i].ordinal);
+    }
   }
 }
 
-// Appends the surviving operations `group` of one record (in order, all
-// from the same line) as one record with the original sequence number and
-// time: the line itself when every operation survives, otherwise a record
-// of the survivors, so that the operations of a batch stay one record and
-// compaction never makes a store bigger.
-void AppendRecord(
-    std::span<const std::pair<VersionRef, const std::string*>> group,
-    std::string* out) {
-  const VersionRef& first = group.front().first;
-  if (group.size() == first.line_ops) {
-    out->append(first.line);
-    out->push_back('\n');
-    return;
-  }
-  std::vector<Mutation> ops(group.size());
-  for (size_t i = 0; i < group.size(); ++i) {
-    const VersionRef& v = group[i].first;
-    ops[i].is_delete = v.is_delete;
-    ops[i].key = *group[i].second;
-    ops[i].value = std::string(v.value);
-    ops[i].expires_ms = v.expires_ms;
-  }
-  EncodeRecord(first.seq, first.ts_ms, ops, out);
-}
 
-}  // namespace
+// Reads the inputs one piece at a time, handing each intact record and each
+// damaged line to the caller, and sums each input's bytes.
+class InputReader {
+ public:
+  explicit InputReader(FileSystem* fs) : fs_(fs) {}
 
-absl::StatusOr<BaseSegment> BuildBase(const std::vector<SegmentBytes>& inputs,
-                                      uint64_t number, uint64_t max_bytes,
-                                      int64_t now_ms,
-                                      const std::vector<HistoryRule>& history) {
+  // Reads `in` whole; returns the checksum of its bytes.
+  absl::StatusOr<uint64_t> Read(
+      const CompactionInput& in,
+      absl::FunctionRef<absl::Status(const ScannedLine&)> on_record,
+      absl::FunctionRef<void(const DamagedLine&, std::string_view line)>
+          on_damage) {
+    auto file = fs_->OpenReadableFile(in.path);
+    if (!file.ok()) return file.status();
+    auto size = (*file)->Size();
+    if (!size.ok()) return size.status();
+    RunningChecksum sum;
+    uint64_t next_line = 1;
+    absl::Status s = ReadInLinePieces(
+        file->get(), in.path, 0, *size, &buffer_,
+        [&](uint64_t offset, const PaddedBuffer& piece) -> absl::Status {
+          const std::string_view bytes = piece.view();
+          sum.Update(bytes);
+          auto end = scanner_.Scan(
+              piece, offset, next_line, /*after_unterminated=*/false,
+              TailPolicy::kReportAll, on_record, [&](const DamagedLine& d) {
+                const std::string_view rest = bytes.substr(d.offset - offset);
+                on_damage(d, rest.substr(0, rest.find('\n')));
+              });
+          if (!end.ok()) return end.status();
+          next_line = end->next_line;
+          return absl::OkStatus();
+        });
+    if (!s.ok()) return s;
+    return sum.Digest();
+  }
+
+ private:
+  FileSystem* const fs_;
+  SegmentScanner scanner_;
+  PaddedBuffer buffer_;
+};
+
+// The first reading: which operations survive, by ordinal, ascending.
+struct Survivors {
+  std::vector<uint64_t> ordinals;
+  std::vector<uint64_t> input_sums;
+  uint64_t last_seq = 0;  // the highest sequence number the inputs hold
+};
+
+absl::StatusOr<Survivors> ChooseSurvivors(
+    InputReader& reader, const std::vector<CompactionInput>& inputs,
+    int64_t now_ms, const std::vector<HistoryRule>& history,
+    const ProgressFn& progress) {
+  Survivors out;
   absl::flat_hash_map<std::string, std::vector<VersionRef>> keys;
-  uint64_t last_seq = 0;
   uint64_t ordinal = 0;
   NewestTime newest;
-  std::vector<std::string_view> damaged;
-  SegmentScanner scanner;
-  for (const SegmentBytes& input : inputs) {
-    const std::string_view bytes = input.bytes.view();
-    auto end = scanner.Scan(
-        input.bytes, 0, 1, false, TailPolicy::kReportAll,
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto sum = reader.Read(
+        inputs[i],
         [&](const ScannedLine& line) {
           const DecodedLine& d = *line.decoded;
-          if (d.is_header || d.is_seal) {
-            if (d.is_header) last_seq = std::max(last_seq, d.last_seq);
-            return absl::OkStatus();
-          }
-          last_seq = std::max(last_seq, d.seq);
+          if (d.is_header) out.last_seq = std::max(out.last_seq, d.last_seq);
+          if (d.is_header || d.is_seal) return absl::OkStatus();
+          out.last_seq = std::max(out.last_seq, d.seq);
           newest.Add(d.ts);
-          // The time is needed to re-encode an operation of a batch, and to
-          // apply a keep_for rule. (d.ts lives only until the next line.)
-          int64_t ts_ms = 0;
-          if (d.ops.size() > 1 || !history.empty()) {
-            ts_ms = ParseTimestamp(d.ts).value_or(0);  // unreadable: oldest
-          }
-          for (uint32_t i = 0; i < d.ops.size(); ++i) {
-            const DecodedOp& op = d.ops[i];
-            VersionRef v;
-            v.seq = d.seq;
-            v.ordinal = ordinal++;
-            v.line = line.bytes;
-            v.line_ops = static_cast<uint32_t>(d.ops.size());
-            v.is_delete = op.is_delete;
-            if (!op.is_delete) v.value = line.bytes.substr(op.value_offset, op.value_size);
-            v.ts_ms = ts_ms;
-            v.expires_ms = op.expires_ms;
+          // A keep_for rule needs the time; an unreadable one is the oldest.
+          const int64_t ts_ms =
+              history.empty() ? 0 : ParseTimestamp(d.ts).value_or(0);
+          for (const DecodedOp& op : d.ops) {
+            const VersionRef v{d.seq, ordinal++, op.is_delete, ts_ms,
+                               op.expires_ms};
             std::vector<VersionRef>& versions = keys[AV(op.key)];
             if (RuleFor(op.key, history) == nullptr && !versions.empty()) {
               if (v < versions.back()) continue;  // older than the one kept
@@ -190,48 +201,128 @@ absl::StatusOr<BaseSegment> BuildBase(const std::vector<SegmentBytes>& inputs,
           }
           return absl::OkStatus();
         },
-        [&](const DamagedLine& d) {
-          const size_t from = d.offset;
-          const size_t nl = bytes.find('\n', from);
-          damaged.push_back(bytes.substr(from, nl == std::string_view::npos
-                                                   ? std::string_view::npos
-                                                   : nl - from));
-        });
-    if (!end.ok()) return end.status();
+        [](const DamagedLine&, std::string_view) {});
+    if (!sum.ok()) return sum.status();
+    out.input_sums.push_back(*sum);
+    if (progress) progress("segments read", i + 1, inputs.size());
   }
-
   const int64_t judged_ms = JudgementTime(now_ms, newest.ms());
-  std::vector<std::pair<VersionRef, const std::string*>> kept;
-  std::vector<VersionRef> selected;
   for (auto& [key, versions] : keys) {
-    selected.clear();
-    SelectVersions(versions, RuleFor(key, history), judged_ms, &selected);
-    for (const VersionRef& v : selected) kept.emplace_back(v, &key);
+    SelectVersions(versions, RuleFor(key, history), judged_ms, &out.ordinals);
   }
-  std::sort(kept.begin(), kept.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(out.ordinals.begin(), out.ordinals.end());
+  return out;
+}
+
+// Bytes gathered before they are appended to the base file.
+constexpr size_t kWriteChunkBytes = 1 << 20;
+
+// The surviving operations of record `d` (its line `line`), whose first
+// operation has ordinal `*ordinal`, appended to `out` as one record: the
+// line itself when every operation survives, otherwise a record of the
+// survivors with the original sequence number and time, so that the
+// operations of a batch stay one record and compaction never makes a store
+// bigger. Returns whether a record was written; advances `*ordinal` and
+// `*next` (the next survivor to meet).
+bool AppendSurvivors(const DecodedLine& d, std::string_view line,
+                     const std::vector<uint64_t>& survivors, uint64_t* ordinal,
+                     size_t* next, std::string* out) {
+  std::vector<Mutation> kept;
+  size_t count = 0;
+  for (const DecodedOp& op : d.ops) {
+    const bool survives =
+        *next < survivors.size() && survivors[*next] == (*ordinal)++;
+    if (!survives) continue;
+    ++*next;
+    ++count;
+    Mutation m;
+    m.is_delete = op.is_delete;
+    m.key = std::string(op.key);
+    if (!op.is_delete) m.value = std::string(line.substr(op.value_offset, op.value_size));
+    m.expires_ms = op.expires_ms;
+    kept.push_back(std::move(m));
+  }
+  if (count == 0) return false;
+  if (count == d.ops.size()) {
+    out->append(line);
+    out->push_back('\n');
+  } else {
+    EncodeRecord(d.seq, ParseTimestamp(d.ts).value_or(0), kept, out);
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<BaseSegment> WriteBase(FileSystem* fs,
+                                      const std::vector<CompactionInput>& inputs,
+                                      uint64_t number, uint64_t max_bytes,
+                                      int64_t now_ms,
+                                      const std::vector<HistoryRule>& history,
+                                      AppendFile* out,
+                                      const ProgressFn& progress) {
+  InputReader reader(fs);
+  auto survivors = ChooseSurvivors(reader, inputs, now_ms, history, progress);
+  if (!survivors.ok()) return survivors.status();
 
   BaseSegment base;
+  std::string chunk;
+  auto flush = [&]() -> absl::Status {
+    base.bytes += chunk.size();
+    absl::Status s = out->Append(chunk);
+    chunk.clear();
+    return s;
+  };
   // The base remembers the highest sequence number it replaces, so that
   // numbers of dropped records (deletes, say) are never handed out again.
-  EncodeHeader(number, max_bytes, now_ms, &base.bytes, /*base=*/true, last_seq);
-  // The operations of one record are adjacent in `kept`: same sequence
-  // number, same line.
-  for (size_t i = 0; i < kept.size();) {
-    size_t end = i + 1;
-    while (end < kept.size() &&
-           kept[end].first.line.data() == kept[i].first.line.data()) {
-      ++end;
+  EncodeHeader(number, max_bytes, now_ms, &chunk, /*base=*/true,
+               survivors->last_seq);
+  struct Damaged {
+    size_t input;
+    uint64_t offset, size;
+  };
+  std::vector<Damaged> damaged;
+  uint64_t ordinal = 0;
+  size_t next = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto sum = reader.Read(
+        inputs[i],
+        [&](const ScannedLine& line) {
+          const DecodedLine& d = *line.decoded;
+          if (d.is_header || d.is_seal) return absl::OkStatus();
+          if (AppendSurvivors(d, line.bytes, survivors->ordinals, &ordinal,
+                              &next, &chunk)) {
+            ++base.records;
+          }
+          return chunk.size() < kWriteChunkBytes ? absl::OkStatus() : flush();
+        },
+        [&](const DamagedLine& d, std::string_view line) {
+          damaged.push_back(Damaged{i, d.offset, line.size()});
+        });
+    if (!sum.ok()) return sum.status();
+    // The survivors were chosen by position: bytes changed since (a hand
+    // edit, say) would make the choice wrong.
+    if (*sum != survivors->input_sums[i]) {
+      return absl::AbortedError(absl::StrCat(
+          inputs[i].path, " changed while it was being compacted"));
     }
-    AppendRecord(std::span(kept).subspan(i, end - i), &base.bytes);
-    ++base.records;
-    i = end;
+    if (progress) progress("segments written", i + 1, inputs.size());
   }
-  for (std::string_view line : damaged) {
-    base.bytes.append(line);
-    base.bytes.push_back('\n');
+  // Damaged lines last, as they are, so that they stay on disk and reported.
+  PaddedBuffer line;
+  for (const Damaged& d : damaged) {
+    auto file = fs->OpenReadableFile(inputs[d.input].path);
+    if (!file.ok()) return file.status();
+    absl::Status s = ReadRange(file->get(), inputs[d.input].path, d.offset, d.size, &line);
+    if (!s.ok()) return s;
+    chunk.append(line.view());
+    chunk.push_back('\n');
     ++base.damaged;
+    if (chunk.size() >= kWriteChunkBytes) {
+      if (s = flush(); !s.ok()) return s;
+    }
   }
+  if (absl::Status s = flush(); !s.ok()) return s;
   return base;
 }
 

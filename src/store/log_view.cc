@@ -360,12 +360,20 @@ absl::Status LogView::ScanFrom(Segment* seg, TailPolicy policy) {
         seg->number == read_limit_->first ? read_limit_->second : 0;
     end = std::max(start, std::min(end, limit));
   }
-  if (absl::Status s = ReadRange(seg->file.get(), seg->path, start,
-                                 end - start, &buffer_);
-      !s.ok()) {
-    return s;
+  absl::Status s;
+  if (policy == TailPolicy::kReportAll) {
+    // Sealed: every line is whole, so it is read a piece at a time (a base
+    // segment holds the whole store).
+    s = ReadInLinePieces(seg->file.get(), seg->path, start, end, &buffer_,
+                         [&](uint64_t offset, const PaddedBuffer& piece) {
+                           return ScanBytes(seg, offset, piece, policy);
+                         });
+  } else {
+    // The newest segment, at most about Options::segment_bytes: its tail is
+    // judged as a whole.
+    s = ReadRange(seg->file.get(), seg->path, start, end - start, &buffer_);
+    if (s.ok()) s = ScanBytes(seg, start, buffer_, policy);
   }
-  absl::Status s = ScanBytes(seg, start, buffer_, policy);
   // A whole segment read at open need not stay in memory.
   buffer_.Shrink(kKeepBufferBytes);
   return s;
@@ -479,12 +487,15 @@ absl::Status LogView::ReadVerified(const Segment& seg, std::string_view key,
     auto it = verified_lines_.upper_bound({seg.number, entry.value_offset});
     if (it != verified_lines_.end() && it->first.first == seg.number &&
         it->second->begin <= entry.value_offset) {
-      return CopyMatchingValue(*it->second, seg.file.get(), seg.path, key, entry, out);
+      return CopyMatchingValue(*it->second, seg.file.get(), seg.path,
+                               seg.mapped.size(), key, entry, out);
     }
   }
-  auto line = ReadVerifiedLine(seg.file.get(), seg.path, seg.scanned_end, entry);
+  auto line = ReadVerifiedLine(seg.file.get(), seg.path, seg.scanned_end,
+                               seg.mapped.size(), entry);
   if (!line.ok()) return line.status();
-  absl::Status s = CopyMatchingValue(*line, seg.file.get(), seg.path, key, entry, out);
+  absl::Status s = CopyMatchingValue(*line, seg.file.get(), seg.path,
+                                     seg.mapped.size(), key, entry, out);
   if (s.ok() && line->ops.size() > 1) {
     // Only batches: a line of one operation costs no more to read again.
     line->bytes.clear();

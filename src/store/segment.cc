@@ -66,4 +66,30 @@ absl::Status ReadRange(ReadableFile* file, const std::string& path,
   return absl::OkStatus();
 }
 
+absl::Status ReadInLinePieces(
+    ReadableFile* file, const std::string& path, uint64_t begin, uint64_t end,
+    PaddedBuffer* buffer,
+    absl::FunctionRef<absl::Status(uint64_t offset, const PaddedBuffer& piece)>
+        scan) {
+  uint64_t want = kLinePieceBytes;
+  for (uint64_t at = begin; at < end;) {
+    const uint64_t n = std::min(want, end - at);
+    if (absl::Status s = ReadRange(file, path, at, n, buffer); !s.ok()) return s;
+    uint64_t piece = n;
+    if (at + n < end) {
+      const size_t nl = buffer->view().rfind('\n');
+      if (nl == std::string_view::npos) {
+        want *= 2;  // one line longer than the piece: read it whole
+        continue;
+      }
+      piece = nl + 1;
+      buffer->Resize(piece);  // keeps the bytes before `piece`
+    }
+    if (absl::Status s = scan(at, *buffer); !s.ok()) return s;
+    at += piece;
+    want = kLinePieceBytes;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace dotlog

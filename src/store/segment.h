@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "dotlog/file_system.h"
 #include "format/line_decoder.h"
 #include "format/record.h"
@@ -65,6 +68,21 @@ absl::StatusOr<std::vector<uint64_t>> ListLogSegments(
 // is shorter than that.
 absl::Status ReadRange(ReadableFile* file, const std::string& path,
                        uint64_t offset, uint64_t size, PaddedBuffer* out);
+
+// Bytes ReadInLinePieces reads at a time, unless a line is longer.
+inline constexpr uint64_t kLinePieceBytes = 1 << 20;
+
+// Reads [begin, end) of `file` in consecutive pieces, each about
+// kLinePieceBytes long and ending just after a '\n' (the last one at
+// `end`), so that no line is split between pieces; a line longer than that
+// makes its piece as long as the line. Calls `scan` with each piece (held in
+// `buffer`) and the file offset of its first byte, and stops at the first
+// non-OK status it returns. Memory stays at one piece however long the file.
+absl::Status ReadInLinePieces(
+    ReadableFile* file, const std::string& path, uint64_t begin, uint64_t end,
+    PaddedBuffer* buffer,
+    absl::FunctionRef<absl::Status(uint64_t offset, const PaddedBuffer& piece)>
+        scan);
 
 }  // namespace dotlog
 

@@ -4,9 +4,11 @@
 //   1. Under the write lock: seal the newest segment by starting a new one
 //      (the sealed one is synced first, the new one's header and the
 //      directory entry are synced). Writers go on appending to the new one.
-//   2. Without any lock: read the sealed segments and build the base
-//      segment: the live records, with their original sequence numbers.
-//   3. Write it to "segment-N.jsonl.compacting" and fsync it.
+//   2. Without any lock: read the sealed segments, in pieces, once to
+//      choose the surviving versions and again to write them, the live
+//      records with their original sequence numbers, as the base segment
+//      "segment-N.jsonl.compacting".
+//   3. fsync it.
 //   4. Under the write lock: rename it over segment N, the newest sealed
 //      segment, and fsync the directory. This is the commit point: before
 //      it the old files are the store, after it the base (whose header says
@@ -32,6 +34,24 @@
 
 namespace dotlog {
 namespace {
+
+// Steps 2 and 3: writes base segment `number` of `inputs` to a new file at
+// `temp` as it is built, then syncs it.
+absl::Status WriteTemp(FileSystem* fs, const std::string& temp,
+                       const std::vector<CompactionInput>& inputs,
+                       uint64_t number, uint64_t max_bytes, int64_t now_ms,
+                       const std::vector<HistoryRule>& history,
+                       const ProgressFn& progress) {
+  auto file = fs->CreateFile(temp);
+  if (!file.ok()) return file.status();
+  auto base = WriteBase(fs, inputs, number, max_bytes, now_ms,
+                        history, file->get(), progress);
+  if (!base.ok()) return base.status();
+  if (absl::Status s = (*file)->Sync(); !s.ok()) return s;
+  if (progress) progress("bytes written", base->bytes, base->bytes);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status StoreImpl::Compact(const ProgressFn& progress) {
@@ -50,7 +70,7 @@ absl::Status StoreImpl::RunCompaction(bool automatic,
   }
 
   // Expiry is judged by the clock: a reading outside the times the store
-  // supports compacts nothing (see also BuildBase on a clock far ahead).
+  // supports compacts nothing (see also WriteBase on a clock far ahead).
   const int64_t now = NowMs();
   if (absl::Status s = CheckClock(now); !s.ok()) return s;
 
@@ -61,17 +81,6 @@ absl::Status StoreImpl::RunCompaction(bool automatic,
   const uint64_t generation = shared_.generation();
   const uint64_t number = sealed->back();
 
-  // Step 2.
-  std::vector<SegmentBytes> inputs(sealed->size());
-  for (size_t i = 0; i < sealed->size(); ++i) {
-    SegmentBytes& in = inputs[i];
-    in.number = (*sealed)[i];
-    in.path = SegmentPath(dir_, in.number);
-    if (absl::Status s = ReadWholeSegment(fs_, in.path, &in.bytes); !s.ok()) {
-      return s;
-    }
-    if (progress) progress("segments read", i + 1, sealed->size());
-  }
   // The rules of Options::history and those stored in the store apply.
   std::vector<HistoryRule> history = options_.history;
   if (auto stored = Get(kHistoryRulesKey); stored.ok()) {
@@ -88,18 +97,16 @@ absl::Status StoreImpl::RunCompaction(bool automatic,
                                     std::chrono::seconds(0)});
     }
   }
-  auto base = BuildBase(inputs, number, options_.segment_bytes, now, history);
-  if (!base.ok()) return base.status();
+  std::vector<CompactionInput> inputs;
+  for (uint64_t n : *sealed) inputs.push_back({n, SegmentPath(dir_, n)});
 
-  // Step 3.
+  // Steps 2 and 3: the base is written as it is built, in pieces.
   const std::string temp = CompactionTempPath(dir_, number);
   if (auto exists = fs_->Exists(temp); exists.ok() && *exists) {
     if (absl::Status s = fs_->Remove(temp); !s.ok()) return s;
   }
-  absl::Status s = WriteTemp(temp, base->bytes);
-  if (s.ok() && progress) {
-    progress("bytes written", base->bytes.size(), base->bytes.size());
-  }
+  absl::Status s = WriteTemp(fs_, temp, inputs, number, options_.segment_bytes,
+                             now, history, progress);
   // Steps 4 and 5.
   if (s.ok()) s = PublishBase(number, temp, generation);
   if (!s.ok()) {
@@ -114,14 +121,6 @@ absl::Status StoreImpl::RunCompaction(bool automatic,
     }
   }
   return s;
-}
-
-absl::Status StoreImpl::WriteTemp(const std::string& temp,
-                                  const std::string& bytes) {
-  auto file = fs_->CreateFile(temp);
-  if (!file.ok()) return file.status();
-  if (absl::Status s = (*file)->Append(bytes); !s.ok()) return s;
-  return (*file)->Sync();
 }
 
 absl::StatusOr<std::vector<uint64_t>> StoreImpl::SealForCompaction() {

@@ -252,6 +252,43 @@ absl::StatusOr<std::vector<Item>> StoreImpl::List(std::string_view prefix) {
   });
 }
 
+absl::Status StoreImpl::ForEach(
+    std::string_view prefix, absl::FunctionRef<absl::Status(const Item&)> fn) {
+  if (absl::Status s = Refresh(); !s.ok()) return s;
+  for (int attempt = 0;; ++attempt) {
+    {
+      absl::ReaderMutexLock l(&mu_);
+      bool given = false;
+      absl::Status s = ForEachLocked(prefix, NowMs(), fn, &given);
+      // As ReadChecked, except that items already given cannot be taken
+      // back: then the damage is the answer.
+      const bool suspect = view_.needs_full_read();
+      if (given || attempt > 0 || (!suspect && !absl::IsDataLoss(s))) return s;
+    }
+    absl::MutexLock l(&mu_);
+    if (absl::Status s = CatchUpLocked(/*force=*/true); !s.ok()) return s;
+  }
+}
+
+absl::Status StoreImpl::ForEachLocked(
+    std::string_view prefix, int64_t now_ms,
+    absl::FunctionRef<absl::Status(const Item&)> fn, bool* given) {
+  Item item;
+  for (auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
+    item.key = std::move(key);
+    item.seq = entry.seq;
+    item.expires_at = entry.expires_ms != 0
+                          ? std::optional(FromUnixMillis(entry.expires_ms))
+                          : std::nullopt;
+    if (absl::Status s = view_.ReadValue(item.key, entry, &item.value); !s.ok()) {
+      return s;
+    }
+    *given = true;
+    if (absl::Status s = fn(item); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Stats> StoreImpl::GetStats() {
   if (absl::Status s = Refresh(); !s.ok()) return s;
   // Exclusive: GetStats advances the expiry accounting.

@@ -55,6 +55,9 @@ class StoreImpl final : public Store {
   absl::StatusOr<int64_t> Increment(std::string_view key, int64_t by) override;
   absl::StatusOr<std::vector<std::string>> ListKeys(
       std::string_view prefix) override;
+  absl::Status ForEach(
+      std::string_view prefix,
+      absl::FunctionRef<absl::Status(const Item&)> fn) override;
   absl::StatusOr<std::vector<Item>> List(std::string_view prefix) override;
   absl::StatusOr<std::vector<Version>> History(std::string_view key,
                                                size_t max_versions) override;
@@ -79,6 +82,11 @@ class StoreImpl final : public Store {
   // Where the append in progress of any process began, if one is: readers
   // outside the write lock read nothing from there on.
   std::optional<std::pair<uint64_t, uint64_t>> DurableLimit() const;
+  // ForEach's pass over the view as it stands; `*given` turns true once
+  // `fn` was called.
+  absl::Status ForEachLocked(std::string_view prefix, int64_t now_ms,
+                             absl::FunctionRef<absl::Status(const Item&)> fn,
+                             bool* given) ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::StatusOr<Item> LookupLocked(std::string_view key, int64_t now_ms)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status NotFound(std::string_view key) const;
@@ -148,8 +156,6 @@ class StoreImpl final : public Store {
   // the stored history rules are broken instead of refusing.
   absl::Status RunCompaction(bool automatic, const ProgressFn& progress = {})
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
-  // Writes `bytes` to a new file at `temp` and syncs it.
-  absl::Status WriteTemp(const std::string& temp, const std::string& bytes);
   absl::Status PublishBase(uint64_t number, const std::string& temp_path,
                            uint64_t generation)
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);

@@ -21,9 +21,20 @@ absl::Status Mismatch(const std::string& path, const IndexEntry& entry,
       " ", std::string(why)));
 }
 
-// Reads [begin, end) of `file` into `out`; DataLoss if it is shorter.
-absl::Status ReadExactly(ReadableFile* file, const std::string& path,
-                         uint64_t begin, uint64_t end, char* out) {
+// Where the bytes of one segment come from: its mapping below `mapped`,
+// which costs no system call, and reads past it.
+struct Source {
+  ReadableFile* file;
+  const std::string& path;
+  uint64_t mapped;
+};
+
+// Reads [begin, end) of the segment into `out`; DataLoss if it is shorter.
+absl::Status ReadExactly(const Source& src, uint64_t begin, uint64_t end,
+                         char* out) {
+  if (end <= src.mapped) return src.file->CopyMapped(begin, end - begin, out);
+  ReadableFile* file = src.file;
+  const std::string& path = src.path;
   auto got = file->ReadAt(begin, out, end - begin);
   if (!got.ok()) return got.status();
   if (*got != end - begin) {
@@ -34,12 +45,12 @@ absl::Status ReadExactly(ReadableFile* file, const std::string& path,
 
 // The offset where the line holding byte `at` begins: just after the
 // nearest '\n' before it, or 0.
-absl::StatusOr<uint64_t> LineStart(ReadableFile* file, const std::string& path,
-                                   uint64_t at, std::string* scratch) {
+absl::StatusOr<uint64_t> LineStart(const Source& src, uint64_t at,
+                                   std::string* scratch) {
   while (at > 0) {
     const uint64_t from = at > kProbeBytes ? at - kProbeBytes : 0;
     scratch->resize(at - from);
-    if (absl::Status s = ReadExactly(file, path, from, at, scratch->data()); !s.ok()) {
+    if (absl::Status s = ReadExactly(src, from, at, scratch->data()); !s.ok()) {
       return s;
     }
     const size_t nl = scratch->rfind('\n');
@@ -50,12 +61,12 @@ absl::StatusOr<uint64_t> LineStart(ReadableFile* file, const std::string& path,
 }
 
 // The offset of the '\n' that ends the line holding byte `at`, or `size`.
-absl::StatusOr<uint64_t> LineEnd(ReadableFile* file, const std::string& path,
-                                 uint64_t at, uint64_t size, std::string* scratch) {
+absl::StatusOr<uint64_t> LineEnd(const Source& src, uint64_t at, uint64_t size,
+                                 std::string* scratch) {
   while (at < size) {
     const uint64_t to = std::min(size, at + kProbeBytes);
     scratch->resize(to - at);
-    if (absl::Status s = ReadExactly(file, path, at, to, scratch->data()); !s.ok()) {
+    if (absl::Status s = ReadExactly(src, at, to, scratch->data()); !s.ok()) {
       return s;
     }
     const size_t nl = scratch->find('\n');
@@ -69,7 +80,7 @@ absl::StatusOr<uint64_t> LineEnd(ReadableFile* file, const std::string& path,
 
 absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
                                               const std::string& path,
-                                              uint64_t size,
+                                              uint64_t size, uint64_t mapped,
                                               const IndexEntry& entry) {
   thread_local LineDecoder decoder;
   thread_local PaddedBuffer buffer;
@@ -78,15 +89,16 @@ absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
   if (entry.is_tombstone() || value_end > size) {
     return Mismatch(path, entry, "lies outside the segment");
   }
+  const Source src{file, path, std::min(mapped, size)};
   VerifiedLine line;
-  auto begin = LineStart(file, path, entry.value_offset, &scratch);
+  auto begin = LineStart(src, entry.value_offset, &scratch);
   if (!begin.ok()) return begin.status();
-  auto end = LineEnd(file, path, value_end, size, &scratch);
+  auto end = LineEnd(src, value_end, size, &scratch);
   if (!end.ok()) return end.status();
   line.begin = *begin;
   line.end = *end;
   char* bytes = buffer.Resize(line.end - line.begin);
-  if (absl::Status s = ReadExactly(file, path, line.begin, line.end, bytes); !s.ok()) {
+  if (absl::Status s = ReadExactly(src, line.begin, line.end, bytes); !s.ok()) {
     return s;
   }
   DecodedLine d;
@@ -105,8 +117,9 @@ absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
 }
 
 absl::Status CopyMatchingValue(const VerifiedLine& line, ReadableFile* file,
-                               const std::string& path, std::string_view key,
-                               const IndexEntry& entry, std::string* out) {
+                               const std::string& path, uint64_t mapped,
+                               std::string_view key, const IndexEntry& entry,
+                               std::string* out) {
   if (line.seq != entry.seq) {
     return Mismatch(path, entry, "is not the record the index names");
   }
@@ -124,7 +137,8 @@ absl::Status CopyMatchingValue(const VerifiedLine& line, ReadableFile* file,
     return absl::OkStatus();
   }
   out->resize(o.value_size);
-  return ReadExactly(file, path, o.value_offset, o.value_offset + o.value_size, out->data());
+  return ReadExactly(Source{file, path, mapped}, o.value_offset,
+                     o.value_offset + o.value_size, out->data());
 }
 
 }  // namespace dotlog

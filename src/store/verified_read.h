@@ -33,20 +33,23 @@ struct VerifiedLine {
 // Reads the whole line of `file` (at `path`, `size` bytes known to the
 // index) that holds byte `entry.value_offset` and verifies it: DataLoss
 // naming the file, offset and reason if it is not an intact record.
-// Thread-safe.
+// Bytes below `mapped` (what the file's last Map covered) are copied from
+// the mapping, the rest read with ReadAt. Thread-safe.
 absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
                                               const std::string& path,
-                                              uint64_t size,
+                                              uint64_t size, uint64_t mapped,
                                               const IndexEntry& entry);
 
 // Copies the value of `key` that `entry` points to into `out` only if
 // `line` (which holds it) says what the index says: sequence number
 // `entry.seq`, and as the last operation on `key` a put of a value at
 // exactly that offset, of that size, with that expiry. DataLoss otherwise.
-// Reads the value from `file` unless `line` still holds its bytes.
+// Reads the value from `file` (as ReadVerifiedLine does, below `mapped`
+// from the mapping) unless `line` still holds its bytes.
 absl::Status CopyMatchingValue(const VerifiedLine& line, ReadableFile* file,
-                               const std::string& path, std::string_view key,
-                               const IndexEntry& entry, std::string* out);
+                               const std::string& path, uint64_t mapped,
+                               std::string_view key, const IndexEntry& entry,
+                               std::string* out);
 
 }  // namespace dotlog
 

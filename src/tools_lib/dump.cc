@@ -13,6 +13,14 @@ namespace {
 // Output is handed to the sink in pieces of about this many bytes.
 constexpr size_t kChunkBytes = 64 << 10;
 
+// Hands `*out` to `sink` and empties it once it holds a chunk.
+absl::Status SendFullChunk(DumpSink sink, std::string* out) {
+  if (out->size() < kChunkBytes) return absl::OkStatus();
+  absl::Status s = sink(*out);
+  out->clear();
+  return s;
+}
+
 void AppendExpires(
     const std::optional<std::chrono::system_clock::time_point>& t,
     std::string* out) {
@@ -35,6 +43,24 @@ void AppendOpKeyValue(const Change& c, std::string* out) {
   }
 }
 
+// Writes the json format one item at a time: an object of key to pretty
+// value, "{}" when there is none.
+class JsonDumpWriter {
+ public:
+  void Add(const Item& item, std::string* out) {
+    out->append(items_++ == 0 ? "{\n  " : ",\n  ");
+    AppendJsonString(out, item.key);
+    out->append(": ");
+    AppendPrettyJson(item.value, 1, out);
+  }
+  void Finish(std::string* out) const {
+    out->append(items_ == 0 ? "{}\n" : "\n}\n");
+  }
+
+ private:
+  uint64_t items_ = 0;
+};
+
 }  // namespace
 
 absl::StatusOr<DumpFormat> ParseDumpFormat(std::string_view name) {
@@ -48,19 +74,9 @@ absl::StatusOr<DumpFormat> ParseDumpFormat(std::string_view name) {
 }
 
 void AppendJsonDump(const std::vector<Item>& items, std::string* out) {
-  if (items.empty()) {
-    out->append("{}\n");
-    return;
-  }
-  out->append("{\n");
-  for (size_t i = 0; i < items.size(); ++i) {
-    out->append("  ");
-    AppendJsonString(out, items[i].key);
-    out->append(": ");
-    AppendPrettyJson(items[i].value, 1, out);
-    out->append(i + 1 < items.size() ? ",\n" : "\n");
-  }
-  out->append("}\n");
+  JsonDumpWriter writer;
+  for (const Item& item : items) writer.Add(item, out);
+  writer.Finish(out);
 }
 
 void AppendJsonlLine(const Item& item, std::string* out) {
@@ -107,21 +123,20 @@ absl::Status DumpStore(Store& store, std::string_view prefix, DumpFormat format,
     return absl::InvalidArgumentError(
         "the history format is read from the segment files: use DumpHistory");
   }
-  // One List call: every item comes from the same moment of the log.
-  auto items = store.List(prefix);
-  if (!items.ok()) return items.status();
+  // One ForEach call: every item comes from the same moment of the log,
+  // and only a chunk of the output is in memory at a time.
   std::string out;
-  if (format == DumpFormat::kJson) {
-    AppendJsonDump(*items, &out);
-    return sink(out);
-  }
-  for (const Item& item : *items) {
-    AppendJsonlLine(item, &out);
-    if (out.size() >= kChunkBytes) {
-      if (absl::Status s = sink(out); !s.ok()) return s;
-      out.clear();
+  JsonDumpWriter json;
+  absl::Status s = store.ForEach(prefix, [&](const Item& item) {
+    if (format == DumpFormat::kJson) {
+      json.Add(item, &out);
+    } else {
+      AppendJsonlLine(item, &out);
     }
-  }
+    return SendFullChunk(sink, &out);
+  });
+  if (!s.ok()) return s;
+  if (format == DumpFormat::kJson) json.Finish(&out);
   return out.empty() ? absl::OkStatus() : sink(out);
 }
 
@@ -140,10 +155,7 @@ absl::Status DumpHistory(const std::string& dir, FileSystem* fs,
   absl::Status s = feed.ReadAfter(&position, [&](const Change& c) {
     if (!c.key.starts_with(prefix)) return absl::OkStatus();
     AppendHistoryLine(c, &out);
-    if (out.size() < kChunkBytes) return absl::OkStatus();
-    absl::Status written = sink(out);
-    out.clear();
-    return written;
+    return SendFullChunk(sink, &out);
   });
   if (!s.ok()) return s;
   return out.empty() ? absl::OkStatus() : sink(out);

@@ -99,6 +99,27 @@ class LineChecker {
   uint64_t seal_line_ = 0;  // number of the seal line, 0 until one is met
 };
 
+// The bytes of segment `path` handed to `scan`: the newest whole (its tail
+// is judged as a whole), a sealed one a piece at a time (a base segment
+// holds the whole store). Sets `*empty` if the file is empty.
+absl::Status ReadSegmentFor(
+    FileSystem* fs, const std::string& path, bool newest, bool* empty,
+    absl::FunctionRef<absl::Status(uint64_t offset, const PaddedBuffer& bytes)>
+        scan) {
+  PaddedBuffer bytes;
+  if (newest) {
+    if (absl::Status s = ReadWholeSegment(fs, path, &bytes); !s.ok()) return s;
+    *empty = bytes.view().empty();
+    return scan(0, bytes);
+  }
+  auto file = fs->OpenReadableFile(path);
+  if (!file.ok()) return file.status();
+  auto size = (*file)->Size();
+  if (!size.ok()) return size.status();
+  *empty = *size == 0;
+  return ReadInLinePieces(file->get(), path, 0, *size, &bytes, scan);
+}
+
 // Reads and checks segment `number`. The newest segment may end in a torn
 // tail; any other is sealed and must be whole.
 absl::StatusOr<SegmentCheck> CheckSegment(FileSystem* fs,
@@ -107,15 +128,40 @@ absl::StatusOr<SegmentCheck> CheckSegment(FileSystem* fs,
   SegmentCheck check;
   check.number = number;
   check.path = SegmentPath(dir, number);
-  PaddedBuffer bytes;
-  absl::Status read = ReadWholeSegment(fs, check.path, &bytes);
+  LineChecker checker(&check);
+  SegmentScanner scanner;
+  uint64_t next_line = 1;
+  bool empty = false;
+  absl::Status read = ReadSegmentFor(
+      fs, check.path, newest, &empty,
+      [&](uint64_t offset, const PaddedBuffer& bytes) -> absl::Status {
+        auto end = scanner.Scan(
+            bytes, offset, next_line, false,
+            newest ? TailPolicy::kWithholdTail : TailPolicy::kReportAll,
+            [&](const ScannedLine& line) {
+              checker.OnRecord(line);
+              return absl::OkStatus();
+            },
+            [&](const DamagedLine& d) { checker.OnDamage(d); });
+        if (!end.ok()) return end.status();
+        next_line = end->next_line;
+        if (end->withheld_bytes > 0) {
+          check.warnings.push_back(VerifyProblem{
+              check.path, end->next_line, end->offset,
+              absl::StrCat(
+                  "torn tail of ", end->withheld_bytes,
+                  " bytes after the last intact record (an append in "
+                  "progress, or a crash leftover the next write cuts off)")});
+        }
+        return absl::OkStatus();
+      });
   if (absl::IsFailedPrecondition(read)) {  // a link, FIFO, directory
     check.errors.push_back(
         VerifyProblem{check.path, 0, 0, std::string(read.message())});
     return check;
   }
   if (!read.ok()) return read;
-  if (bytes.view().empty()) {
+  if (empty) {
     VerifyProblem p{check.path, 0, 0, "empty segment: no header"};
     if (newest) {
       p.reason = "empty newest segment (being created, or a crash right after)";
@@ -123,25 +169,6 @@ absl::StatusOr<SegmentCheck> CheckSegment(FileSystem* fs,
     } else {
       check.errors.push_back(std::move(p));
     }
-    return check;
-  }
-  LineChecker checker(&check);
-  SegmentScanner scanner;
-  auto end = scanner.Scan(
-      bytes, 0, 1, false, newest ? TailPolicy::kWithholdTail : TailPolicy::kReportAll,
-      [&](const ScannedLine& line) {
-        checker.OnRecord(line);
-        return absl::OkStatus();
-      },
-      [&](const DamagedLine& d) { checker.OnDamage(d); });
-  if (!end.ok()) return end.status();
-  if (end->withheld_bytes > 0) {
-    check.warnings.push_back(VerifyProblem{
-        check.path, end->next_line, end->offset,
-        absl::StrCat(
-            "torn tail of ", end->withheld_bytes,
-            " bytes after the last intact record (an append in "
-            "progress, or a crash leftover the next write cuts off)")});
   }
   return check;
 }

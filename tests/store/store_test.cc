@@ -126,6 +126,40 @@ TEST_CASE("listing returns live keys under a prefix in byte order", "[store]") {
   CHECK((*items)[3].key == "x/a");
 }
 
+TEST_CASE("ForEach gives the items List gives, in order, and stops at the "
+          "first error its function returns",
+          "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  for (const char* k : {"w/c", "w/a", "x/a", "w/b", "w"}) REQUIRE(store->Put(k, "1").ok());
+  REQUIRE(store->Put("w/a", "{\"n\":[1,2]}", PutOptions{.ttl = 1h}).ok());
+  REQUIRE(store->Delete("w/b").ok());
+  auto listed = store->List("w/");
+  REQUIRE(listed.ok());
+  std::vector<Item> given;
+  REQUIRE(store->ForEach("w/", [&](const Item& item) {
+    given.push_back(item);
+    return absl::OkStatus();
+  }).ok());
+  REQUIRE(given.size() == 2);
+  for (size_t i = 0; i < given.size(); ++i) {
+    CHECK(given[i].key == (*listed)[i].key);
+    CHECK(given[i].value == (*listed)[i].value);
+    CHECK(given[i].seq == (*listed)[i].seq);
+    CHECK(given[i].expires_at == (*listed)[i].expires_at);
+  }
+  CHECK(given[0].expires_at.has_value());
+  CHECK_FALSE(given[1].expires_at.has_value());
+
+  int calls = 0;
+  absl::Status s = store->ForEach("", [&](const Item&) {
+    ++calls;
+    return absl::CancelledError("enough");
+  });
+  CHECK(calls == 1);
+  CHECK(absl::IsCancelled(s));
+}
+
 TEST_CASE("a key is invisible from the moment it expires", "[store]") {
   TempDir tmp;
   FakeClock clock;

@@ -66,6 +66,7 @@ class FaultFileSystem::FileHandle final : public AppendFile,
 
   absl::Status Append(std::string_view data) override {
     absl::MutexLock lock(&fs_->mu_);
+    fs_->largest_append_ = std::max(fs_->largest_append_, data.size());
     size_t partial = 0;
     absl::Status status = fs_->BeginMutation(
         absl::StrCat("append ", data.size(), " bytes to ", path_), &partial);
@@ -102,6 +103,7 @@ class FaultFileSystem::FileHandle final : public AppendFile,
 
   absl::StatusOr<size_t> ReadAt(uint64_t offset, char* dst, size_t n) override {
     absl::MutexLock lock(&fs_->mu_);
+    fs_->largest_read_ = std::max(fs_->largest_read_, n);
     if (offset >= file_->bytes.size()) return 0;
     return file_->bytes.copy(dst, n, offset);
   }
@@ -380,6 +382,21 @@ absl::StatusOr<std::unique_ptr<DirWatcher>> FaultFileSystem::WatchDir(
   absl::MutexLock lock(&mu_);
   if (FindDir(path) == nullptr) return NotFound("watch", path);
   return std::make_unique<WatcherHandle>(this, change_count_);
+}
+
+size_t FaultFileSystem::largest_read() const {
+  absl::MutexLock lock(&mu_);
+  return largest_read_;
+}
+
+size_t FaultFileSystem::largest_append() const {
+  absl::MutexLock lock(&mu_);
+  return largest_append_;
+}
+
+void FaultFileSystem::ResetLargestIo() {
+  absl::MutexLock lock(&mu_);
+  largest_read_ = largest_append_ = 0;
 }
 
 uint64_t FaultFileSystem::mutation_count() const {

@@ -89,6 +89,12 @@ class FaultFileSystem final : public FileSystem {
   // How many mutation points have been reached since construction or the
   // last Recover. Calls refused after a crash are not counted.
   uint64_t mutation_count() const;
+  // The most bytes asked of one ReadAt, and given to one Append, since
+  // construction or the last ResetLargestIo: how much of a file a reader or
+  // writer held at once.
+  size_t largest_read() const;
+  size_t largest_append() const;
+  void ResetLargestIo();
   // Describes mutation point `n` (1-based), e.g. "append 57 bytes to
   // /s/segment-000001.jsonl", or says that it has not been reached.
   std::string DescribePoint(uint64_t n) const;
@@ -184,6 +190,8 @@ class FaultFileSystem final : public FileSystem {
   mutable absl::Mutex mu_;
   std::map<std::string, Dir> dirs_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> points_ ABSL_GUARDED_BY(mu_);  // [n - 1] is n.
+  size_t largest_read_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t largest_append_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<uint64_t> crash_at_ ABSL_GUARDED_BY(mu_);
   bool crashed_ ABSL_GUARDED_BY(mu_) = false;
   std::map<uint64_t, Fault> faults_ ABSL_GUARDED_BY(mu_);

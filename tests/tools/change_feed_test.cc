@@ -270,6 +270,31 @@ TEST_CASE("a snapshot holds the newest live value per key and where to follow",
   CHECK(f.Read(&end) == std::vector<std::string>{"put p/b=3"});
 }
 
+TEST_CASE("a snapshot and a read of a store many pieces big hold a piece of "
+          "it at a time, not its values",
+          "[change_feed]") {
+  Fixture f;
+  const std::string value = "\"" + std::string(64 << 10, 'v') + "\"";
+  for (int i = 0; i < 100; ++i) REQUIRE_OK(f.store->Put("k/" + std::to_string(i), value));
+  for (int i = 0; i < 100; i += 2) REQUIRE_OK(f.store->Put("k/" + std::to_string(i), "0"));
+  // One base segment of about 3 MiB: more than two pieces.
+  REQUIRE_OK(f.store->Compact());
+  REQUIRE_OK(f.store->Put("k/new", "1"));
+  f.fs.ResetLargestIo();
+  FeedPosition end;
+  size_t live = 0;
+  REQUIRE_OK(f.feed.Snapshot("k/", f.clock.Now(), &end, [&](const Change& c) {
+    CHECK(c.value == (c.key == "k/new" ? "1" : std::stoi(c.key.substr(2)) % 2 == 0 ? "0" : value));
+    ++live;
+    return absl::OkStatus();
+  }));
+  CHECK(live == 101);
+  FeedPosition start;
+  CHECK(Value(f.feed.ReadAfter(&start)).size() == 101);
+  CHECK(start == end);
+  CHECK(f.fs.largest_read() <= (1 << 20) + (64 << 10));
+}
+
 TEST_CASE("an empty or missing store", "[change_feed]") {
   FaultFileSystem fs;
   REQUIRE_OK(fs.CreateDir("/empty"));

@@ -168,6 +168,37 @@ TEST_CASE("DumpStore writes a snapshot by prefix", "[dump]") {
                 [](std::string_view) { return absl::OkStatus(); })));
 }
 
+TEST_CASE("DumpStore hands a big store to its sink in chunks, with the "
+          "text List would give",
+          "[dump]") {
+  Fixture f;
+  const std::string value = "\"" + std::string(8 << 10, 'v') + "\"";
+  for (int i = 0; i < 300; ++i) {
+    REQUIRE_OK(f.store->Put("k/" + std::to_string(i), value));
+  }
+  const std::vector<Item> items = Value(f.store->List(""));
+  for (DumpFormat format : {DumpFormat::kJson, DumpFormat::kJsonl}) {
+    std::string whole;
+    size_t largest = 0, pieces = 0;
+    REQUIRE_OK(DumpStore(*f.store, "", format, [&](std::string_view text) {
+      whole.append(text);
+      largest = std::max(largest, text.size());
+      ++pieces;
+      return absl::OkStatus();
+    }));
+    std::string expected;
+    if (format == DumpFormat::kJson) {
+      AppendJsonDump(items, &expected);
+    } else {
+      for (const Item& item : items) AppendJsonlLine(item, &expected);
+    }
+    CHECK(whole == expected);
+    CHECK(whole.size() > (2 << 20));
+    CHECK(pieces > 10);
+    CHECK(largest < (80 << 10));
+  }
+}
+
 TEST_CASE("DumpHistory lists every record with batches expanded", "[dump]") {
   Fixture f;
   REQUIRE_OK(f.store->Put("a", "1"));

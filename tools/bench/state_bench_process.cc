@@ -25,8 +25,8 @@ bool Run(const std::string& command) {
   return std::system(command.c_str()) == 0;
 }
 
-// Writes the SQLite database at `db`: the benchmark's schema (WITHOUT
-// ROWID, WAL mode) holding `rows`.
+}  // namespace
+
 bool MakeDatabase(
     const std::string& db, const std::string& sql_file,
     const std::vector<std::pair<std::string, std::string>>& rows) {
@@ -43,6 +43,8 @@ bool MakeDatabase(
   return sql.good() && Run(absl::StrCat("sqlite3 ", Quoted(db), " < ",
                                         Quoted(sql_file), " > /dev/null"));
 }
+
+namespace {
 
 // Prints each command's median from hyperfine's JSON export, with its ratio
 // to the commands named `get` and `sqlite`.

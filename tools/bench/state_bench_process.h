@@ -16,6 +16,13 @@ namespace dotlog::bench {
 // the store's cache entries). PATH and KEY are those of rows[probe]. Prints
 // each median and the ratios to `dotlog get` and to sqlite3. Returns 0, or
 // 1 if a command failed, 2 if hyperfine or sqlite3 is missing.
+// Writes the SQLite database at `db` with the sqlite3 command line, by way
+// of the SQL file `sql_file`: one table kv(key, value), WITHOUT ROWID, WAL
+// mode, holding `rows`. False if that fails.
+bool MakeDatabase(
+    const std::string& db, const std::string& sql_file,
+    const std::vector<std::pair<std::string, std::string>>& rows);
+
 int CompareProcesses(
     const std::string& dotlog, const std::string& work,
     const std::string& store_dir,

@@ -57,13 +57,12 @@ absl::Status RunWatch(const std::string& dir, std::string_view prefix,
   if (absl::Status s = feed.Watch(); !s.ok()) return s;
   FeedPosition position;
   if (initial) {
-    auto live =
-        feed.Snapshot(prefix, std::chrono::system_clock::now(), &position);
-    if (!live.ok()) return live.status();
-    for (const Change& c : *live) {
-      if (!matches(c)) continue;
-      if (absl::Status s = Print(c, format); !s.ok()) return s;
-    }
+    absl::Status s = feed.Snapshot(
+        prefix, std::chrono::system_clock::now(), &position,
+        [&](const Change& c) {
+          return matches(c) ? Print(c, format) : absl::OkStatus();
+        });
+    if (!s.ok()) return s;
   } else {
     auto end = feed.End();
     if (!end.ok()) return end.status();
