@@ -53,6 +53,15 @@ struct ApplyReport {
   std::vector<std::string> problems = {};
 };
 
+// Where a catch-up from the snapshot leaves a replica: the stream's last
+// entry and the number of entries ever added to the stream up to it
+// (XINFO STREAM's last-generated-id and entries-added), read before the
+// snapshot was.
+struct SnapshotEnd {
+  std::string stream_id = "0-0";
+  uint64_t entries_read = 0;
+};
+
 // Where the replica stands, as kept in the store.
 struct ReplicaPosition {
   std::string stream_id = "0-0";  // the last stream entry applied or skipped
@@ -113,6 +122,20 @@ class Replica {
   // field of a JSON object may already have been updated; applying it again
   // gives the same result).
   absl::StatusOr<ApplyReport> Apply(const std::vector<RawStreamEntry>& entries);
+
+  // Applies `items`, the values of the snapshot (see dotlog/sync/snapshot.h)
+  // read after `end` was, by the conflict rule, as Apply applies stream
+  // entries: a version is written only if it wins over the store's, so a
+  // delete stays a delete. Writes batches of up to `batch_items` items; the
+  // last one also moves the position to `end`, so the stream is read on
+  // from there. Earlier batches leave the position where it was: after a
+  // crash the catch-up starts over, and the items already written are then
+  // outvoted by themselves, so nothing is applied twice. Malformed items
+  // are reported and skipped. `progress`, unless empty, is told the items
+  // done after each batch. Errors: the store's. REQUIRES: batch_items > 0.
+  absl::StatusOr<ApplyReport> ApplySnapshot(
+      const std::vector<std::string>& items, const SnapshotEnd& end,
+      size_t batch_items, const std::function<void(size_t)>& progress = {});
 
   // As last written to the store.
   const ReplicaPosition& position() const;
