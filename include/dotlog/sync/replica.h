@@ -26,6 +26,10 @@ struct ReplicaOptions {
   // What is shared: key prefixes ("state/wallpaper/favourite/"), or one
   // top-level field of one key's JSON object ("state/wallpaper/current#recent":
   // only that field travels; the rest of the object stays this machine's).
+  // "log:PREFIX": the keys under the prefix are each machine's own (the
+  // event log, whose ids every store hands out for itself): this machine's
+  // key KEY travels as item "KEY@MACHINE", and another machine's is kept
+  // here under that name, so equal keys of two machines never collide.
   // Everything else never leaves the store, and remote changes to it are
   // ignored.
   std::vector<std::string> shared = {};
