@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "sync/snapshot_script.h"
 #include "util/strings.h"
 
 namespace dotlog {
@@ -172,6 +173,66 @@ absl::StatusOr<std::string> RedisClient::Append(const std::string& stream,
   absl::StatusOr<Reply> reply = context_->Run(args, name_);
   if (!reply.ok()) return reply.status();
   return Str(reply->get());
+}
+
+absl::StatusOr<std::string> RedisClient::AppendWithSnapshot(
+    const std::string& stream, const std::string& snapshot,
+    const StreamFields& fields, const std::vector<SnapshotItem>& changes,
+    uint64_t max_length) {
+  std::vector<std::string> args = {"EVAL",
+                                   sync_internal::kAppendWithSnapshotScript,
+                                   "2",
+                                   stream,
+                                   snapshot,
+                                   absl::StrCat(max_length),
+                                   absl::StrCat(fields.size())};
+  for (const auto& [name, value] : fields) {
+    args.push_back(name);
+    args.push_back(value);
+  }
+  for (const SnapshotItem& item : changes) {
+    args.push_back(item.change.item);
+    args.push_back(absl::StrCat(item.hlc));
+    args.push_back(item.machine);
+    args.push_back(EncodeSnapshotItem(item));
+  }
+  absl::StatusOr<Reply> reply = context_->Run(args, name_);
+  if (!reply.ok()) return reply.status();
+  return Str(reply->get());
+}
+
+absl::Status RedisClient::ScanHash(
+    const std::string& key,
+    const std::function<absl::Status(std::string field, std::string value)>&
+        fn) {
+  std::string cursor = "0";
+  do {
+    absl::StatusOr<Reply> reply = context_->Run(
+        {"HSCAN", key, cursor, "COUNT", "512"}, name_);
+    if (!reply.ok()) return reply.status();
+    const redisReply* r = reply->get();
+    // [cursor, [field, value, ...]]
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+        r->element[1]->type != REDIS_REPLY_ARRAY) {
+      return absl::InternalError(absl::StrCat(name_, ": unexpected HSCAN reply"));
+    }
+    cursor = Str(r->element[0]);
+    const redisReply* page = r->element[1];
+    for (size_t i = 0; i + 1 < page->elements; i += 2) {
+      absl::Status s = fn(Str(page->element[i]), Str(page->element[i + 1]));
+      if (!s.ok()) return s;
+    }
+  } while (cursor != "0");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> RedisClient::HashLength(const std::string& key) {
+  absl::StatusOr<Reply> reply = context_->Run({"HLEN", key}, name_);
+  if (!reply.ok()) return reply.status();
+  if ((*reply)->type != REDIS_REPLY_INTEGER) {
+    return absl::InternalError(absl::StrCat(name_, ": unexpected HLEN reply"));
+  }
+  return static_cast<uint64_t>((*reply)->integer);
 }
 
 absl::StatusOr<std::vector<RawStreamEntry>> RedisClient::ReadAfter(

@@ -28,7 +28,7 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(
     return absl::InvalidArgumentError("the machine name is empty");
   }
   absl::StatusOr<sync_internal::SharedItems> shared =
-      sync_internal::SharedItems::Parse(options.shared);
+      sync_internal::SharedItems::Parse(options.shared, options.machine);
   if (!shared.ok()) return shared.status();
 
   // One replica per store: a second would hand out the same entries with

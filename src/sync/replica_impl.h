@@ -2,6 +2,7 @@
 #ifndef DOTLOG_SYNC_REPLICA_IMPL_H_
 #define DOTLOG_SYNC_REPLICA_IMPL_H_
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,39 @@ struct Replica::Impl {
         shared(std::move(i)),
         clock(std::move(c)),
         feed(dir) {}
+
+  // Decides, change by change, which remote versions win over the store's
+  // (WinsOver against the item's meta, or the version an earlier change of
+  // the same Applier left), and writes the winners, their metas and the
+  // new position as one batch. Stream entries and snapshot items both go
+  // through it, so they follow one rule.
+  class Applier {
+   public:
+    explicit Applier(Impl& r) : r_(r) {}
+    // Adds the version of `change` written at (`hlc`, `machine`). `where`
+    // names its origin in problems (a stream entry, the snapshot). Errors:
+    // the store's.
+    absl::Status Add(std::string_view where, Hlc hlc,
+                     const std::string& machine, const SharedChange& change,
+                     ApplyReport* report);
+    // Writes what Add kept, with `position`, then starts over empty.
+    // Errors: the store's (nothing of the batch is written then, except
+    // fields of JSON objects, which applying again sets to the same value).
+    absl::Status Commit(const ReplicaPosition& position, ApplyReport* report);
+
+   private:
+    struct FieldUpdate {
+      std::string key = {};
+      std::string field = {};
+      std::optional<std::string> value = {};  // nullopt: remove the field
+    };
+    Impl& r_;
+    WriteBatch batch_;
+    // Metas as this batch leaves them, so that two versions of one item in
+    // one batch are decided as if applied one after the other.
+    std::map<std::string, sync_internal::ItemMeta> overlay_;
+    std::map<std::string, FieldUpdate> field_updates_;
+  };
 
   // FailedPrecondition unless the replica holds the store's sync lock.
   absl::Status CheckReplicating() const;

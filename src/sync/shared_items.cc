@@ -7,14 +7,25 @@
 namespace dotlog::sync_internal {
 
 absl::StatusOr<SharedItems> SharedItems::Parse(
-    const std::vector<std::string>& specs) {
+    const std::vector<std::string>& specs, std::string machine) {
   SharedItems items;
+  items.machine_ = std::move(machine);
   for (const std::string& spec : specs) {
     SharedRule rule;
-    const size_t hash = spec.find('#');
-    rule.prefix = spec.substr(0, hash);
+    std::string_view text = spec;
+    if (absl::StartsWith(AV(text), AV(kPerMachineMark))) {
+      rule.per_machine = true;
+      text.remove_prefix(kPerMachineMark.size());
+    }
+    const size_t hash = text.find('#');
+    rule.prefix = std::string(text.substr(0, hash));
+    if (rule.per_machine && hash != std::string_view::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "shared item \"", spec, "\": a per-machine (log:) rule is a key "
+          "prefix, without '#'"));
+    }
     if (hash != std::string::npos) {
-      rule.field = spec.substr(hash + 1);
+      rule.field = std::string(text.substr(hash + 1));
       if (rule.field.empty()) {
         return absl::InvalidArgumentError(absl::StrCat(
             "shared item \"", spec, "\": no field name after '#'"));
@@ -40,7 +51,15 @@ std::vector<ItemOfKey> SharedItems::ItemsOf(std::string_view key) const {
   for (const SharedRule& rule : rules_) {
     if (rule.field.empty()) {
       if (absl::StartsWith(AV(key), rule.prefix)) {
-        out.push_back({std::string(key), ""});
+        std::string item(key);
+        // A key of this machine's log travels with the machine's name; a
+        // copy of another machine's already carries it.
+        if (rule.per_machine &&
+            key.find(kMachineSeparator, rule.prefix.size()) ==
+                std::string_view::npos) {
+          absl::StrAppend(&item, std::string(1, kMachineSeparator), machine_);
+        }
+        out.push_back({std::move(item), ""});
         return out;  // the whole key: no field rule adds anything
       }
     } else if (key == rule.prefix) {
@@ -62,11 +81,17 @@ bool SharedItems::Find(std::string_view item, std::string* key,
     }
   }
   for (const SharedRule& rule : rules_) {
-    if (rule.field.empty() && absl::StartsWith(AV(item), rule.prefix)) {
-      *key = std::string(item);
-      field->clear();
-      return true;
+    if (!rule.field.empty() || !absl::StartsWith(AV(item), rule.prefix)) {
+      continue;
     }
+    *key = std::string(item);
+    field->clear();
+    if (!rule.per_machine) return true;
+    const size_t at = item.rfind(kMachineSeparator);
+    if (at == std::string_view::npos || at < rule.prefix.size()) return false;
+    // This machine's own key comes back without its name.
+    if (item.substr(at + 1) == machine_) key->resize(at);
+    return true;
   }
   return false;
 }

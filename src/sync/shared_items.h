@@ -23,11 +23,21 @@ inline constexpr std::string_view kOutboxKey = "sync/outbox";
 // Followed by an item: the version of the item the store holds.
 inline constexpr std::string_view kMetaPrefix = "sync/meta/";
 
-// One rule: a key prefix, or one top-level field of one key's JSON object
-// ("KEY#FIELD").
+// What marks a per-machine rule ("log:PREFIX"), and what separates a key
+// of such a rule from the machine that wrote it ("KEY@MACHINE").
+inline constexpr std::string_view kPerMachineMark = "log:";
+inline constexpr char kMachineSeparator = '@';
+
+// One rule: a key prefix, one top-level field of one key's JSON object
+// ("KEY#FIELD"), or a per-machine prefix ("log:PREFIX").
 struct SharedRule {
   std::string prefix = {};  // the prefix, or the whole key of a field rule
   std::string field;   // "" for a prefix rule
+  // The keys under the prefix are each machine's own (an event log): a
+  // key this machine writes travels as item "KEY@MACHINE", and another
+  // machine's is kept under that item's name, so that two machines'
+  // equal keys never meet.
+  bool per_machine = false;
 };
 
 // A shared item a key carries: the key itself, or "KEY#FIELD".
@@ -38,10 +48,11 @@ struct ItemOfKey {
 
 class SharedItems {
  public:
-  // Parses `specs`. InvalidArgument naming the spec when one is empty,
-  // names a bookkeeping key (sync/...), or has an empty field after '#'.
+  // Parses `specs` for the machine named `machine`. InvalidArgument naming
+  // the spec when one is empty, names a bookkeeping key (sync/...), has an
+  // empty field after '#', or combines "log:" with '#'.
   static absl::StatusOr<SharedItems> Parse(
-      const std::vector<std::string>& specs);
+      const std::vector<std::string>& specs, std::string machine);
 
   // The items of `key` that are shared (none, usually).
   std::vector<ItemOfKey> ItemsOf(std::string_view key) const;
@@ -52,6 +63,7 @@ class SharedItems {
 
  private:
   std::vector<SharedRule> rules_;
+  std::string machine_;
 };
 
 }  // namespace dotlog::sync_internal

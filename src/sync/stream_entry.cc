@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"
+#include "sync/change_json.h"
 #include "util/strings.h"
 
 namespace dotlog {
@@ -36,53 +37,14 @@ absl::StatusOr<uint64_t> DecimalField(const StreamFields& fields,
   return n;
 }
 
-absl::StatusOr<SharedChange> DecodeChange(simdjson::dom::element element,
-                                          size_t index) {
-  const std::string where = absl::StrCat("change ", index);
-  simdjson::dom::object object;
-  if (element.get(object) != simdjson::SUCCESS) {
-    return Malformed("c", absl::StrCat(where, " is not an object"));
-  }
-  SharedChange change;
-  std::string_view item;
-  if (object["k"].get(item) != simdjson::SUCCESS || item.empty()) {
-    return Malformed("c", absl::StrCat(where, " has no \"k\" string"));
-  }
-  change.item = std::string(item);
-  bool deleted = false;
-  if (object["d"].get(deleted) == simdjson::SUCCESS && deleted) {
-    change.deleted = true;
-    return change;
-  }
-  simdjson::dom::element value;
-  if (object["v"].get(value) != simdjson::SUCCESS) {
-    return Malformed("c", absl::StrCat(where, " has neither \"v\" nor "
-                                              "\"d\":true"));
-  }
-  change.value = simdjson::minify(value);
-  int64_t expires = 0;
-  if (object["x"].get(expires) == simdjson::SUCCESS) {
-    change.expires_ms = expires;
-  }
-  return change;
-}
-
 }  // namespace
 
 StreamFields EncodeEntry(const StreamEntry& entry) {
   std::string changes = "[";
   for (const SharedChange& change : entry.changes) {
     if (changes.size() > 1) changes.push_back(',');
-    changes.append("{\"k\":");
-    AppendJsonString(&changes, change.item);
-    if (change.deleted) {
-      changes.append(",\"d\":true}");
-      continue;
-    }
-    absl::StrAppend(&changes, ",\"v\":", change.value);
-    if (change.expires_ms.has_value()) {
-      absl::StrAppend(&changes, ",\"x\":", *change.expires_ms);
-    }
+    changes.push_back('{');
+    sync_internal::AppendChangeMembers(&changes, change);
     changes.push_back('}');
   }
   changes.push_back(']');
@@ -126,8 +88,9 @@ absl::StatusOr<StreamEntry> DecodeEntry(const StreamFields& fields) {
   }
   size_t index = 0;
   for (simdjson::dom::element element : array) {
-    absl::StatusOr<SharedChange> change = DecodeChange(element, index++);
-    if (!change.ok()) return change.status();
+    absl::StatusOr<SharedChange> change = sync_internal::DecodeChange(
+        element, absl::StrCat("change ", index++));
+    if (!change.ok()) return Malformed("c", SV(change.status().message()));
     if (!IsValidUtf8(change->item)) {
       return Malformed("c", "an item is not valid UTF-8");
     }

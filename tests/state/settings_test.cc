@@ -388,7 +388,7 @@ TEST_CASE("shared prefixes default to the items users share, never monitors",
   CHECK(s.shared == std::vector<std::string>{
                         "state/wallpaper/favourite/",
                         "state/wallpaper/current#recent", "state/component/",
-                        "state/colorscheme"});
+                        "state/colorscheme", "log:state/event/"});
 }
 
 TEST_CASE("shared prefixes from the environment are a comma-separated list",

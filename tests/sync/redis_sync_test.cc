@@ -131,23 +131,6 @@ TEST_CASE("A restart of the server mid-stream loses and repeats nothing") {
   CHECK(b.VersionsOf(std::string(kFav) + "3") == 1);
 }
 
-TEST_CASE("A stream trimmed past a machine's position is reported") {
-  RedisServer server;
-  Machine a("a", server.port(), /*max_length=*/1),
-      b("b", server.port(), /*max_length=*/1),
-      c("c", server.port(), /*max_length=*/1);
-  b.Round();
-  for (int i = 0; i < 300; ++i) {
-    a.Put(std::string(kFav) + std::to_string(i), "1");
-    a.Round();
-    c.Round();  // keeps up: trimming takes nothing it has not read
-  }
-  CHECK(c.Shared().size() == 300);
-  const absl::Status s = b.TryRound();
-  CHECK(absl::IsFailedPrecondition(s));
-  CHECK(std::string(s.message()).find("trimmed") != std::string::npos);
-}
-
 TEST_CASE("A malformed entry in the stream is reported, skipped, not applied") {
   RedisServer server;
   Machine a("a", server.port()), b("b", server.port());

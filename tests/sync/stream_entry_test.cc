@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "dotlog/sync/snapshot.h"
 #include "support/status_helpers.h"
 
 namespace dotlog {
@@ -73,6 +74,30 @@ TEST_CASE("Unknown fields are ignored") {
   StreamFields fields = EncodeEntry(Sample());
   fields.emplace_back("later", "something");
   CHECK(Value(DecodeEntry(fields)) == Sample());
+}
+
+}  // namespace
+}  // namespace dotlog
+
+namespace dotlog {
+namespace {
+
+using testing::Value;
+
+TEST_CASE("A snapshot item survives encoding, clock exactly") {
+  const SnapshotItem put{.machine = "laptop", .seq = 7,
+                         .hlc = (Hlc{1764235800123} << 16) + 3,
+                         .change = {.item = "state/colorscheme",
+                                    .value = R"({"name":"nord"})",
+                                    .expires_ms = 99}};
+  const std::string json = EncodeSnapshotItem(put);
+  CHECK(json.rfind("{\"h\":\"" + std::to_string(put.hlc) + "\"", 0) == 0);
+  CHECK(Value(DecodeSnapshotItem(json)) == put);
+  const SnapshotItem deleted{.machine = "m", .seq = 1, .hlc = 5,
+                             .change = {.item = "k", .deleted = true}};
+  CHECK(Value(DecodeSnapshotItem(EncodeSnapshotItem(deleted))) == deleted);
+  CHECK(absl::IsInvalidArgument(DecodeSnapshotItem(R"({"h":5})").status()));
+  CHECK(absl::IsInvalidArgument(DecodeSnapshotItem("{").status()));
 }
 
 }  // namespace

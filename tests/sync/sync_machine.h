@@ -20,7 +20,7 @@ namespace dotlog::testing {
 
 inline const std::vector<std::string> kTestShared = {
     "state/wallpaper/favourite/", "state/colorscheme",
-    "state/wallpaper/current#recent"};
+    "state/wallpaper/current#recent", "log:state/event/"};
 
 struct Machine : LocalMachine {
   Machine(std::string name, int port, uint64_t max_length = 100000)

@@ -70,6 +70,7 @@ TEST_CASE("dotlog sync --once carries a shared change to another machine",
   REQUIRE(status.exit_code == 0);
   CHECK(Contains(status.out, "\"machine\":\"b\""));
   CHECK(Contains(status.out, "\"behind\":0"));
+  CHECK(Contains(status.out, "\"needs_snapshot\":false"));
   CHECK(Contains(status.out, "\"peers\":{\"a\":{\"applied_seq\":"));
 }
 

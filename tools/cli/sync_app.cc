@@ -53,7 +53,9 @@ absl::Status PrintStatus(const SyncStatus& st, bool json) {
                     ",\"position\":", Quote(st.position),
                     ",\"last_id\":", Quote(st.last_id),
                     ",\"length\":", st.length, ",\"behind\":", st.behind,
-                    ",\"unsent\":", st.unsent, ",\"peers\":{");
+                    ",\"unsent\":", st.unsent, ",\"needs_snapshot\":",
+                    st.needs_snapshot ? "true" : "false",
+                    ",\"snapshot_items\":", st.snapshot_items, ",\"peers\":{");
     bool first = true;
     for (const auto& [name, peer] : st.peers) {
       if (!first) out.push_back(',');
@@ -66,6 +68,11 @@ absl::Status PrintStatus(const SyncStatus& st, bool json) {
     absl::StrAppend(&out, "machine ", st.machine, ": at ", st.position,
                     " of ", st.last_id, ", ", st.behind,
                     " entries behind, ", st.unsent, " unsent\n");
+    if (st.needs_snapshot) {
+      absl::StrAppend(&out, "  the stream was trimmed past this machine: "
+                      "the next round catches up from the snapshot (",
+                      st.snapshot_items, " items)\n");
+    }
     for (const auto& [name, peer] : st.peers) {
       absl::StrAppend(&out, "  ", name, ": applied up to record ",
                       peer.applied_seq, ", ", peer.pending,
@@ -75,7 +82,12 @@ absl::Status PrintStatus(const SyncStatus& st, bool json) {
   return WriteStdout(out);
 }
 
-void Report(const SyncRoundReport& report) {
+std::string SnapshotLine(const SyncRoundReport& report) {
+  return absl::StrCat("caught up from the snapshot: ", report.snapshot_items,
+                      " items\n");
+}
+
+void ReportProblems(const SyncRoundReport& report) {
   for (const std::string& problem : report.problems) {
     WriteStderr(absl::StrCat("dotlog: sync: warning: ", problem, "\n"));
   }
@@ -93,7 +105,10 @@ absl::Status Follow(Replica& replica, RedisClient& client,
                                " as ", replica.machine(), "\n"));
       *connected = true;
     }
-    Report(*report);
+    if (report->from_snapshot) {
+      WriteStderr(absl::StrCat("dotlog: sync: ", SnapshotLine(*report)));
+    }
+    ReportProblems(*report);
     absl::StatusOr<std::vector<RawStreamEntry>> waiting = client.WaitAfter(
         options.stream, replica.position().stream_id, 1, kRemoteWait);
     if (!waiting.ok()) return waiting.status();
@@ -152,9 +167,9 @@ absl::Status RunSync(Session& session, const Args& args) {
     absl::StatusOr<SyncRoundReport> report =
         RunSyncRound(**replica, **client, options);
     if (!report.ok()) return report.status();
-    Report(*report);
+    ReportProblems(*report);
     return WriteStdout(absl::StrCat(
-        "sent ", report->sent, ", read ", report->entries, ", applied ",
+        report->from_snapshot ? SnapshotLine(*report) : "", "sent ", report->sent, ", read ", report->entries, ", applied ",
         report->applied, " (", report->outvoted, " outvoted), at ",
         (*replica)->position().stream_id, "\n"));
   }

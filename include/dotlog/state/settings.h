@@ -55,10 +55,11 @@ struct Settings {
   std::string redis_stream = "dotlog:sync";    // redis_backend.stream
   int64_t redis_stream_maxlen = 100000;        // redis_backend.stream_maxlen
   // redis_backend.shared: key prefixes, or "KEY#FIELD" for one field of
-  // one key's object, replicated between machines; nothing else leaves.
+  // one key's object, or "log:PREFIX" for keys each machine owns (the
+  // event log), replicated between machines; nothing else leaves.
   std::vector<std::string> shared = {
       "state/wallpaper/favourite/", "state/wallpaper/current#recent",
-      "state/component/", "state/colorscheme"};
+      "state/component/", "state/colorscheme", "log:state/event/"};
 };
 
 // One setting as `dotlog config` shows it.

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "dotlog/sync/replica.h"
+#include "dotlog/sync/snapshot.h"
 #include "dotlog/sync/stream_entry.h"
 
 namespace dotlog {
@@ -57,6 +59,24 @@ class RedisClient {
   absl::StatusOr<std::string> Append(const std::string& stream,
                                      const StreamFields& fields,
                                      uint64_t max_length);
+  // As Append, and in the same atomic step (one Lua script) folds
+  // `changes` into the hash `snapshot`: each item's value is replaced only
+  // by a version that wins over it (WinsOver), so the hash holds each
+  // item's newest version whatever order machines append in.
+  absl::StatusOr<std::string> AppendWithSnapshot(
+      const std::string& stream, const std::string& snapshot,
+      const StreamFields& fields, const std::vector<SnapshotItem>& changes,
+      uint64_t max_length);
+  // Calls `fn` with every field and value of the hash `key` (HSCAN), until
+  // `fn` fails; that error is returned. A field changed during the scan may
+  // be seen with its old or new value; one present throughout is seen at
+  // least once. An absent key is an empty hash.
+  absl::Status ScanHash(
+      const std::string& key,
+      const std::function<absl::Status(std::string field, std::string value)>&
+          fn);
+  // HLEN `key`: 0 for an absent key.
+  absl::StatusOr<uint64_t> HashLength(const std::string& key);
   // XRANGE `stream` (after_id + COUNT count: the entries after `after_id`,
   // oldest first.
   absl::StatusOr<std::vector<RawStreamEntry>> ReadAfter(

@@ -26,6 +26,10 @@ struct ReplicaOptions {
   // What is shared: key prefixes ("state/wallpaper/favourite/"), or one
   // top-level field of one key's JSON object ("state/wallpaper/current#recent":
   // only that field travels; the rest of the object stays this machine's).
+  // "log:PREFIX": the keys under the prefix are each machine's own (the
+  // event log, whose ids every store hands out for itself): this machine's
+  // key KEY travels as item "KEY@MACHINE", and another machine's is kept
+  // here under that name, so equal keys of two machines never collide.
   // Everything else never leaves the store, and remote changes to it are
   // ignored.
   std::vector<std::string> shared = {};
@@ -51,6 +55,15 @@ struct ApplyReport {
   // One line per entry that was malformed or from a newer version, naming
   // its id and why; such entries are skipped, never applied.
   std::vector<std::string> problems = {};
+};
+
+// Where a catch-up from the snapshot leaves a replica: the stream's last
+// entry and the number of entries ever added to the stream up to it
+// (XINFO STREAM's last-generated-id and entries-added), read before the
+// snapshot was.
+struct SnapshotEnd {
+  std::string stream_id = "0-0";
+  uint64_t entries_read = 0;
 };
 
 // Where the replica stands, as kept in the store.
@@ -113,6 +126,20 @@ class Replica {
   // field of a JSON object may already have been updated; applying it again
   // gives the same result).
   absl::StatusOr<ApplyReport> Apply(const std::vector<RawStreamEntry>& entries);
+
+  // Applies `items`, the values of the snapshot (see dotlog/sync/snapshot.h)
+  // read after `end` was, by the conflict rule, as Apply applies stream
+  // entries: a version is written only if it wins over the store's, so a
+  // delete stays a delete. Writes batches of up to `batch_items` items; the
+  // last one also moves the position to `end`, so the stream is read on
+  // from there. Earlier batches leave the position where it was: after a
+  // crash the catch-up starts over, and the items already written are then
+  // outvoted by themselves, so nothing is applied twice. Malformed items
+  // are reported and skipped. `progress`, unless empty, is told the items
+  // done after each batch. Errors: the store's. REQUIRES: batch_items > 0.
+  absl::StatusOr<ApplyReport> ApplySnapshot(
+      const std::vector<std::string>& items, const SnapshotEnd& end,
+      size_t batch_items, const std::function<void(size_t)>& progress = {});
 
   // As last written to the store.
   const ReplicaPosition& position() const;

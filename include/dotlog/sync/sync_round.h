@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,7 +19,10 @@ namespace dotlog {
 struct SyncRoundOptions {
   std::string stream = "dotlog:sync";  // the stream's key
   uint64_t max_length = 100000;        // XADD MAXLEN ~; 0: no cap
-  size_t read_count = 256;             // entries per read and per batch
+  size_t read_count = 256;  // entries (snapshot items) per read and batch
+  // Unless empty, told the snapshot items done after each batch of a
+  // catch-up from the snapshot.
+  std::function<void(size_t)> snapshot_progress = {};
 };
 
 struct SyncRoundReport {
@@ -27,16 +31,23 @@ struct SyncRoundReport {
   size_t applied = 0;   // changes applied to the store
   size_t outvoted = 0;  // changes older than the store's version
   std::vector<std::string> problems;  // as ApplyReport::problems
+  // The stream had been trimmed past this machine's position: it caught
+  // up from the snapshot, which held `snapshot_items` items.
+  bool from_snapshot = false;
+  size_t snapshot_items = 0;
 };
 
-// Sends the replica's outgoing entries (PrepareOutgoing, Append, MarkSent)
-// until none are left, then applies every entry after the replica's position until the end of
-// the stream. Errors: the client's and the store's; FailedPrecondition
-// when the stream no longer holds entries this machine
-// has not read (trimmed past its position: a snapshot is needed) or when
-// the stream ends before this machine's position (the server lost its
-// data). Nothing applied is lost on an error: the next round goes on from
-// the position stored with the last applied batch.
+// Sends the replica's outgoing entries (PrepareOutgoing, then
+// AppendWithSnapshot into the stream and its snapshot SnapshotKey(stream),
+// then MarkSent) until none are left, then applies every entry after the
+// replica's position until the end of the stream. When the stream was
+// trimmed past that position, it first catches up from the snapshot:
+// reads the stream's last id, then every snapshot item, applies them
+// (Replica::ApplySnapshot) and goes on from that id. Errors: the client's
+// and the store's; FailedPrecondition when the stream holds fewer entries
+// than this machine has read (the server lost its data or the stream was
+// replaced). Nothing applied is lost on an error: the next round goes on
+// from the position stored with the last applied batch.
 absl::StatusOr<SyncRoundReport> RunSyncRound(Replica& replica,
                                              RedisClient& client,
                                              const SyncRoundOptions& options);
@@ -54,6 +65,10 @@ struct SyncStatus {
     size_t pending = 0;        // its entries in the stream not yet applied
   };
   std::map<std::string, Peer> peers;  // every other machine seen
+  // The stream was trimmed past `position`: the next round catches up from
+  // the snapshot (`behind` then counts the entries the stream still holds).
+  bool needs_snapshot = false;
+  uint64_t snapshot_items = 0;  // items the snapshot holds
 };
 
 // Reads the status of `replica` against the stream (reads the entries after
