@@ -324,7 +324,7 @@ void ScanAllWays(std::string_view bytes, size_t split) {
                                         TailPolicy::kWithholdTail);
   const std::string_view rest = bytes.substr(first.end.offset);
   // A writer that appends after a last line lacking its '\n' writes the
-  // '\n' first (the store's LineBreakOwed), so bytes that go on with
+  // '\n' first (SegmentWriter::BeginAppend), so bytes that go on with
   // anything else after an intact unterminated line are an edit of the
   // file, not an append a reader could have caught mid-way: the line the
   // first piece ended with was then never a whole line of the file.

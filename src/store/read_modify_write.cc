@@ -1,6 +1,6 @@
 // Atomic read-modify-write operations of StoreImpl: each decides its write
-// inside Commit, after catching up and while holding the write lock, so no
-// other writer can land between the read and the write.
+// inside DecideAndCommit, after catching up and while holding the write
+// lock, so no other writer can land between the read and the write.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "store/mutation.h"
@@ -13,7 +13,7 @@ absl::StatusOr<std::optional<std::string>> StoreImpl::Update(
     std::string_view key, const UpdateFn& fn, const PutOptions& options) {
   if (absl::Status s = CheckKey(key); !s.ok()) return s;
   std::optional<std::string> stored;
-  absl::Status s = Commit([&]() -> absl::StatusOr<std::vector<Mutation>> {
+  auto decide = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> Decision {
     const int64_t now = NowMs();
     std::optional<std::string> current;
     if (const IndexEntry* entry = FindLive(key, now)) {
@@ -33,8 +33,8 @@ absl::StatusOr<std::optional<std::string>> StoreImpl::Update(
     stored = m->value;
     ops.push_back(std::move(*m));
     return ops;
-  }, /*blind=*/false);
-  if (!s.ok()) return s;
+  };
+  if (absl::Status s = DecideAndCommit(decide); !s.ok()) return s;
   return stored;
 }
 
@@ -44,7 +44,7 @@ absl::Status StoreImpl::CompareAndSet(std::string_view key,
                                       const PutOptions& options) {
   auto m = MakePut(key, json_value, options, NowMs());
   if (!m.ok()) return m.status();
-  return Commit([&]() -> absl::StatusOr<std::vector<Mutation>> {
+  return DecideAndCommit([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> Decision {
     const IndexEntry* entry = FindLive(key, NowMs());
     const uint64_t current = entry == nullptr ? 0 : entry->seq;
     if (current != expected_seq) {
@@ -55,7 +55,7 @@ absl::Status StoreImpl::CompareAndSet(std::string_view key,
     std::vector<Mutation> ops;
     ops.push_back(std::move(*m));
     return ops;
-  }, /*blind=*/false);
+  });
 }
 
 absl::StatusOr<int64_t> StoreImpl::Increment(std::string_view key, int64_t by) {

@@ -124,42 +124,33 @@ absl::Status StoreImpl::RunCompaction(bool automatic,
 }
 
 absl::StatusOr<std::vector<uint64_t>> StoreImpl::SealForCompaction() {
+  WriteLock lock(this);
+  if (!lock.status().ok()) return lock.status();
+  absl::MutexLock l(&mu_);
+  auto seg = writer_.Resume(&view_);
+  if (!seg.ok()) return seg.status();
   std::vector<uint64_t> sealed;
-  absl::Status s = WithWriteLock([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    absl::MutexLock l(&mu_);
-    Segment* seg = view_.newest();
-    if (seg == nullptr) return absl::OkStatus();
-    if (active_number_ != seg->number) {
-      auto file = fs_->OpenAppendFile(seg->path);
-      if (!file.ok()) return file.status();
-      active_ = std::move(*file);
-      active_number_ = seg->number;
-    }
-    if (seg->withheld_bytes > 0) {
-      if (absl::Status t = active_->Truncate(seg->scanned_end); !t.ok()) return t;
-      view_.DropWithheldTail();
-    }
-    auto next = RollOver(seg);
-    if (!next.ok()) return next.status();
-    for (const auto& [number, segment] : view_.segments()) {
-      if (number < (*next)->number) sealed.push_back(number);
-    }
-    seen_counter_.store(shared_.BumpCommitCounter(), std::memory_order_release);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+  if (*seg == nullptr) return sealed;
+  auto next = writer_.RollOver(&view_, *seg, NowMs());
+  if (!next.ok()) return next.status();
+  for (const auto& [number, segment] : view_.segments()) {
+    if (number < (*next)->number) sealed.push_back(number);
+  }
+  seen_counter_.store(shared_.BumpCommitCounter(), std::memory_order_release);
   return sealed;
 }
 
 absl::Status StoreImpl::PublishBase(uint64_t number, const std::string& temp,
                                     uint64_t generation) {
-  const std::string path = SegmentPath(dir_, number);
-  absl::Status s = WithWriteLock([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  {
+    WriteLock lock(this);
+    if (!lock.status().ok()) return lock.status();
     if (shared_.generation() != generation) {
       return absl::AbortedError(absl::StrCat(
           "store ", dir_, " was compacted by another process meanwhile"));
     }
     // Step 4: the commit point.
+    const std::string path = SegmentPath(dir_, number);
     if (absl::Status s = fs_->Rename(temp, path); !s.ok()) return s;
     if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
     // Step 5.
@@ -176,14 +167,13 @@ absl::Status StoreImpl::PublishBase(uint64_t number, const std::string& temp,
         if (!s.ok() && !absl::IsNotFound(s)) return s;
       }
     }
-    return fs_->SyncDir(dir_);
-  });
-  if (!s.ok()) return s;
+    if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
+  }
   // Like every other process, this one reads the base after the lock is
   // released: writers wait only for the rename and the removals.
   {
     absl::MutexLock l(&mu_);
-    if (s = CatchUpLocked(/*force=*/true); !s.ok()) return s;
+    if (absl::Status s = CatchUpLocked(/*force=*/true); !s.ok()) return s;
   }
   // The old snapshot no longer matches the log: write one of the base.
   MaybeWriteSnapshot(SnapshotWhen::kNow);

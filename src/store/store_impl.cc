@@ -69,6 +69,7 @@ StoreImpl::StoreImpl(std::string dir, const Options& options, FileSystem* fs,
       read_only_because_(std::move(read_only_because)),
       region_(std::move(region)),
       shared_(region_.get()),
+      writer_(fs, dir_, options.segment_bytes, options.sync),
       view_(fs, dir_, options.on_damage) {}
 
 StoreImpl::~StoreImpl() {
@@ -179,7 +180,7 @@ absl::StatusOr<Item> StoreImpl::LookupLocked(std::string_view key,
 
 template <typename T>
 absl::StatusOr<T> StoreImpl::ReadChecked(
-    const std::function<absl::StatusOr<T>(int64_t now_ms)>& read) {
+    absl::FunctionRef<absl::StatusOr<T>(int64_t now_ms)> read) {
   if (absl::Status s = Refresh(); !s.ok()) return s;
   for (int attempt = 0;; ++attempt) {
     {
@@ -200,7 +201,7 @@ absl::StatusOr<T> StoreImpl::ReadChecked(
 }
 
 absl::StatusOr<std::string> StoreImpl::Get(std::string_view key) {
-  return ReadChecked<std::string>([&](int64_t now_ms) ABSL_NO_THREAD_SAFETY_ANALYSIS
+  return ReadChecked<std::string>([&](int64_t now_ms) ABSL_SHARED_LOCKS_REQUIRED(mu_)
                                   -> absl::StatusOr<std::string> {
     const IndexEntry* entry = FindLive(key, now_ms);
     if (entry == nullptr) return NotFound(key);
@@ -211,19 +212,22 @@ absl::StatusOr<std::string> StoreImpl::Get(std::string_view key) {
 }
 
 absl::StatusOr<Item> StoreImpl::Lookup(std::string_view key) {
-  return ReadChecked<Item>(
-      [&](int64_t now_ms) ABSL_NO_THREAD_SAFETY_ANALYSIS { return LookupLocked(key, now_ms); });
+  return ReadChecked<Item>([&](int64_t now_ms) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return LookupLocked(key, now_ms);
+  });
 }
 
 absl::StatusOr<bool> StoreImpl::Contains(std::string_view key) {
-  return ReadChecked<bool>([&](int64_t now_ms) ABSL_NO_THREAD_SAFETY_ANALYSIS
-                           -> absl::StatusOr<bool> { return FindLive(key, now_ms) != nullptr; });
+  return ReadChecked<bool>([&](int64_t now_ms) ABSL_SHARED_LOCKS_REQUIRED(mu_)
+                           -> absl::StatusOr<bool> {
+    return FindLive(key, now_ms) != nullptr;
+  });
 }
 
 absl::StatusOr<std::vector<std::string>> StoreImpl::ListKeys(
     std::string_view prefix) {
   using Keys = std::vector<std::string>;
-  return ReadChecked<Keys>([&](int64_t now_ms) ABSL_NO_THREAD_SAFETY_ANALYSIS
+  return ReadChecked<Keys>([&](int64_t now_ms) ABSL_SHARED_LOCKS_REQUIRED(mu_)
                            -> absl::StatusOr<Keys> {
     Keys keys;
     for (auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
@@ -235,7 +239,7 @@ absl::StatusOr<std::vector<std::string>> StoreImpl::ListKeys(
 
 absl::StatusOr<std::vector<Item>> StoreImpl::List(std::string_view prefix) {
   using Items = std::vector<Item>;
-  return ReadChecked<Items>([&](int64_t now_ms) ABSL_NO_THREAD_SAFETY_ANALYSIS
+  return ReadChecked<Items>([&](int64_t now_ms) ABSL_SHARED_LOCKS_REQUIRED(mu_)
                             -> absl::StatusOr<Items> {
     Items items;
     for (auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
@@ -312,31 +316,25 @@ absl::Status StoreImpl::Put(std::string_view key, std::string_view json_value,
   if (!m.ok()) return m.status();
   std::vector<Mutation> ops;
   ops.push_back(std::move(*m));
-  return CommitOps(std::move(ops));
+  return Commit(std::move(ops));
 }
 
 absl::Status StoreImpl::Delete(std::string_view key) {
   auto m = MakeDelete(key);
   if (!m.ok()) return m.status();
-  return Commit([&]() -> absl::StatusOr<std::vector<Mutation>> {
+  // Deleting an absent key writes nothing: a decision on the state, so the
+  // write is not blind.
+  return DecideAndCommit([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> Decision {
     std::vector<Mutation> ops;
-    // Deleting an absent key writes nothing: a decision on the state, so
-    // the write is not blind.
     if (FindLive(key, NowMs()) != nullptr) ops.push_back(std::move(*m));
     return ops;
-  }, /*blind=*/false);
+  });
 }
 
 absl::Status StoreImpl::Write(const WriteBatch& batch) {
   auto ops = MakeBatch(batch, NowMs());
   if (!ops.ok()) return ops.status();
-  return CommitOps(std::move(*ops));
-}
-
-absl::Status StoreImpl::CommitOps(std::vector<Mutation> ops) {
-  return Commit([&]() -> absl::StatusOr<std::vector<Mutation>> {
-    return std::move(ops);
-  }, /*blind=*/true);
+  return Commit(std::move(*ops));
 }
 
 absl::Status StoreImpl::Close() {
@@ -346,11 +344,7 @@ absl::Status StoreImpl::Close() {
   absl::Status s;
   {
     absl::MutexLock w(&write_mu_);
-    if (active_ != nullptr && write_error_.ok() &&
-        options_.sync == SyncMode::kNone) {
-      s = active_->Sync();
-    }
-    active_.reset();
+    s = writer_.Close();
   }
   // A handle that wrote leaves a snapshot of what it read, so the next
   // process to open the store (a one-shot `dotlog get`, say) reads little.

@@ -1,5 +1,6 @@
 // The Store implementation: a LogView guarded for threads, kept current
-// with other processes, plus the write path.
+// with other processes, plus the write path, which appends through a
+// SegmentWriter.
 #ifndef DOTLOG_STORE_STORE_IMPL_H_
 #define DOTLOG_STORE_STORE_IMPL_H_
 
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "dotlog/clock.h"
 #include "dotlog/file_system.h"
@@ -21,6 +23,7 @@
 #include "format/line_decoder.h"
 #include "format/record.h"
 #include "store/log_view.h"
+#include "store/segment_writer.h"
 #include "store/shared_state.h"
 
 namespace dotlog {
@@ -96,60 +99,83 @@ class StoreImpl final : public Store {
   // (the whole log, in the second case) and runs it once more.
   template <typename T>
   absl::StatusOr<T> ReadChecked(
-      const std::function<absl::StatusOr<T>(int64_t now_ms)>& read)
+      absl::FunctionRef<absl::StatusOr<T>(int64_t now_ms)> read)
       ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Decides, once the view is current and the write lock held, what to
-  // append: the mutations of one record, or none to write nothing. An error
-  // aborts the write.
-  using Decide = std::function<absl::StatusOr<std::vector<Mutation>>()>;
-  // Runs `fn` while holding the write lock with a current view.
-  absl::Status WithWriteLock(const std::function<absl::Status()>& fn)
-      ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
+  // The write path (store_write.cc). A put, start to end:
+  //   Put -> Commit(ops) -> Enqueue: waits for its turn; the first in the
+  //   queue leads -> WriteGroup: takes the WriteLock -> AppendGroup: under
+  //   mu_, decides the records and has writer_ Prepare the segment; then,
+  //   without mu_, writer_.Append writes and syncs them -> under mu_ again
+  //   the view applies them.
 
-  // The write path (store_write.cc): appends the record `decide` returns.
-  // A `blind` write's decision does not depend on the store's state, so it
-  // may share an append and a sync with other blind writes queued at the
-  // same time (group commit).
-  absl::Status Commit(const Decide& decide, bool blind)
-      ABSL_LOCKS_EXCLUDED(write_mu_, mu_, queue_mu_);
+  // Holds write_mu_ for its lifetime and, when status() is OK, the store's
+  // file lock too, with the view caught up from the files: no other thread
+  // or process appends meanwhile, and nothing in the files is unread.
+  class ABSL_SCOPED_LOCKABLE WriteLock {
+   public:
+    explicit WriteLock(StoreImpl* store)
+        ABSL_EXCLUSIVE_LOCK_FUNCTION(store->write_mu_);
+    // Releases the file lock, if taken, then write_mu_.
+    ~WriteLock() ABSL_UNLOCK_FUNCTION();
+    WriteLock(const WriteLock&) = delete;
+    WriteLock& operator=(const WriteLock&) = delete;
+
+    // OK if the store may be written now; otherwise why not (closed, a
+    // read-only handle, an earlier failure, the file lock not taken in
+    // time, the catch-up failed), and nothing may be written.
+    const absl::Status& status() const { return status_; }
+
+   private:
+    StoreImpl* const store_;
+    bool file_locked_ = false;
+    absl::Status status_;
+  };
+
+  // What to append: the mutations of one record, or none to write nothing.
+  // An error aborts the write.
+  using Decision = absl::StatusOr<std::vector<Mutation>>;
+  // Decides, once the view is current and the write lock held, what to
+  // append. Called with write_mu_ and mu_ held.
+  using Decide = absl::FunctionRef<Decision()>;
   struct PendingWrite;
+
+  // Appends `ops` as one record. They do not depend on the store's state
+  // (a blind write), so the record may share an append and a sync with
+  // other blind writes queued at the same time (group commit).
+  absl::Status Commit(std::vector<Mutation> ops)
+      ABSL_LOCKS_EXCLUDED(write_mu_, mu_, queue_mu_);
+  // Appends the record `decide` returns, deciding it alone under the lock.
+  absl::Status DecideAndCommit(Decide decide)
+      ABSL_LOCKS_EXCLUDED(write_mu_, mu_, queue_mu_);
+  // Queues `w` behind the writes of other threads and returns its status
+  // once it was written, by this thread (leading a group) or by the leader
+  // of the group that took it along; then runs the checks after a write.
+  absl::Status Enqueue(PendingWrite* w)
+      ABSL_LOCKS_EXCLUDED(write_mu_, mu_, queue_mu_);
   // Appends one record per write of `group`, with one write and one sync,
   // and sets each write's status.
   void WriteGroup(const std::vector<PendingWrite*>& group)
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
-  // Commit of mutations fixed in advance.
-  absl::Status CommitOps(std::vector<Mutation> ops)
-      ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
+  // WriteGroup's work under the write lock: sets the status of each write
+  // whose decision failed, and returns what fails the others.
+  absl::Status AppendGroup(const std::vector<PendingWrite*>& group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(mu_);
   // The live entry of `key`, or nullptr.
   const IndexEntry* FindLive(std::string_view key, int64_t now_ms) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Takes the store's file lock, failing (with who holds it) after
+  // Options::lock_timeout, and checks it is still the store's LOCK.
   absl::Status AcquireWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void ReleaseWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // OK if the locked file is still the store's LOCK, whole; otherwise the
-  // handle refuses every later write (write_error_).
+  // handle refuses every later write (writer_.Fail).
   absl::Status CheckLockFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // "\n" if the last line of `seg` lacks its newline, else "": what an
-  // append to `seg` must begin with.
-  static std::string LineBreakOwed(const Segment& seg);
-  // Makes the newest segment ready for an append; see store_write.cc.
-  absl::StatusOr<Segment*> PrepareSegment()
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_, mu_);
-  // True if `active` and `read` are the same file (or cannot be told apart).
-  static absl::StatusOr<bool> SameFile(AppendFile* active, ReadableFile* read);
-  absl::Status CreateSegment(uint64_t number)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  absl::Status Append(uint64_t number, uint64_t offset, const std::string& bytes)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  absl::Status SyncActive(std::string_view why)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Starts a new segment after `seg` (the newest, whose torn tail, if any,
-  // PrepareSegment or SealForCompaction has cut): seals `seg` if it is not
-  // full and ends its last line if that lacks its '\n', then syncs it.
-  absl::StatusOr<Segment*> RollOver(Segment* seg)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_, mu_);
 
   // Compaction steps (store_compact.cc).
+  // Step 1: under the write lock, seals the newest segment by starting the
+  // next (SegmentWriter::RollOver). Returns the numbers of the segments
+  // before the new one; none if the store has no segment.
   absl::StatusOr<std::vector<uint64_t>> SealForCompaction()
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
   // Compact(); an `automatic` one (after a write) keeps every version when
@@ -191,21 +217,27 @@ class StoreImpl final : public Store {
   // after a failed attempt.
   std::atomic<uint64_t> auto_compact_after_bytes_{0};
 
-  // Writes waiting to be appended, oldest first. The first is the leader,
-  // which appends for itself and possibly others (see Commit).
+  // The locks, always taken in this order (none is held while waiting for
+  // an earlier one): queue_mu_ only on its own; write_mu_, then the file
+  // lock, then mu_. Readers take only mu_: shared to read, exclusive to
+  // catch up.
+
+  // Guards the queue of writes waiting to be appended, oldest first. The
+  // first is the leader, which appends for itself and possibly others (see
+  // Enqueue). Never held while writing.
   absl::Mutex queue_mu_;
   absl::CondVar queue_cv_;
   std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
 
-  // Serialises this process's writers; held across the file lock.
+  // Serialises this process's writers (appends, Sync, Close and the
+  // compaction steps under the lock) and guards the segment writer; held
+  // across the file lock, which serialises the processes (WriteLock).
   absl::Mutex write_mu_;
-  std::unique_ptr<AppendFile> active_ ABSL_GUARDED_BY(write_mu_);
-  uint64_t active_number_ ABSL_GUARDED_BY(write_mu_) = 0;
-  // Set when a sync failed: the kernel may have dropped the data, so the
-  // handle refuses further writes.
-  absl::Status write_error_ ABSL_GUARDED_BY(write_mu_);
-  PaddedBuffer appended_ ABSL_GUARDED_BY(write_mu_);
+  SegmentWriter writer_ ABSL_GUARDED_BY(write_mu_);
 
+  // Guards the view: readers hold it shared while they look up and read
+  // values; a writer holds it exclusively to catch up, decide and apply its
+  // records, but not while it writes and syncs them.
   mutable absl::Mutex mu_;
   LogView view_ ABSL_GUARDED_BY(mu_);
 };
