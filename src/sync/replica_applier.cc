@@ -68,7 +68,9 @@ absl::Status Replica::Impl::Applier::Commit(const ReplicaPosition& position,
   // of the key's other fields landing meanwhile is never lost. It comes
   // before the batch: after a crash between the two, the version is
   // applied again, which sets the field to the same value.
-  for (const auto& [item, update] : field_updates_) {
+  for (const auto& entry : field_updates_) {
+    const std::string& item = entry.first;
+    const auto& update = entry.second;
     absl::StatusOr<std::optional<std::string>> updated = r_.store->Update(
         update.key,
         [&](const std::optional<std::string>& current)

@@ -47,7 +47,7 @@ struct Fixture {
     const std::string dump = Dump(from, format);
     auto items = ParseDump(dump, format);
     INFO(items.status().ToString());
-    REQUIRE(items.ok());
+    REQUIRE_OK(items);
     REQUIRE_OK(LoadItems(*to, *items, clock.Now()));
     return to;
   }

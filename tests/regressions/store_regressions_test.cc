@@ -5,6 +5,7 @@
 
 #include "dotlog/store.h"
 #include "format/record.h"
+#include "support/status_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog {
@@ -24,12 +25,12 @@ TEST_CASE("sequence numbers are never reused after compaction drops the newest r
           "[regression]") {
   testing::TempDir tmp;
   auto store = *Store::Open(tmp.path(), NoAutoCompaction());
-  REQUIRE(store->Put("a", "1").ok());
-  REQUIRE(store->Put("k", "2").ok());
-  REQUIRE(store->Delete("k").ok());  // seq 3, the newest
-  REQUIRE(store->Compact().ok());
+  REQUIRE_OK(store->Put("a", "1"));
+  REQUIRE_OK(store->Put("k", "2"));
+  REQUIRE_OK(store->Delete("k"));  // seq 3, the newest
+  REQUIRE_OK(store->Compact());
   CHECK(store->GetStats()->last_seq == 3);
-  REQUIRE(store->Put("k", "4").ok());
+  REQUIRE_OK(store->Put("k", "4"));
   CHECK(store->Lookup("k")->seq == 4);
   CHECK(absl::IsAborted(store->CompareAndSet("k", 3, "5")));
   auto reopened = *Store::Open(tmp.path(), NoAutoCompaction());
@@ -47,18 +48,18 @@ TEST_CASE("compaction keeps the timestamps of operations that came from batches"
     WriteBatch batch;
     batch.Put("b/" + std::to_string(i), std::to_string(i));
     batch.Put("c/" + std::to_string(i), std::to_string(i));
-    REQUIRE(store->Write(batch).ok());
-    REQUIRE(store->Put("filler/" + std::to_string(i), "\"" + std::string(100, 'x') + "\"").ok());
+    REQUIRE_OK(store->Write(batch));
+    REQUIRE_OK(store->Put("filler/" + std::to_string(i), "\"" + std::string(100, 'x') + "\""));
   }
   const auto before = store->History("b/7", 1);
-  REQUIRE(before.ok());
-  REQUIRE(store->Compact().ok());
+  REQUIRE_OK(before);
+  REQUIRE_OK(store->Compact());
   const auto after = store->History("b/7", 1);
-  REQUIRE(after.ok());
+  REQUIRE_OK(after);
   REQUIRE(after->size() == 1);
   CHECK((*after)[0].written == (*before)[0].written);
   CHECK((*after)[0].seq == (*before)[0].seq);
-  CHECK(*store->Get("c/19") == "19");
+  CHECK(testing::Value(store->Get("c/19")) == "19");
 }
 
 }  // namespace
@@ -78,19 +79,19 @@ TEST_CASE("the later operation of a batch still wins after repeated compactions"
   options.history = {{"v/", 3, std::chrono::milliseconds(0)}};
   auto store = *Store::Open(tmp.path(), options);
   // Enough records that ordering them is no longer an insertion sort.
-  for (int i = 0; i < 40; ++i) REQUIRE(store->Put("o/" + std::to_string(i), "0").ok());
+  for (int i = 0; i < 40; ++i) REQUIRE_OK(store->Put("o/" + std::to_string(i), "0"));
   WriteBatch twice;
   twice.Put("v/a", "1");
   twice.Put("v/a", "2");
-  REQUIRE(store->Write(twice).ok());
+  REQUIRE_OK(store->Write(twice));
   WriteBatch back;
   back.Delete("v/b");
   back.Put("v/b", "3");
-  REQUIRE(store->Write(back).ok());
+  REQUIRE_OK(store->Write(back));
   for (int round = 0; round < 5; ++round) {
-    REQUIRE(store->Compact().ok());
+    REQUIRE_OK(store->Compact());
     INFO("after compaction " << round + 1);
-    CHECK(*store->Get("v/a") == "2");
+    CHECK(testing::Value(store->Get("v/a")) == "2");
     CHECK(store->Get("v/b").value_or("absent") == "3");
   }
 }
@@ -114,7 +115,7 @@ TEST_CASE("a write after the highest sequence number is refused, not lost",
   EncodeRecord(std::numeric_limits<uint64_t>::max(), 1767225600000, put, &bytes);
   testing::WriteFileBytes(tmp.Join("segment-000001.jsonl"), bytes);
   auto store = *Store::Open(tmp.path(), NoAutoCompaction());
-  REQUIRE(*store->Get("k") == "\"old\"");
+  REQUIRE(testing::Value(store->Get("k")) == "\"old\"");
   absl::Status s = store->Put("k", "\"new\"");
   // A store error (ResourceExhausted: the CLI exits 3), not a usage error,
   // with a way out.
@@ -122,7 +123,7 @@ TEST_CASE("a write after the highest sequence number is refused, not lost",
   CHECK(std::string(s.message()).find("used up") != std::string::npos);
   CHECK(std::string(s.message()).find("load") != std::string::npos);
   CHECK(testing::ReadFileBytes(tmp.Join("segment-000001.jsonl")) == bytes);
-  CHECK(*store->Get("k") == "\"old\"");
+  CHECK(testing::Value(store->Get("k")) == "\"old\"");
 }
 
 }  // namespace

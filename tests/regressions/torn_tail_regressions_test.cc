@@ -66,7 +66,7 @@ TEST_CASE("a newest segment converted to CRLF is reported as damage and kept "
   CHECK(now.substr(0, crlf.size()) == crlf);
   auto reopened = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(reopened->Damage().size() == 21);
-  CHECK(*reopened->Get("after") == "1");
+  CHECK(testing::Value(reopened->Get("after")) == "1");
 }
 
 TEST_CASE("an intact last record without its newline is served, and the next "
@@ -82,15 +82,15 @@ TEST_CASE("an intact last record without its newline is served, and the next "
 
   auto store = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(store->Damage().empty());
-  CHECK(*store->Get("k2") == "2");
+  CHECK(testing::Value(store->Get("k2")) == "2");
   CHECK(store->GetStats()->torn_tail_bytes == 0);
   REQUIRE_OK(store->Put("k3", "3"));
   REQUIRE_OK(store->Close());
   CHECK(ReadFileBytes(path).substr(0, bytes.size() + 1) == bytes + "\n");
   auto reopened = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(reopened->Damage().empty());
-  CHECK(*reopened->Get("k2") == "2");
-  CHECK(*reopened->Get("k3") == "3");
+  CHECK(testing::Value(reopened->Get("k2")) == "2");
+  CHECK(testing::Value(reopened->Get("k3")) == "3");
   CHECK(reopened->Lookup("k3")->seq == 4);
 }
 
@@ -124,7 +124,7 @@ TEST_CASE("a full segment whose last record lacks its newline is ended when "
   CHECK(!ReadFileBytes(tmp.Join("segment-000002.jsonl")).empty());
   auto reopened = testing::OpenOrDie(tmp.path(), options);
   CHECK(reopened->Damage().empty());
-  CHECK(*reopened->Get("next") == "1");
+  CHECK(testing::Value(reopened->Get("next")) == "1");
 }
 
 TEST_CASE("a hand-edited last line is reported and kept by the next write",
@@ -146,7 +146,7 @@ TEST_CASE("a hand-edited last line is reported and kept by the next write",
   CHECK(ReadFileBytes(path).substr(0, bytes.size()) == bytes);
   auto reopened = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(reopened->Damage().size() == 1);
-  CHECK(*reopened->Get("k3") == "3");
+  CHECK(testing::Value(reopened->Get("k3")) == "3");
 }
 
 TEST_CASE("a partial last line a crash left is still cut by the next write",

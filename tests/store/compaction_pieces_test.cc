@@ -10,6 +10,7 @@
 #include "store/file_names.h"
 #include "store/segment.h"
 #include "support/fault_file_system.h"
+#include "support/status_helpers.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
@@ -49,14 +50,14 @@ TEST_CASE("compaction reads and writes a store many pieces big one piece at a ti
       // Half the keys are overwritten: the compaction has work to do.
       if (round == 1 && i % 2 == 0) continue;
       expected[key] = BigValue(64 << 10, static_cast<char>('a' + round));
-      REQUIRE(store->Put(key, expected[key]).ok());
+      REQUIRE_OK(store->Put(key, expected[key]));
     }
   }
   const uint64_t before = store->GetStats()->total_bytes;
   REQUIRE(before > 16 * kLinePieceBytes);
 
   fs.ResetLargestIo();
-  REQUIRE(store->Compact().ok());
+  REQUIRE_OK(store->Compact());
   // The inputs, the base it wrote and its reading back afterwards all went
   // through in pieces: never more than a piece and a record at once.
   CHECK(fs.largest_read() <= kLinePieceBytes + (128 << 10));
@@ -78,12 +79,12 @@ TEST_CASE("values longer than a piece survive compaction whole", "[compaction]")
       for (int i = 0; i < 3; ++i) {
         const std::string key = "big/" + std::to_string(i);
         expected[key] = BigValue(kLinePieceBytes * 3 / 2 + i, tag);
-        REQUIRE(store->Put(key, expected[key]).ok());
+        REQUIRE_OK(store->Put(key, expected[key]));
       }
     }
-    REQUIRE(store->Put("small", "1").ok());
+    REQUIRE_OK(store->Put("small", "1"));
     expected["small"] = "1";
-    REQUIRE(store->Compact().ok());
+    REQUIRE_OK(store->Compact());
     CHECK(Contents(*store) == expected);
   }
   auto reopened = OpenOrDie(tmp.path(), options);
@@ -97,9 +98,9 @@ TEST_CASE("a segment edited between compaction's two readings stops it with "
   FaultFileSystem fs;
   const Options options = Unsynced(&fs);
   auto store = OpenOrDie("/store", options);
-  REQUIRE(store->Put("a", "1").ok());
-  REQUIRE(store->Put("a", "2").ok());
-  REQUIRE(store->Put("b", "3").ok());
+  REQUIRE_OK(store->Put("a", "1"));
+  REQUIRE_OK(store->Put("a", "2"));
+  REQUIRE_OK(store->Put("b", "3"));
   const std::string first = SegmentPath("/store", 1);
   // Once every input was read the first time, an editor saves segment 1
   // with one digit changed: its size stays, its bytes do not.
@@ -111,7 +112,7 @@ TEST_CASE("a segment edited between compaction's two readings stops it with "
     const size_t at = bytes.find("\"value\":3");
     REQUIRE(at != std::string::npos);
     bytes[at + 8] = '4';
-    REQUIRE(fs.WriteRaw(first, bytes).ok());
+    REQUIRE_OK(fs.WriteRaw(first, bytes));
     edited = true;
   });
   REQUIRE(edited);
@@ -119,7 +120,7 @@ TEST_CASE("a segment edited between compaction's two readings stops it with "
   CHECK(s.message().find("segment-000001.jsonl changed while it was being "
                          "compacted") != std::string::npos);
   auto names = fs.ListDir("/store");
-  REQUIRE(names.ok());
+  REQUIRE_OK(names);
   for (const std::string& name : *names) {
     CHECK(name.find(".compacting") == std::string::npos);
   }

@@ -9,6 +9,7 @@
 #include "format/record.h"
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
+#include "support/status_helpers.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
@@ -42,10 +43,10 @@ Options SmallSegments() {
 void Churn(Store& store) {
   for (int round = 0; round < 5; ++round) {
     for (int i = 0; i < 50; ++i) {
-      REQUIRE(store.Put("k/" + std::to_string(i), std::to_string(round * 100 + i)).ok());
+      REQUIRE_OK(store.Put("k/" + std::to_string(i), std::to_string(round * 100 + i)));
     }
   }
-  for (int i = 0; i < 50; i += 5) REQUIRE(store.Delete("k/" + std::to_string(i)).ok());
+  for (int i = 0; i < 50; i += 5) REQUIRE_OK(store.Delete("k/" + std::to_string(i)));
 }
 
 TEST_CASE("compaction keeps every live value and drops dead bytes", "[compaction]") {
@@ -54,7 +55,7 @@ TEST_CASE("compaction keeps every live value and drops dead bytes", "[compaction
   Churn(*store);
   const auto before = Contents(*store);
   const Stats stats_before = *store->GetStats();
-  REQUIRE(store->Compact().ok());
+  REQUIRE_OK(store->Compact());
   const Stats stats_after = *store->GetStats();
   CHECK(Contents(*store) == before);
   CHECK(stats_after.total_bytes < stats_before.total_bytes / 3);
@@ -72,11 +73,11 @@ TEST_CASE("deleted keys stay deleted through compactions and reopens", "[compact
   for (int cycle = 0; cycle < 3; ++cycle) {
     auto store = OpenOrDie(tmp.path(), options);
     Churn(*store);
-    REQUIRE(store->Compact().ok());
+    REQUIRE_OK(store->Compact());
     for (int i = 0; i < 50; i += 5) {
       CHECK(absl::IsNotFound(store->Get("k/" + std::to_string(i)).status()));
     }
-    REQUIRE(store->Compact().ok());
+    REQUIRE_OK(store->Compact());
   }
   auto store = OpenOrDie(tmp.path(), options);
   for (int i = 0; i < 50; ++i) {
@@ -90,12 +91,12 @@ TEST_CASE("compaction drops expired keys", "[compaction]") {
   Options options = SmallSegments();
   options.clock = &clock;
   auto store = OpenOrDie(tmp.path(), options);
-  REQUIRE(store->Put("short", "1", {.ttl = 1s}).ok());
-  REQUIRE(store->Put("long", "2", {.ttl = 1h}).ok());
+  REQUIRE_OK(store->Put("short", "1", {.ttl = 1s}));
+  REQUIRE_OK(store->Put("long", "2", {.ttl = 1h}));
   clock.Advance(2s);
-  REQUIRE(store->Compact().ok());
+  REQUIRE_OK(store->Compact());
   CHECK(absl::IsNotFound(store->Get("short").status()));
-  CHECK(*store->Get("long") == "2");
+  CHECK(testing::Value(store->Get("long")) == "2");
   CHECK(store->GetStats()->records == 1);
 }
 
@@ -105,34 +106,34 @@ TEST_CASE("history rules keep the newest versions of matching keys", "[compactio
   options.history = {{"wallpaper/current/", 3, 0ms}};
   auto store = OpenOrDie(tmp.path(), options);
   for (int i = 1; i <= 6; ++i) {
-    REQUIRE(store->Put("wallpaper/current/DP-1", "\"w" + std::to_string(i) + "\"").ok());
-    REQUIRE(store->Put("other", std::to_string(i)).ok());
+    REQUIRE_OK(store->Put("wallpaper/current/DP-1", "\"w" + std::to_string(i) + "\""));
+    REQUIRE_OK(store->Put("other", std::to_string(i)));
   }
-  REQUIRE(store->Compact().ok());
+  REQUIRE_OK(store->Compact());
   auto history = store->History("wallpaper/current/DP-1", 10);
-  REQUIRE(history.ok());
+  REQUIRE_OK(history);
   REQUIRE(history->size() == 3);
   CHECK((*history)[0].value == "\"w6\"");
   CHECK((*history)[1].value == "\"w5\"");
   CHECK((*history)[2].value == "\"w4\"");
   CHECK((*history)[0].seq > (*history)[1].seq);
   auto other = store->History("other", 10);
-  REQUIRE(other.ok());
+  REQUIRE_OK(other);
   CHECK(other->size() == 1);
-  CHECK(*store->Get("wallpaper/current/DP-1") == "\"w6\"");
+  CHECK(testing::Value(store->Get("wallpaper/current/DP-1")) == "\"w6\"");
 }
 
 TEST_CASE("history lists deletes and versions newest first before compaction", "[compaction]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path(), SmallSegments());
-  REQUIRE(store->Put("k", "1").ok());
-  REQUIRE(store->Delete("k").ok());
+  REQUIRE_OK(store->Put("k", "1"));
+  REQUIRE_OK(store->Delete("k"));
   WriteBatch batch;
   batch.Put("k", "2");
   batch.Put("k", "3");
-  REQUIRE(store->Write(batch).ok());
+  REQUIRE_OK(store->Write(batch));
   auto history = store->History("k", 10);
-  REQUIRE(history.ok());
+  REQUIRE_OK(history);
   REQUIRE(history->size() == 4);
   CHECK((*history)[0].value == "3");
   CHECK((*history)[1].value == "2");
@@ -148,8 +149,8 @@ TEST_CASE("a handle open across another handle's compaction sees every key "
   auto reader = OpenOrDie(tmp.path(), SmallSegments());
   Churn(*writer);
   const auto before = Contents(*reader);
-  REQUIRE(writer->Compact().ok());
-  REQUIRE(writer->Put("after", "1").ok());
+  REQUIRE_OK(writer->Compact());
+  REQUIRE_OK(writer->Put("after", "1"));
   auto now = Contents(*reader);
   CHECK(now.size() == before.size() + 1);
   CHECK(now["after"] == "1");
@@ -162,17 +163,17 @@ TEST_CASE("writes racing with compaction are all kept", "[compaction]") {
   Churn(*store);
   std::thread writer([&] {
     for (int i = 0; i < 500; ++i) {
-      REQUIRE(store->Put("race/" + std::to_string(i), std::to_string(i)).ok());
+      REQUIRE_OK(store->Put("race/" + std::to_string(i), std::to_string(i)));
     }
   });
   for (int i = 0; i < 5; ++i) {
     absl::Status s = store->Compact();
-    REQUIRE(s.ok());
+    REQUIRE_OK(s);
   }
   writer.join();
   auto reopened = OpenOrDie(tmp.path(), SmallSegments());
   for (int i = 0; i < 500; ++i) {
-    CHECK(*reopened->Get("race/" + std::to_string(i)) == std::to_string(i));
+    CHECK(testing::Value(reopened->Get("race/" + std::to_string(i))) == std::to_string(i));
   }
   CHECK(reopened->ListKeys("k/")->size() == 40);
 }
@@ -181,9 +182,9 @@ TEST_CASE("damaged records are carried into the base and still reported", "[comp
   TempDir tmp;
   {
     auto store = OpenOrDie(tmp.path(), SmallSegments());
-    REQUIRE(store->Put("a", "1").ok());
-    REQUIRE(store->Put("b", "2").ok());
-    REQUIRE(store->Put("c", "3").ok());
+    REQUIRE_OK(store->Put("a", "1"));
+    REQUIRE_OK(store->Put("b", "2"));
+    REQUIRE_OK(store->Put("c", "3"));
   }
   const std::string seg = tmp.Join("segment-000001.jsonl");
   std::string bytes = testing::ReadFileBytes(seg);
@@ -193,12 +194,12 @@ TEST_CASE("damaged records are carried into the base and still reported", "[comp
   testing::WriteFileBytes(seg, bytes);
   auto store = OpenOrDie(tmp.path(), SmallSegments());
   REQUIRE(store->Damage().size() == 1);
-  REQUIRE(store->Compact().ok());
+  REQUIRE_OK(store->Compact());
   auto reopened = OpenOrDie(tmp.path(), SmallSegments());
   REQUIRE(reopened->Damage().size() == 1);
   CHECK(reopened->Damage()[0].reason.find("checksum") != std::string::npos);
   CHECK(absl::IsNotFound(reopened->Get("b").status()));
-  CHECK(*reopened->Get("c") == "3");
+  CHECK(testing::Value(reopened->Get("c")) == "3");
 }
 
 TEST_CASE("compaction runs by itself once dead bytes pass the ratio", "[compaction]") {
@@ -208,10 +209,10 @@ TEST_CASE("compaction runs by itself once dead bytes pass the ratio", "[compacti
   options.compaction_min_bytes = 8192;
   options.compaction_dead_ratio = 0.5;
   auto store = OpenOrDie(tmp.path(), options);
-  for (int i = 0; i < 2000; ++i) REQUIRE(store->Put("same", std::to_string(i)).ok());
+  for (int i = 0; i < 2000; ++i) REQUIRE_OK(store->Put("same", std::to_string(i)));
   const Stats stats = *store->GetStats();
   CHECK(stats.total_bytes < 3 * 8192);
-  CHECK(*store->Get("same") == "1999");
+  CHECK(testing::Value(store->Get("same")) == "1999");
 }
 
 TEST_CASE("a crash at any step of compaction leaves the store reading as before",
@@ -224,7 +225,7 @@ TEST_CASE("a crash at any step of compaction leaves the store reading as before"
     options.history = {{"h/", 2, 0ms}};
     auto store = OpenOrDie(dir, options);
     Churn(*store);
-    for (int i = 0; i < 5; ++i) REQUIRE(store->Put("h/x", std::to_string(i)).ok());
+    for (int i = 0; i < 5; ++i) REQUIRE_OK(store->Put("h/x", std::to_string(i)));
     return store;
   };
   FaultFileSystem reference_fs;
@@ -234,7 +235,7 @@ TEST_CASE("a crash at any step of compaction leaves the store reading as before"
     auto store = workload(reference_fs);
     expected = Contents(*store);
     first_point = reference_fs.mutation_count() + 1;
-    REQUIRE(store->Compact().ok());
+    REQUIRE_OK(store->Compact());
     last_point = reference_fs.mutation_count();
     REQUIRE(Contents(*store) == expected);
   }
@@ -260,11 +261,11 @@ TEST_CASE("a crash at any step of compaction leaves the store reading as before"
       CHECK(Contents(*store) == expected);
       CHECK(store->Damage().empty());
       // Compaction can be run again and still changes nothing.
-      REQUIRE(store->Compact().ok());
+      REQUIRE_OK(store->Compact());
       CHECK(Contents(*store) == expected);
-      REQUIRE(store->Put("k/1", "\"after\"").ok());
+      REQUIRE_OK(store->Put("k/1", "\"after\""));
       auto reopened = OpenOrDie(dir, options);
-      CHECK(*reopened->Get("k/1") == "\"after\"");
+      CHECK(testing::Value(reopened->Get("k/1")) == "\"after\"");
     }
   }
 }
@@ -279,16 +280,16 @@ TEST_CASE("history rules stored in the store apply to every process that compact
           "[compaction]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path(), SmallSegments());  // no Options::history
-  REQUIRE(store->Put(".dotlog/history",
+  REQUIRE_OK(store->Put(".dotlog/history",
                      R"([{"prefix":"events/","keep_versions":3},
                          {"prefix":"wallpaper/","keep_for_seconds":86400}])")
-              .ok());
+              );
   for (int i = 0; i < 5; ++i) {
-    REQUIRE(store->Put("events/last", std::to_string(i)).ok());
-    REQUIRE(store->Put("wallpaper/current/DP-1", std::to_string(i)).ok());
-    REQUIRE(store->Put("plain", std::to_string(i)).ok());
+    REQUIRE_OK(store->Put("events/last", std::to_string(i)));
+    REQUIRE_OK(store->Put("wallpaper/current/DP-1", std::to_string(i)));
+    REQUIRE_OK(store->Put("plain", std::to_string(i)));
   }
-  REQUIRE(store->Compact().ok());
+  REQUIRE_OK(store->Compact());
   CHECK(store->History("events/last", 10)->size() == 3);
   CHECK(store->History("wallpaper/current/DP-1", 10)->size() == 5);  // all young
   CHECK(store->History("plain", 10)->size() == 1);
@@ -308,7 +309,7 @@ TEST_CASE("invalid stored history rules stop an asked-for compaction and "
     WriteFileBytes(tmp.Join("segment-000001.jsonl"), bytes);
   }
   auto store = OpenOrDie(tmp.path(), SmallSegments());
-  for (int i = 0; i < 5; ++i) REQUIRE(store->Put("k", std::to_string(i)).ok());
+  for (int i = 0; i < 5; ++i) REQUIRE_OK(store->Put("k", std::to_string(i)));
   const uint64_t before = store->GetStats()->total_bytes;
   absl::Status s = store->Compact();
   REQUIRE(absl::IsInvalidArgument(s));

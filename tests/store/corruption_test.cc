@@ -33,6 +33,7 @@
 #include "support/status_helpers.h"
 #include "support/store_model.h"
 #include "support/temp_dir.h"
+#include "support/test_seed.h"
 #include "util/strings.h"
 
 namespace dotlog::testing {
@@ -591,7 +592,7 @@ TEST_CASE(
     REQUIRE(std::filesystem::create_directories(f.dir.Join("s")));
     WriteFileBytes(f.dir.Join("s/segment-000001.jsonl"), HeaderLine(1, 1));
     auto store = Store::Open(f.dir.Join("s"), f.options);
-    CHECK(store.ok());
+    CHECK_OK(store);
   }
 }
 
@@ -602,13 +603,13 @@ void CheckStillWorks(const std::string& dir, const Options& options,
   {
     auto store = Store::Open(dir, options);
     INFO(store.status().ToString());
-    REQUIRE(store.ok());
+    REQUIRE_OK(store);
     CHECK(ReadState(**store) == expected);
     REQUIRE_OK((*store)->Put("after", "\"garbage\""));
   }
   expected["after"] = {"\"garbage\"", 0};
   auto store = Store::Open(dir, options);
-  REQUIRE(store.ok());
+  REQUIRE_OK(store);
   CHECK(ReadState(**store) == expected);
 }
 

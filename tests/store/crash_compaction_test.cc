@@ -33,7 +33,9 @@
 #include "support/crash_workload.h"
 #include "support/process_helpers.h"
 #include "support/segment_files.h"
+#include "support/status_helpers.h"
 #include "support/temp_dir.h"
+#include "support/test_seed.h"
 
 namespace dotlog::testing {
 namespace {
@@ -91,7 +93,7 @@ using Listing = std::map<std::string, std::string>;
 Listing ListAll(Store& store) {
   auto items = store.List("");
   INFO("List: " << items.status().ToString());
-  REQUIRE(items.ok());
+  REQUIRE_OK(items);
   Listing listing;
   for (const Item& item : *items) listing[item.key] = ItemText(item);
   return listing;
@@ -125,19 +127,19 @@ void WriteKnownStore(Store& store, std::mt19937_64& rng) {
     return put;
   };
   for (uint64_t k = 0; k < 300; ++k)
-    REQUIRE(store.Put(key(k), value(), options()).ok());
+    REQUIRE_OK(store.Put(key(k), value(), options()));
   for (int i = 0; i < 100; ++i) {
     if (i % 4 == 0) {
       WriteBatch batch;
       for (int j = 0; j < 3; ++j)
         batch.Put(key(rng() % 300), value(), options());
       batch.Delete(key(rng() % 300));
-      REQUIRE(store.Write(batch).ok());
+      REQUIRE_OK(store.Write(batch));
     } else {
-      REQUIRE(store.Put(key(rng() % 300), value(), options()).ok());
+      REQUIRE_OK(store.Put(key(rng() % 300), value(), options()));
     }
   }
-  for (int i = 0; i < 60; ++i) REQUIRE(store.Delete(key(rng() % 300)).ok());
+  for (int i = 0; i < 60; ++i) REQUIRE_OK(store.Delete(key(rng() % 300)));
 }
 
 // The child's whole life: opens the store, writes "open", then compacts it
@@ -190,13 +192,13 @@ TEST_CASE(
   Listing known_listing;
   {
     auto store = Store::Open(known_dir, options);
-    REQUIRE(store.ok());
+    REQUIRE_OK(store);
     WriteKnownStore(**store, rng);
     known_listing = ListAll(**store);
     auto stats = (*store)->GetStats();
-    REQUIRE(stats.ok());
+    REQUIRE_OK(stats);
     REQUIRE(stats->segments > 20);
-    REQUIRE((*store)->Close().ok());
+    REQUIRE_OK((*store)->Close());
   }
 
   // Half of the rounds start again from a copy of the known store, whose
@@ -274,7 +276,7 @@ TEST_CASE(
     {
       auto store = Store::Open(dir, reopen);
       INFO(store.status().ToString());
-      REQUIRE(store.ok());
+      REQUIRE_OK(store);
       const Listing actual = ListAll(**store);
       {
         INFO("store holds:\n"
@@ -295,15 +297,15 @@ TEST_CASE(
 
       // A new write lands, and survives a reopen.
       const std::string key = "parent/" + std::to_string(round % 7);
-      REQUIRE((*store)->Put(key, std::to_string(round)).ok());
+      REQUIRE_OK((*store)->Put(key, std::to_string(round)));
       auto item = (*store)->Lookup(key);
-      REQUIRE(item.ok());
+      REQUIRE_OK(item);
       expected[key] = ItemText(*item);
       CHECK(ListAll(**store) == expected);
-      REQUIRE((*store)->Close().ok());
+      REQUIRE_OK((*store)->Close());
     }
     auto store = Store::Open(dir, reopen);
-    REQUIRE(store.ok());
+    REQUIRE_OK(store);
     CHECK(ListAll(**store) == expected);
     CHECK((*store)->Damage().empty());
     CHECK(reported.empty());

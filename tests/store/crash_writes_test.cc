@@ -23,6 +23,7 @@
 #include "support/crash_workload.h"
 #include "support/process_helpers.h"
 #include "support/temp_dir.h"
+#include "support/test_seed.h"
 
 namespace dotlog::testing {
 namespace {

@@ -14,6 +14,7 @@
 #include "absl/strings/escaping.h"
 #include "dotlog/store.h"
 #include "dotlog/write_batch.h"
+#include "support/status_helpers.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
@@ -136,11 +137,11 @@ void WriteAll(Store* store) {
     INFO(absl::CHexEscape(c.key));
     const absl::Status s = store->Put(c.key, c.json);
     INFO(s.ToString());
-    REQUIRE(s.ok());
+    REQUIRE_OK(s);
   }
   WriteBatch batch;
   for (const std::string& key : BatchKeys()) batch.Put(key, "\"\xE2\x80\xA8\"");
-  REQUIRE(store->Write(batch).ok());
+  REQUIRE_OK(store->Write(batch));
 }
 
 // Every key reads back identical, with its value minified.
@@ -150,10 +151,10 @@ void CheckReadBack(Store* store) {
     INFO("key " << absl::CHexEscape(c.key));
     auto value = store->Get(c.key);
     INFO(value.status().ToString());
-    REQUIRE(value.ok());
+    REQUIRE_OK(value);
     CHECK(*value == c.minified);
     auto item = store->Lookup(c.key);
-    REQUIRE(item.ok());
+    REQUIRE_OK(item);
     CHECK(item->key == c.key);
     CHECK(item->value == c.minified);
     expected_keys.push_back(c.key);
@@ -161,16 +162,16 @@ void CheckReadBack(Store* store) {
   for (const std::string& key : BatchKeys()) {
     INFO("key " << absl::CHexEscape(key));
     auto value = store->Get(key);
-    REQUIRE(value.ok());
+    REQUIRE_OK(value);
     CHECK(*value == "\"\xE2\x80\xA8\"");
     expected_keys.push_back(key);
   }
   std::sort(expected_keys.begin(), expected_keys.end());
   auto keys = store->ListKeys("");
-  REQUIRE(keys.ok());
+  REQUIRE_OK(keys);
   CHECK(*keys == expected_keys);
   auto items = store->List("");
-  REQUIRE(items.ok());
+  REQUIRE_OK(items);
   REQUIRE(items->size() == expected_keys.size());
   for (size_t i = 0; i < items->size(); ++i) {
     CHECK((*items)[i].key == expected_keys[i]);
@@ -192,7 +193,7 @@ TEST_CASE("keys and values that need escaping read back identical after "
   {
     auto store = OpenOrDie(tmp.Join("db"));
     WriteAll(store.get());
-    REQUIRE(store->Close().ok());
+    REQUIRE_OK(store->Close());
   }
   auto store = OpenOrDie(tmp.Join("db"));
   CheckReadBack(store.get());

@@ -6,7 +6,7 @@
 // computed by the first test that needs it); each test checks one promise
 // across every crash and reports the first few crashes that break it, each
 // with its mutation point (FaultFileSystem::DescribePoint), crash mode and
-// seed. Replay a failure with DOTLOG_SEED=<seed printed on stderr>.
+// seed. Replay a failure with DOTLOG_TEST_SEED=<seed printed on stderr>.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
@@ -26,6 +26,7 @@
 #include "support/fault_file_system.h"
 #include "support/status_helpers.h"
 #include "support/store_model.h"
+#include "support/test_seed.h"
 
 namespace dotlog::testing {
 namespace {
@@ -225,7 +226,7 @@ struct Crash {
   std::string where;  // DescribePoint(point)
   CrashMode mode = CrashMode::kDropUnsynced;
   uint64_t seed = 0;       // passed to Recover
-  uint64_t base_seed = 0;  // the test's seed, for DOTLOG_SEED
+  uint64_t base_seed = 0;  // the test's seed, for DOTLOG_TEST_SEED
   size_t acked = 0;        // steps that returned OK before the first failure
   size_t synced = 0;       // steps before (and including) the last OK Sync()
   std::string failure;     // the failed step and its status
@@ -239,7 +240,7 @@ struct Crash {
 
   std::string Describe() const {
     return absl::StrFormat(
-        "crash at point %d (%s), mode %s, Recover seed %d (DOTLOG_SEED=%d): "
+        "crash at point %d (%s), mode %s, Recover seed %d (DOTLOG_TEST_SEED=%d): "
         "%d steps acknowledged, %d synced; %s",
         point, where, ModeName(mode), seed, base_seed, acked, synced,
         failure.empty() ? "no step failed" : failure);
@@ -260,7 +261,7 @@ Crash RunCrash(const std::vector<Step>& steps, const std::vector<State>& models,
   c.seed = seed;
   {
     auto store = Store::Open(kDir, options);
-    REQUIRE(store.ok());
+    REQUIRE_OK(store);
     fs.CrashAtPoint(point);
     for (size_t i = 0; i < steps.size(); ++i) {
       absl::Status s = ApplyStep(**store, steps[i]);
@@ -341,7 +342,7 @@ Matrix ComputeMatrix(SyncMode sync) {
     FakeClock clock;
     {
       auto store = Store::Open(kDir, MakeOptions(&fs, &clock, sync));
-      REQUIRE(store.ok());
+      REQUIRE_OK(store);
       for (const Step& step : m.steps) REQUIRE_OK(ApplyStep(**store, step));
       REQUIRE(ReadState(**store) == m.models.back());
     }

@@ -391,7 +391,7 @@ TEST_CASE(
       if (file_sync) {
         CHECK(AsksToReopen(next));
       } else {
-        CHECK(next.ok());
+        CHECK_OK(next);
       }
       if (next.ok()) {
         state["next"] = {"2", 0};

@@ -10,7 +10,9 @@
 
 #include "dotlog/store.h"
 #include "support/fake_clock.h"
+#include "support/status_helpers.h"
 #include "support/temp_dir.h"
+#include "support/test_seed.h"
 
 namespace dotlog {
 namespace {
@@ -67,7 +69,7 @@ class ModelTest {
     } else if (dice < 77) {
       Reopen(Uniform(0, 1));
     } else if (dice < 79) {
-      REQUIRE(AnyStore().Compact().ok());
+      REQUIRE_OK(AnyStore().Compact());
     } else {
       CheckOneKey();
     }
@@ -76,7 +78,7 @@ class ModelTest {
   void CheckEverything() {
     for (auto& store : stores_) {
       auto items = store->List("");
-      REQUIRE(items.ok());
+      REQUIRE_OK(items);
       Pairs got, want;
       for (const Item& item : *items) got.emplace_back(item.key, item.value);
       for (const auto& [key, v] : model_) {
@@ -128,12 +130,12 @@ class ModelTest {
     const std::string key = Key(), value = Value();
     int64_t expires_ms;
     const PutOptions options = Expiry(&expires_ms);
-    REQUIRE(AnyStore().Put(key, value, options).ok());
+    REQUIRE_OK(AnyStore().Put(key, value, options));
     model_[key] = {value, expires_ms};
   }
   void Delete() {
     const std::string key = Key();
-    REQUIRE(AnyStore().Delete(key).ok());
+    REQUIRE_OK(AnyStore().Delete(key));
     model_.erase(key);
   }
   void Batch() {
@@ -153,7 +155,7 @@ class ModelTest {
         effects[key] = ModelValue{value, expires_ms};
       }
     }
-    REQUIRE(AnyStore().Write(batch).ok());
+    REQUIRE_OK(AnyStore().Write(batch));
     for (auto& [key, effect] : effects) {
       if (effect) model_[key] = *effect; else model_.erase(key);
     }
@@ -162,7 +164,7 @@ class ModelTest {
     const std::string key = "counter/" + std::to_string(Uniform(0, 2));
     const int by = Uniform(-5, 5);
     auto got = AnyStore().Increment(key, by);
-    REQUIRE(got.ok());
+    REQUIRE_OK(got);
     auto it = model_.find(key);
     const int64_t before = it != model_.end() && Live(it->second) ? std::stoll(it->second.json) : 0;
     REQUIRE(*got == before + by);
@@ -171,7 +173,7 @@ class ModelTest {
   void Reopen(int which) {
     stores_[which].reset();
     auto store = Store::Open(dir_.path(), options_);
-    REQUIRE(store.ok());
+    REQUIRE_OK(store);
     stores_[which] = std::move(*store);
   }
   void CheckOneKey() {
@@ -181,7 +183,7 @@ class ModelTest {
     if (it == model_.end() || !Live(it->second)) {
       REQUIRE(absl::IsNotFound(got.status()));
     } else {
-      REQUIRE(got.ok());
+      REQUIRE_OK(got);
       REQUIRE(*got == it->second.json);
     }
   }
@@ -194,16 +196,11 @@ class ModelTest {
   std::map<std::string, ModelValue> model_;
 };
 
-uint64_t Seed() {
-  if (const char* env = std::getenv("DOTLOG_TEST_SEED")) return std::strtoull(env, nullptr, 10);
-  return std::random_device{}();
-}
-
 TEST_CASE("the store behaves like a std::map through puts, deletes, batches, "
           "expiry, increments, compactions and reopens by two handles",
           "[model]") {
   for (int run = 0; run < 4; ++run) {
-    const uint64_t seed = Seed() + run;
+    const uint64_t seed = testing::TestSeed("model_test") + run;
     std::cout << "model test seed " << seed << " (replay: DOTLOG_TEST_SEED=" << seed << ")\n";
     INFO("seed " << seed);
     ModelTest test(seed);

@@ -173,7 +173,7 @@ TEST_CASE(
     while (std::optional<std::string> line = lines.Next()) {
       INFO("writer " << p << " said: " << *line);
       REQUIRE(*line == std::to_string(acknowledged));
-      REQUIRE(CompactionWriterStep(p, acknowledged, nullptr, &model).ok());
+      REQUIRE_OK(CompactionWriterStep(p, acknowledged, nullptr, &model));
       ++acknowledged;
     }
     CHECK(acknowledged == kCompactionWriterSteps);

@@ -19,7 +19,9 @@
 #include "dotlog/store.h"
 #include "support/child_process.h"
 #include "support/process_helpers.h"
+#include "support/status_helpers.h"
 #include "support/temp_dir.h"
+#include "support/test_seed.h"
 
 namespace dotlog::testing {
 namespace {
@@ -118,7 +120,7 @@ size_t CheckHistoryStore(Store& store,
     INFO("key " << key);
     auto history = store.History(key, 100);
     INFO(history.status().ToString());
-    REQUIRE(history.ok());
+    REQUIRE_OK(history);
     const auto it = model.find(key);
     if (it == model.end()) {
       CHECK(absl::IsNotFound(store.Get(key).status()));

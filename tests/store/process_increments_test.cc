@@ -19,6 +19,7 @@
 #include "dotlog/store.h"
 #include "support/child_process.h"
 #include "support/process_helpers.h"
+#include "support/status_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog::testing {
@@ -121,7 +122,7 @@ void CheckConcurrentIncrements(const IncrementRun& run) {
   auto reopened = OpenOrDie(dir, options);
   CHECK(reopened->Get("counter").value_or("") == total_text);
   auto stats = reopened->GetStats();
-  REQUIRE(stats.ok());
+  REQUIRE_OK(stats);
   CHECK(stats->last_seq == static_cast<uint64_t>(total));
   CHECK(reopened->Damage().empty());
   CHECK(observer->Damage().empty());

@@ -19,6 +19,7 @@
 #include "dotlog/store.h"
 #include "support/child_process.h"
 #include "support/process_helpers.h"
+#include "support/status_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog::testing {
@@ -91,11 +92,11 @@ TEST_CASE("a process killed while holding the write lock does not block others",
   // The kernel released the dead holder's lock: no wait, no timeout.
   absl::Status s = store->Put("k", "2");
   INFO(s.ToString());
-  REQUIRE(s.ok());
+  REQUIRE_OK(s);
   CHECK(store->Get("k").value_or("") == "2");
   // So does a process that opens the store afresh.
   auto other = OpenOrDie(dir, options);
-  CHECK(other->Put("k", "3").ok());
+  CHECK_OK(other->Put("k", "3"));
   CHECK(store->Get("k").value_or("") == "3");
 }
 
@@ -108,7 +109,7 @@ TEST_CASE(
   Options options;
   options.lock_timeout = 50ms;
   auto store = OpenOrDie(dir, options);
-  REQUIRE(store->Put("before", "1").ok());
+  REQUIRE_OK(store->Put("before", "1"));
   LockHolder holder(dir);
 
   const auto begin = std::chrono::steady_clock::now();
@@ -129,10 +130,10 @@ TEST_CASE(
   REQUIRE(ExitedWith(holder.Release(), 0));
   auto reopened = OpenOrDie(dir, options);
   auto keys = reopened->ListKeys("");
-  REQUIRE(keys.ok());
+  REQUIRE_OK(keys);
   CHECK(*keys == std::vector<std::string>{"before"});
   // Once the holder let go, the same handle writes again.
-  CHECK(store->Put("k", "2").ok());
+  CHECK_OK(store->Put("k", "2"));
   CHECK(reopened->Get("k").value_or("") == "2");
 }
 
@@ -142,7 +143,7 @@ TEST_CASE("readers never wait for the write lock", "[process][lock]") {
   Options options;
   options.lock_timeout = 50ms;
   auto store = OpenOrDie(dir, options);
-  REQUIRE(store->Put("mine", "1").ok());
+  REQUIRE_OK(store->Put("mine", "1"));
   REQUIRE(absl::IsNotFound(store->Get("theirs").status()));
 
   // Another process writes, so this handle must catch up while the lock is
@@ -158,17 +159,17 @@ TEST_CASE("readers never wait for the write lock", "[process][lock]") {
   CHECK(store->Get("mine").value_or("") == "1");
   CHECK(store->Get("theirs").value_or("") == "2");
   auto item = store->Lookup("theirs");
-  REQUIRE(item.ok());
+  REQUIRE_OK(item);
   CHECK(item->value == "2");
   CHECK(store->Contains("mine").value_or(false));
   auto keys = store->ListKeys("");
-  REQUIRE(keys.ok());
+  REQUIRE_OK(keys);
   CHECK(*keys == std::vector<std::string>{"mine", "theirs"});
   auto items = store->List("");
-  REQUIRE(items.ok());
+  REQUIRE_OK(items);
   CHECK(items->size() == 2);
   auto stats = store->GetStats();
-  REQUIRE(stats.ok());
+  REQUIRE_OK(stats);
   CHECK(stats->live_keys == 2);
   CHECK(stats->last_seq == 2);
   // A store opened while the lock is held reads too.

@@ -16,6 +16,7 @@
 #include "dotlog/store.h"
 #include "support/child_process.h"
 #include "support/process_helpers.h"
+#include "support/status_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog::testing {
@@ -124,7 +125,7 @@ void CheckReaderSeesEveryWrite(const ReaderRun& run) {
       auto got = reader->Get(key);
       if (value) {
         INFO(got.status().ToString());
-        REQUIRE(got.ok());
+        REQUIRE_OK(got);
         REQUIRE(*got == *value);
       } else {
         REQUIRE(absl::IsNotFound(got.status()));
@@ -134,7 +135,7 @@ void CheckReaderSeesEveryWrite(const ReaderRun& run) {
     if (run.compact_every == 0) {
       // Each step wrote exactly one record, and the reader has read it.
       auto stats = reader->GetStats();
-      REQUIRE(stats.ok());
+      REQUIRE_OK(stats);
       REQUIRE(stats->last_seq == static_cast<uint64_t>(i) + 1);
     }
     REQUIRE(WriteAll(checked.write_fd(), "k"));
@@ -143,7 +144,7 @@ void CheckReaderSeesEveryWrite(const ReaderRun& run) {
   CHECK(reader->Damage().empty());
   if (run.compact_every == 0) {
     auto stats = reader->GetStats();
-    REQUIRE(stats.ok());
+    REQUIRE_OK(stats);
     CHECK(stats->segments > 10);  // the writer rolled over many times
   }
   // Beyond the step-by-step checks: the whole content agrees with a handle
@@ -151,8 +152,8 @@ void CheckReaderSeesEveryWrite(const ReaderRun& run) {
   auto fresh = OpenOrDie(dir, options);
   auto mine = reader->List("");
   auto theirs = fresh->List("");
-  REQUIRE(mine.ok());
-  REQUIRE(theirs.ok());
+  REQUIRE_OK(mine);
+  REQUIRE_OK(theirs);
   REQUIRE(mine->size() == theirs->size());
   for (size_t i = 0; i < mine->size(); ++i) {
     CHECK((*mine)[i].key == (*theirs)[i].key);

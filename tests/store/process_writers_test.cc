@@ -18,6 +18,7 @@
 #include "dotlog/store.h"
 #include "support/child_process.h"
 #include "support/process_helpers.h"
+#include "support/status_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog::testing {
@@ -159,7 +160,7 @@ TEST_CASE(
   for (int p = 0; p < kWriters; ++p) {
     std::map<std::string, std::string> model;
     for (int j = 0; j < kWriterSteps; ++j) {
-      REQUIRE(WriterScriptStep(p, j, nullptr, &model, &counts[p]).ok());
+      REQUIRE_OK(WriterScriptStep(p, j, nullptr, &model, &counts[p]));
     }
     expected.insert(model.begin(), model.end());
   }
@@ -168,14 +169,14 @@ TEST_CASE(
   auto reopened = OpenOrDie(dir, options);
   for (Store* store : {observer.get(), reopened.get()}) {
     auto items = store->List("");
-    REQUIRE(items.ok());
+    REQUIRE_OK(items);
     std::map<std::string, std::string> actual;
     for (const Item& item : *items) actual[item.key] = item.value;
     CHECK(actual == expected);
     CHECK(store->Damage().empty());
   }
   auto stats = reopened->GetStats();
-  REQUIRE(stats.ok());
+  REQUIRE_OK(stats);
   CHECK(stats->segments > 3);
 }
 

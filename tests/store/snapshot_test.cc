@@ -6,6 +6,7 @@
 
 #include "dotlog/store.h"
 #include "support/fake_clock.h"
+#include "support/status_helpers.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
@@ -28,10 +29,10 @@ Options Fast() {
 std::map<std::string, std::string> Fill(const std::string& dir) {
   auto store = OpenOrDie(dir, Fast());
   for (int i = 0; i < 600; ++i) {
-    REQUIRE(store->Put("k/" + std::to_string(i % 300), std::to_string(i)).ok());
+    REQUIRE_OK(store->Put("k/" + std::to_string(i % 300), std::to_string(i)));
   }
-  for (int i = 0; i < 300; i += 7) REQUIRE(store->Delete("k/" + std::to_string(i)).ok());
-  REQUIRE(store->Put("tail", "\"after the snapshot\"").ok());
+  for (int i = 0; i < 300; i += 7) REQUIRE_OK(store->Delete("k/" + std::to_string(i)));
+  REQUIRE_OK(store->Put("tail", "\"after the snapshot\""));
   return Contents(*store);
 }
 
@@ -42,7 +43,7 @@ TEST_CASE("a writer leaves a snapshot that the next open uses", "[snapshot]") {
   auto store = OpenOrDie(tmp.path(), Fast());
   CHECK(store->GetStats()->snapshot_keys > 0);
   CHECK(Contents(*store) == expected);
-  CHECK(*store->Get("tail") == "\"after the snapshot\"");
+  CHECK(testing::Value(store->Get("tail")) == "\"after the snapshot\"");
   CHECK(absl::IsNotFound(store->Get("k/0").status()));
 }
 
@@ -85,8 +86,8 @@ TEST_CASE("a snapshot from before a compaction is ignored", "[snapshot]") {
   std::map<std::string, std::string> expected;
   {
     auto store = OpenOrDie(tmp.path(), Fast());
-    REQUIRE(store->Compact().ok());
-    REQUIRE(store->Put("k/1", "\"changed\"").ok());
+    REQUIRE_OK(store->Compact());
+    REQUIRE_OK(store->Put("k/1", "\"changed\""));
     expected = Contents(*store);
   }
   testing::WriteFileBytes(tmp.Join("index.snapshot"), old_snapshot);
@@ -114,8 +115,8 @@ TEST_CASE("a store with damage writes no snapshot, so every open reports it", "[
   TempDir tmp;
   {
     auto store = OpenOrDie(tmp.path(), Fast());
-    REQUIRE(store->Put("a", "1").ok());
-    REQUIRE(store->Put("b", "2").ok());
+    REQUIRE_OK(store->Put("a", "1"));
+    REQUIRE_OK(store->Put("b", "2"));
   }
   const std::string seg = tmp.Join("segment-000001.jsonl");
   std::string bytes = testing::ReadFileBytes(seg);
@@ -124,7 +125,7 @@ TEST_CASE("a store with damage writes no snapshot, so every open reports it", "[
   {
     auto store = OpenOrDie(tmp.path(), Fast());
     REQUIRE(store->Damage().size() == 1);
-    for (int i = 0; i < 600; ++i) REQUIRE(store->Put("c", std::to_string(i)).ok());
+    for (int i = 0; i < 600; ++i) REQUIRE_OK(store->Put("c", std::to_string(i)));
   }
   CHECK_FALSE(std::filesystem::exists(tmp.Join("index.snapshot")));
   CHECK(OpenOrDie(tmp.path(), Fast())->Damage().size() == 1);
@@ -136,8 +137,8 @@ TEST_CASE("writes after a snapshot-based open land on top of it", "[snapshot]") 
   {
     auto store = OpenOrDie(tmp.path(), Fast());
     REQUIRE(store->GetStats()->snapshot_keys > 0);
-    REQUIRE(store->Delete("k/1").ok());
-    REQUIRE(store->Put("k/2", "\"new\"").ok());
+    REQUIRE_OK(store->Delete("k/1"));
+    REQUIRE_OK(store->Put("k/2", "\"new\""));
     expected.erase("k/1");
     expected["k/2"] = "\"new\"";
     CHECK(Contents(*store) == expected);
@@ -158,7 +159,7 @@ TEST_CASE("a handle opened from a snapshot leaves a newer one the next open uses
     // newest segment continues the one computed while opening.
     for (int i = 0; i < 100; ++i) {
       const std::string key = "more/" + std::to_string(i);
-      REQUIRE(store->Put(key, std::to_string(i)).ok());
+      REQUIRE_OK(store->Put(key, std::to_string(i)));
       expected[key] = std::to_string(i);
     }
   }
@@ -177,7 +178,7 @@ TEST_CASE("a snapshot spanning several segments is used, and ignored once one "
     auto store = OpenOrDie(tmp.path(), small);
     for (int i = 0; i < 400; ++i) {
       const std::string key = "k/" + std::to_string(i % 150);
-      REQUIRE(store->Put(key, std::to_string(i)).ok());
+      REQUIRE_OK(store->Put(key, std::to_string(i)));
       expected[key] = std::to_string(i);
     }
   }
@@ -203,34 +204,34 @@ TEST_CASE("during a burst of writes a writer rewrites the snapshot at most once 
   const std::string path = tmp.Join("index.snapshot");
   auto store = OpenOrDie(tmp.path(), options);
   // The interval counts from open: nothing in the first second ...
-  for (int i = 0; i < 300; ++i) REQUIRE(store->Put("k/" + std::to_string(i), "1").ok());
+  for (int i = 0; i < 300; ++i) REQUIRE_OK(store->Put("k/" + std::to_string(i), "1"));
   CHECK_FALSE(std::filesystem::exists(path));
   // ... then the first write past it writes one.
   clock.Advance(std::chrono::seconds(1));
-  REQUIRE(store->Put("k/0", "1").ok());
+  REQUIRE_OK(store->Put("k/0", "1"));
   REQUIRE(std::filesystem::exists(path));
   const std::string first = testing::ReadFileBytes(path);
   // Far more than the threshold, but within the same second: no rewrite.
-  for (int i = 0; i < 2000; ++i) REQUIRE(store->Put("k/" + std::to_string(i), "2").ok());
+  for (int i = 0; i < 2000; ++i) REQUIRE_OK(store->Put("k/" + std::to_string(i), "2"));
   CHECK(testing::ReadFileBytes(path) == first);
   clock.Advance(std::chrono::milliseconds(999));
-  REQUIRE(store->Put("k/0", "3").ok());
+  REQUIRE_OK(store->Put("k/0", "3"));
   CHECK(testing::ReadFileBytes(path) == first);
   clock.Advance(std::chrono::milliseconds(1));
-  REQUIRE(store->Put("k/0", "4").ok());
+  REQUIRE_OK(store->Put("k/0", "4"));
   const std::string second = testing::ReadFileBytes(path);
   CHECK(second != first);
   // Fewer than kCloseSnapshotRecords since: closing leaves it as it is ...
-  for (int i = 0; i < 10; ++i) REQUIRE(store->Put("k/1", std::to_string(i)).ok());
-  REQUIRE(store->Close().ok());
+  for (int i = 0; i < 10; ++i) REQUIRE_OK(store->Put("k/1", std::to_string(i)));
+  REQUIRE_OK(store->Close());
   CHECK(testing::ReadFileBytes(path) == second);
   // ... and with more, closing writes one that covers every write.
   store = OpenOrDie(tmp.path(), options);
-  for (int i = 0; i < 40; ++i) REQUIRE(store->Put("k/2", std::to_string(i)).ok());
-  REQUIRE(store->Close().ok());
+  for (int i = 0; i < 40; ++i) REQUIRE_OK(store->Put("k/2", std::to_string(i)));
+  REQUIRE_OK(store->Close());
   store = OpenOrDie(tmp.path(), options);
   CHECK(store->GetStats()->snapshot_keys == 2000);
-  CHECK(*store->Get("k/2") == "39");
+  CHECK(testing::Value(store->Get("k/2")) == "39");
 }
 
 }  // namespace

@@ -272,7 +272,7 @@ TEST_CASE("a line edited to another value of the same length is never served",
     INFO((frozen ? "times frozen" : "real times"));
     auto store = testing::OpenOrDie(tmp.path(), OptionsFor(&fs));
     auto got = store->Get("k/05");
-    REQUIRE(got.ok());
+    REQUIRE_OK(got);
     CHECK(got->find("\"n\":99") == std::string::npos);
     CHECK(*got == *FullRead(tmp, written)["k/05"]);
     CHECK(store->Damage().size() == 1);
@@ -296,7 +296,7 @@ std::string PromoteOldVersion(const std::string& segment) {
 bool ServesPromotedVersion(const TempDir& tmp, FileSystem* fs) {
   auto store = testing::OpenOrDie(tmp.path(), OptionsFor(fs));
   auto got = store->Get("k/10");
-  REQUIRE(got.ok());
+  REQUIRE_OK(got);
   return got->starts_with("{\"n\":10,");
 }
 
@@ -383,7 +383,7 @@ TEST_CASE("open and get of a 100,000-key store read a bounded number of pages",
   fs.times.read_bytes = 0;
   const int64_t faults = MinorFaults();
   auto store = testing::OpenOrDie(tmp.path(), options);
-  CHECK(*store->Get("wallpaper/cache/img054321.png") ==
+  CHECK(testing::Value(store->Get("wallpaper/cache/img054321.png")) ==
         "{\"w\":3840,\"h\":2160,\"n\":54321}");
   const int64_t touched = MinorFaults() - faults;
   INFO("log " << log_bytes << " bytes, longest record " << longest_line

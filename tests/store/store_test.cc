@@ -7,6 +7,7 @@
 
 #include "dotlog/limits.h"
 #include "support/fake_clock.h"
+#include "support/status_helpers.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
@@ -21,9 +22,9 @@ using namespace std::chrono_literals;
 TEST_CASE("a value put is returned by get, minified", "[store]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
-  REQUIRE(store->Put("wallpaper/current/DP-1", "{ \"path\" : \"/w/a.png\" }").ok());
+  REQUIRE_OK(store->Put("wallpaper/current/DP-1", "{ \"path\" : \"/w/a.png\" }"));
   auto v = store->Get("wallpaper/current/DP-1");
-  REQUIRE(v.ok());
+  REQUIRE_OK(v);
   CHECK(*v == "{\"path\":\"/w/a.png\"}");
 }
 
@@ -39,17 +40,17 @@ TEST_CASE("a missing key is NotFound and the message names it", "[store]") {
 TEST_CASE("a later put of the same key wins", "[store]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
-  REQUIRE(store->Put("k", "1").ok());
-  REQUIRE(store->Put("k", "2").ok());
-  CHECK(*store->Get("k") == "2");
+  REQUIRE_OK(store->Put("k", "1"));
+  REQUIRE_OK(store->Put("k", "2"));
+  CHECK(testing::Value(store->Get("k")) == "2");
 }
 
 TEST_CASE("a deleted key is gone, also after reopening", "[store]") {
   TempDir tmp;
   {
     auto store = OpenOrDie(tmp.path());
-    REQUIRE(store->Put("k", "1").ok());
-    REQUIRE(store->Delete("k").ok());
+    REQUIRE_OK(store->Put("k", "1"));
+    REQUIRE_OK(store->Delete("k"));
     CHECK(absl::IsNotFound(store->Get("k").status()));
   }
   auto store = OpenOrDie(tmp.path());
@@ -59,9 +60,9 @@ TEST_CASE("a deleted key is gone, also after reopening", "[store]") {
 TEST_CASE("deleting an absent key succeeds and writes nothing", "[store]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
-  REQUIRE(store->Put("a", "1").ok());
+  REQUIRE_OK(store->Put("a", "1"));
   const uint64_t before = store->GetStats()->total_bytes;
-  REQUIRE(store->Delete("absent").ok());
+  REQUIRE_OK(store->Delete("absent"));
   CHECK(store->GetStats()->total_bytes == before);
 }
 
@@ -70,13 +71,13 @@ TEST_CASE("every write survives closing and reopening", "[store]") {
   {
     auto store = OpenOrDie(tmp.path());
     for (int i = 0; i < 100; ++i) {
-      REQUIRE(store->Put("key/" + std::to_string(i), std::to_string(i * i)).ok());
+      REQUIRE_OK(store->Put("key/" + std::to_string(i), std::to_string(i * i)));
     }
-    REQUIRE(store->Close().ok());
+    REQUIRE_OK(store->Close());
   }
   auto store = OpenOrDie(tmp.path());
   for (int i = 0; i < 100; ++i) {
-    CHECK(*store->Get("key/" + std::to_string(i)) == std::to_string(i * i));
+    CHECK(testing::Value(store->Get("key/" + std::to_string(i))) == std::to_string(i * i));
   }
   CHECK(store->GetStats()->live_keys == 100);
   CHECK(store->Damage().empty());
@@ -85,15 +86,15 @@ TEST_CASE("every write survives closing and reopening", "[store]") {
 TEST_CASE("a batch applies all its operations, later ones winning", "[store]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
-  REQUIRE(store->Put("gone", "0").ok());
+  REQUIRE_OK(store->Put("gone", "0"));
   WriteBatch batch;
   batch.Put("a", "1");
   batch.Put("b", "[1,2]");
   batch.Delete("gone");
   batch.Put("a", "3");
-  REQUIRE(store->Write(batch).ok());
-  CHECK(*store->Get("a") == "3");
-  CHECK(*store->Get("b") == "[1,2]");
+  REQUIRE_OK(store->Write(batch));
+  CHECK(testing::Value(store->Get("a")) == "3");
+  CHECK(testing::Value(store->Get("b")) == "[1,2]");
   CHECK(absl::IsNotFound(store->Get("gone").status()));
   CHECK(store->GetStats()->records == 2);
 }
@@ -114,13 +115,13 @@ TEST_CASE("a batch with one invalid operation writes nothing", "[store]") {
 TEST_CASE("listing returns live keys under a prefix in byte order", "[store]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
-  for (const char* k : {"w/c", "w/a", "x/a", "w/b", "w"}) REQUIRE(store->Put(k, "1").ok());
-  REQUIRE(store->Delete("w/b").ok());
+  for (const char* k : {"w/c", "w/a", "x/a", "w/b", "w"}) REQUIRE_OK(store->Put(k, "1"));
+  REQUIRE_OK(store->Delete("w/b"));
   auto keys = store->ListKeys("w/");
-  REQUIRE(keys.ok());
+  REQUIRE_OK(keys);
   CHECK(*keys == std::vector<std::string>{"w/a", "w/c"});
   auto items = store->List("");
-  REQUIRE(items.ok());
+  REQUIRE_OK(items);
   REQUIRE(items->size() == 4);
   CHECK((*items)[0].key == "w");
   CHECK((*items)[3].key == "x/a");
@@ -131,16 +132,16 @@ TEST_CASE("ForEach gives the items List gives, in order, and stops at the "
           "[store]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
-  for (const char* k : {"w/c", "w/a", "x/a", "w/b", "w"}) REQUIRE(store->Put(k, "1").ok());
-  REQUIRE(store->Put("w/a", "{\"n\":[1,2]}", PutOptions{.ttl = 1h}).ok());
-  REQUIRE(store->Delete("w/b").ok());
+  for (const char* k : {"w/c", "w/a", "x/a", "w/b", "w"}) REQUIRE_OK(store->Put(k, "1"));
+  REQUIRE_OK(store->Put("w/a", "{\"n\":[1,2]}", PutOptions{.ttl = 1h}));
+  REQUIRE_OK(store->Delete("w/b"));
   auto listed = store->List("w/");
-  REQUIRE(listed.ok());
+  REQUIRE_OK(listed);
   std::vector<Item> given;
-  REQUIRE(store->ForEach("w/", [&](const Item& item) {
+  REQUIRE_OK(store->ForEach("w/", [&](const Item& item) {
     given.push_back(item);
     return absl::OkStatus();
-  }).ok());
+  }));
   REQUIRE(given.size() == 2);
   for (size_t i = 0; i < given.size(); ++i) {
     CHECK(given[i].key == (*listed)[i].key);
@@ -166,12 +167,12 @@ TEST_CASE("a key is invisible from the moment it expires", "[store]") {
   Options options;
   options.clock = &clock;
   auto store = OpenOrDie(tmp.path(), options);
-  REQUIRE(store->Put("cache", "1", {.ttl = 30s}).ok());
-  REQUIRE(store->Put("forever", "2").ok());
+  REQUIRE_OK(store->Put("cache", "1", {.ttl = 30s}));
+  REQUIRE_OK(store->Put("forever", "2"));
   clock.Advance(29999ms);
   CHECK(*store->Contains("cache"));
   auto item = store->Lookup("cache");
-  REQUIRE(item.ok());
+  REQUIRE_OK(item);
   REQUIRE(item->expires_at.has_value());
   clock.Advance(1ms);
   CHECK(absl::IsNotFound(store->Get("cache").status()));
@@ -188,11 +189,11 @@ TEST_CASE("an absolute expiry survives reopening", "[store]") {
   const auto at = clock.Now() + 1h;
   {
     auto store = OpenOrDie(tmp.path(), options);
-    REQUIRE(store->Put("k", "1", {.expires_at = at}).ok());
+    REQUIRE_OK(store->Put("k", "1", {.expires_at = at}));
   }
   auto store = OpenOrDie(tmp.path(), options);
   auto item = store->Lookup("k");
-  REQUIRE(item.ok());
+  REQUIRE_OK(item);
   CHECK(*item->expires_at == at);
   clock.Advance(1h);
   CHECK(absl::IsNotFound(store->Get("k").status()));
@@ -201,7 +202,7 @@ TEST_CASE("an absolute expiry survives reopening", "[store]") {
 TEST_CASE("bad input is refused with InvalidArgument and writes nothing", "[store]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
-  REQUIRE(store->Put("keep", "1").ok());
+  REQUIRE_OK(store->Put("keep", "1"));
   const uint64_t before = store->GetStats()->total_bytes;
   struct Case { std::string key, value, expect; };
   const std::vector<Case> cases = {
@@ -231,7 +232,7 @@ TEST_CASE("segments roll over at the configured size", "[store]") {
   {
     auto store = OpenOrDie(tmp.path(), options);
     for (int i = 0; i < 200; ++i) {
-      REQUIRE(store->Put("k" + std::to_string(i), "\"" + std::string(50, 'x') + "\"").ok());
+      REQUIRE_OK(store->Put("k" + std::to_string(i), "\"" + std::string(50, 'x') + "\""));
     }
     CHECK(store->GetStats()->segments > 3);
   }
@@ -247,9 +248,9 @@ TEST_CASE("segments roll over at the configured size", "[store]") {
 TEST_CASE("stats count live and dead bytes", "[store]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
-  REQUIRE(store->Put("a", "1").ok());
+  REQUIRE_OK(store->Put("a", "1"));
   const Stats one = *store->GetStats();
-  REQUIRE(store->Put("a", "2").ok());
+  REQUIRE_OK(store->Put("a", "2"));
   const Stats two = *store->GetStats();
   CHECK(two.records == 2);
   CHECK(two.live_keys == 1);
@@ -263,7 +264,7 @@ TEST_CASE("the store directory is 0700 and its files 0600", "[store]") {
   TempDir tmp;
   const std::string dir = tmp.Join("a/b/state");
   auto store = OpenOrDie(dir);
-  REQUIRE(store->Put("k", "1").ok());
+  REQUIRE_OK(store->Put("k", "1"));
   namespace fs = std::filesystem;
   CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
   for (const auto& entry : fs::directory_iterator(dir)) {
@@ -278,10 +279,10 @@ TEST_CASE("files the store does not own are left alone", "[store]") {
   testing::WriteFileBytes(tmp.Join("segment-x.jsonl"), "not a segment\n");
   {
     auto store = OpenOrDie(tmp.path());
-    REQUIRE(store->Put("k", "1").ok());
+    REQUIRE_OK(store->Put("k", "1"));
   }
   auto store = OpenOrDie(tmp.path());
-  CHECK(*store->Get("k") == "1");
+  CHECK(testing::Value(store->Get("k")) == "1");
   CHECK(store->Damage().empty());
   CHECK(testing::ReadFileBytes(tmp.Join("notes.txt")) == "mine\n");
 }
@@ -297,7 +298,7 @@ TEST_CASE("opening a missing directory without create_if_missing is NotFound", "
 TEST_CASE("every call after Close fails with FailedPrecondition", "[store]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
-  REQUIRE(store->Close().ok());
+  REQUIRE_OK(store->Close());
   CHECK(absl::IsFailedPrecondition(store->Put("k", "1")));
   CHECK(absl::IsFailedPrecondition(store->Get("k").status()));
   CHECK(absl::IsFailedPrecondition(store->Close()));
@@ -307,13 +308,13 @@ TEST_CASE("two handles in one process see each other's writes", "[store]") {
   TempDir tmp;
   auto a = OpenOrDie(tmp.path());
   auto b = OpenOrDie(tmp.path());
-  REQUIRE(a->Put("k", "1").ok());
-  CHECK(*b->Get("k") == "1");
-  REQUIRE(b->Put("k", "2").ok());
-  REQUIRE(b->Delete("k").ok());
-  REQUIRE(b->Put("j", "3").ok());
+  REQUIRE_OK(a->Put("k", "1"));
+  CHECK(testing::Value(b->Get("k")) == "1");
+  REQUIRE_OK(b->Put("k", "2"));
+  REQUIRE_OK(b->Delete("k"));
+  REQUIRE_OK(b->Put("j", "3"));
   CHECK(absl::IsNotFound(a->Get("k").status()));
-  CHECK(*a->Get("j") == "3");
+  CHECK(testing::Value(a->Get("j")) == "3");
   CHECK(a->GetStats()->last_seq == 4);
 }
 
@@ -327,8 +328,8 @@ TEST_CASE("several threads may write and read one handle at once", "[store]") {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
         const std::string key = "t" + std::to_string(t) + "/" + std::to_string(i);
-        REQUIRE(store->Put(key, std::to_string(i)).ok());
-        REQUIRE(*store->Get(key) == std::to_string(i));
+        REQUIRE_OK(store->Put(key, std::to_string(i)));
+        REQUIRE(testing::Value(store->Get(key)) == std::to_string(i));
       }
     });
   }

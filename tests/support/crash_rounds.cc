@@ -12,6 +12,7 @@
 
 #include "support/child_process.h"
 #include "support/segment_files.h"
+#include "support/status_helpers.h"
 
 namespace dotlog::testing {
 namespace {
@@ -106,7 +107,7 @@ void CrashRounds::RunRound(uint64_t round) {
   Options options = options_;
   options.on_damage = [&](const DamagedRecord& d) { reported.push_back(d); };
   auto store = Store::Open(dir_, options);
-  REQUIRE(store.ok());
+  REQUIRE_OK(store);
   std::string problem;
   const StoreState actual = ReadState(**store, &problem);
   INFO(problem);
@@ -130,7 +131,7 @@ void CrashRounds::RunRound(uint64_t round) {
   CHECK((*store)->Damage().empty());
   CHECK(reported.empty());
   auto stats = (*store)->GetStats();
-  REQUIRE(stats.ok());
+  REQUIRE_OK(stats);
   CHECK(stats->damaged_records == 0);
   SegmentFiles files = CheckSegmentFiles(dir_);
   INFO(files.problem);
@@ -152,13 +153,13 @@ void CrashRounds::RunRound(uint64_t round) {
   // read the same afterwards.
   if (compact_every_ != 0 && round % compact_every_ == 0) {
     // The newest record is a delete, which compaction drops.
-    REQUIRE((*store)->Put("parent/deleted", "1").ok());
-    REQUIRE((*store)->Delete("parent/deleted").ok());
+    REQUIRE_OK((*store)->Put("parent/deleted", "1"));
+    REQUIRE_OK((*store)->Delete("parent/deleted"));
     auto before = (*store)->GetStats();
-    REQUIRE(before.ok());
+    REQUIRE_OK(before);
     absl::Status s = (*store)->Compact();
     INFO("Compact: " << s.ToString());
-    CHECK(s.ok());
+    CHECK_OK(s);
     std::string after;
     CHECK((ReadState(**store, &after) == state_));
     CHECK(after.empty());
@@ -171,10 +172,10 @@ void CrashRounds::RunRound(uint64_t round) {
     // delete, say): Item::seq names one record, and CompareAndSet relies
     // on never meeting it again.
     const std::string value = std::to_string(round);
-    REQUIRE((*store)->Put("parent/compacted", value).ok());
+    REQUIRE_OK((*store)->Put("parent/compacted", value));
     state_["parent/compacted"] = KeyState{value, false};
     auto item = (*store)->Lookup("parent/compacted");
-    REQUIRE(item.ok());
+    REQUIRE_OK(item);
     INFO("highest sequence number before compacting: " << before->last_seq);
     CHECK(item->seq > before->last_seq);
   }
@@ -184,20 +185,20 @@ void CrashRounds::RunRound(uint64_t round) {
   // next child meets the leftovers.
   if (round % 2 == 1) {
     const std::string value = std::to_string(round);
-    REQUIRE((*store)->Put("parent/round", value).ok());
+    REQUIRE_OK((*store)->Put("parent/round", value));
     state_["parent/round"] = KeyState{value, false};
     files = CheckSegmentFiles(dir_);
     INFO(files.problem);
     REQUIRE(files.problem.empty());
     CHECK(files.tail_bytes == 0);
-    REQUIRE((*store)->Close().ok());
+    REQUIRE_OK((*store)->Close());
     auto reopened = Store::Open(dir_, options_);
-    REQUIRE(reopened.ok());
+    REQUIRE_OK(reopened);
     std::string after;
     CHECK((ReadState(**reopened, &after) == state_));
     CHECK(after.empty());
     auto restats = (*reopened)->GetStats();
-    REQUIRE(restats.ok());
+    REQUIRE_OK(restats);
     CHECK(restats->torn_tail_bytes == 0);
     CHECK(restats->records == files.records);
     CHECK((*reopened)->Damage().empty());

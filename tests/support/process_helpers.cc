@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <optional>
-#include <random>
 #include <string_view>
 
 namespace dotlog::testing {
@@ -75,14 +74,6 @@ std::string ContentsDiff(Store& store,
     }
   }
   return diff;
-}
-
-uint64_t TestSeed() {
-  if (const char* env = std::getenv("DOTLOG_TEST_SEED"); env && *env) {
-    return std::strtoull(env, nullptr, 0);
-  }
-  std::random_device rd;
-  return uint64_t{rd()} << 32 | rd();
 }
 
 }  // namespace dotlog::testing

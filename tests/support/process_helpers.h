@@ -50,10 +50,6 @@ class CompactingProcess {
 std::string ContentsDiff(Store& store,
                          const std::map<std::string, std::string>& expected);
 
-// The seed of a randomized test: DOTLOG_TEST_SEED if set, else random.
-// (Not store_model.h's TestSeed(test), which reads DOTLOG_SEED.)
-uint64_t TestSeed();
-
 }  // namespace dotlog::testing
 
 #endif  // DOTLOG_TESTS_SUPPORT_PROCESS_HELPERS_H_

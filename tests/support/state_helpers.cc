@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "support/status_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog::testing {
@@ -15,7 +16,7 @@ std::unique_ptr<StateManager> OpenStateOrDie(const std::string& dir,
                                              const StateOptions& options) {
   auto state = StateManager::Open(dir, options);
   INFO(state.status().ToString());
-  REQUIRE(state.ok());
+  REQUIRE_OK(state);
   return std::move(*state);
 }
 

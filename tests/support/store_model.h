@@ -29,6 +29,7 @@
 #include "format/record.h"
 #include "format/timestamp.h"
 #include "util/strings.h"
+#include "support/status_helpers.h"
 
 namespace dotlog::testing {
 
@@ -58,7 +59,7 @@ inline std::string Describe(const State& state) {
 inline State ReadState(Store& store) {
   auto items = store.List("");
   INFO("List: " << items.status().ToString());
-  REQUIRE(items.ok());
+  REQUIRE_OK(items);
   State state;
   for (const Item& item : *items) {
     state[item.key] = Stored{
@@ -150,21 +151,6 @@ inline std::string Describe(const std::vector<DamagedRecord>& damage) {
   std::string out = damage.empty() ? "no damage" : "";
   for (const DamagedRecord& d : damage) out += "\n  " + Describe(d);
   return out;
-}
-
-// The seed for a randomized test: $DOTLOG_SEED if set (to replay a
-// failure), else a fresh random one. Printed either way.
-inline uint64_t TestSeed(std::string_view test) {
-  uint64_t seed;
-  if (const char* env = std::getenv("DOTLOG_SEED"); env != nullptr && *env) {
-    seed = std::strtoull(env, nullptr, 0);
-  } else {
-    seed = (uint64_t{std::random_device{}()} << 32) | std::random_device{}();
-  }
-  std::fprintf(stderr, "%s: seed %llu (replay with DOTLOG_SEED=%llu)\n",
-               std::string(test).c_str(), static_cast<unsigned long long>(seed),
-               static_cast<unsigned long long>(seed));
-  return seed;
 }
 
 }  // namespace dotlog::testing

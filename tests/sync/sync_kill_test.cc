@@ -15,6 +15,7 @@
 #include "support/redis_server.h"
 #include "support/status_helpers.h"
 #include "support/temp_dir.h"
+#include "support/test_seed.h"
 #include "sync/sync_machine.h"
 
 namespace dotlog {

@@ -296,7 +296,7 @@ TEST_CASE("dump, parse and load give an identical store", "[dump]") {
   CHECK(f.Dump(*copy, DumpFormat::kJsonl) == jsonl);
 
   auto from_json = f.Open("/from-json");
-  REQUIRE(LoadItems(*from_json, Value(ParseDump(json)), f.clock.Now()).ok());
+  REQUIRE_OK(LoadItems(*from_json, Value(ParseDump(json)), f.clock.Now()));
   CHECK(f.Dump(*from_json, DumpFormat::kJson) == json);
 }
 

@@ -363,7 +363,7 @@ TEST_CASE("fault: a lock is released by Unlock, its holder's end, Recover") {
   std::thread thread([&] { waited = waiter->Lock(milliseconds(60000)); });
   holder->Unlock();  // Before or during the wait: either way it succeeds.
   thread.join();
-  CHECK(waited.ok());
+  CHECK_OK(waited);
   CHECK(holder->Lock(milliseconds(0)).code() == StatusCode::kDeadlineExceeded);
   waiter.reset();
   REQUIRE_OK(holder->Lock(milliseconds(0)));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "support/fault_file_system.h"
+#include "support/status_helpers.h"
 
 namespace dotlog {
 namespace {
@@ -141,18 +142,18 @@ TEST_CASE("names the store never gives a file parse as none of its files",
 TEST_CASE("segment files are listed by number, other files left out",
           "[file_names]") {
   testing::FaultFileSystem fs;
-  REQUIRE(fs.CreateDir("/s").ok());
+  REQUIRE_OK(fs.CreateDir("/s"));
   for (const std::string& name :
        {SegmentFileName(10), SegmentFileName(2), SegmentFileName(1000000),
         SegmentFileName(999999),  // sorts after 1000000 as a name
         std::string("LOCK"), std::string("index.snapshot"),
         std::string("segment-7.jsonl"), std::string("segment-x.jsonl"),
         SegmentFileName(3) + kCompactionTempSuffix, std::string("notes.txt")}) {
-    REQUIRE(fs.WriteRaw(FilePath("/s", name), "x").ok());
+    REQUIRE_OK(fs.WriteRaw(FilePath("/s", name), "x"));
   }
   std::vector<std::string> misnamed;
   const auto listed = ListSegmentFiles(&fs, "/s", &misnamed);
-  REQUIRE(listed.ok());
+  REQUIRE_OK(listed);
   CHECK(*listed == std::vector<uint64_t>{2, 10, 999999, 1000000});
   CHECK(misnamed ==
         std::vector<std::string>{"segment-7.jsonl", "segment-x.jsonl"});
@@ -167,11 +168,11 @@ TEST_CASE("listing a missing directory reports the file system's error",
 
 TEST_CASE("a whole segment is read into the buffer", "[file_names]") {
   testing::FaultFileSystem fs;
-  REQUIRE(fs.CreateDir("/s").ok());
+  REQUIRE_OK(fs.CreateDir("/s"));
   const std::string bytes = "{\"h\":1}\n{\"r\":2}\n";
-  REQUIRE(fs.WriteRaw(SegmentPath("/s", 1), bytes).ok());
+  REQUIRE_OK(fs.WriteRaw(SegmentPath("/s", 1), bytes));
   PaddedBuffer buffer;
-  REQUIRE(ReadWholeSegment(&fs, SegmentPath("/s", 1), &buffer).ok());
+  REQUIRE_OK(ReadWholeSegment(&fs, SegmentPath("/s", 1), &buffer));
   CHECK(buffer.view() == bytes);
   CHECK(absl::IsNotFound(ReadWholeSegment(&fs, SegmentPath("/s", 2), &buffer)));
 }

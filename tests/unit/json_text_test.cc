@@ -1,6 +1,7 @@
 #include "format/json_text.h"
 
 #include <catch2/catch.hpp>
+#include "support/status_helpers.h"
 
 namespace dotlog {
 namespace {
@@ -31,7 +32,7 @@ TEST_CASE("U+2028 and U+2029 are escaped, other UTF-8 is kept",
 TEST_CASE("a pretty-printed value is stored minified with tokens unchanged",
           "[json_text]") {
   auto m = MinifyJsonValue("{\n  \"a\" : [ 1.50 , 2e3 ],\n  \"b\": \"x y\"\n}\n");
-  REQUIRE(m.ok());
+  REQUIRE_OK(m);
   CHECK(*m == "{\"a\":[1.50,2e3],\"b\":\"x y\"}");
 }
 

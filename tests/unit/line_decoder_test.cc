@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "format/record.h"
+#include "support/status_helpers.h"
 
 namespace dotlog {
 namespace {
@@ -73,7 +74,7 @@ Decoded DecodeOk(const std::string& line) {
   Decoded d = Decode(line);
   INFO(line);
   INFO(d.status.ToString());
-  REQUIRE(d.status.ok());
+  REQUIRE_OK(d.status);
   return d;
 }
 
@@ -194,13 +195,13 @@ TEST_CASE("a base header decodes as base, a plain header as not",
   DecodedLine out;
   PaddedBuffer buf;
   buf.Assign(base);
-  REQUIRE(decoder.Decode(buf.view(), buf.readable(), &out).ok());
+  REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
   CHECK(out.is_header);
   CHECK(out.base);
   CHECK(out.last_seq == 77);
   CHECK(out.segment == 3);
   buf.Assign(plain);
-  REQUIRE(decoder.Decode(buf.view(), buf.readable(), &out).ok());
+  REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
   CHECK(out.is_header);
   CHECK_FALSE(out.base);
   CHECK(out.last_seq == 0);
@@ -216,14 +217,14 @@ TEST_CASE("a seal line decodes as a seal, neither header nor record",
   DecodedLine out;
   PaddedBuffer buf;
   buf.Assign(seal);
-  REQUIRE(decoder.Decode(buf.view(), buf.readable(), &out).ok());
+  REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
   CHECK(out.is_seal);
   CHECK_FALSE(out.is_header);
   CHECK(out.ops.empty());
   CHECK(out.ts == kTsText);
   // The flag does not stick to the next line.
   buf.Assign(Encoded(2, {Put("k", "1")}));
-  REQUIRE(decoder.Decode(buf.view(), buf.readable(), &out).ok());
+  REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
   CHECK_FALSE(out.is_seal);
   CHECK(out.ops.size() == 1);
 }
@@ -244,10 +245,10 @@ TEST_CASE("a decoder reused for another line forgets the previous one",
   DecodedLine out;
   PaddedBuffer buf;
   buf.Assign(Encoded(1, {Put("a", "1"), Put("b", "2")}));
-  REQUIRE(decoder.Decode(buf.view(), buf.readable(), &out).ok());
+  REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
   REQUIRE(out.ops.size() == 2);
   buf.Assign(Encoded(2, {Del("c")}));
-  REQUIRE(decoder.Decode(buf.view(), buf.readable(), &out).ok());
+  REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
   CHECK_FALSE(out.is_batch);
   REQUIRE(out.ops.size() == 1);
   CHECK(out.ops[0].key == "c");
@@ -255,11 +256,11 @@ TEST_CASE("a decoder reused for another line forgets the previous one",
   EncodeHeader(1, 4096, kTs, &header);
   header.pop_back();
   buf.Assign(header);
-  REQUIRE(decoder.Decode(buf.view(), buf.readable(), &out).ok());
+  REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
   CHECK(out.is_header);
   CHECK(out.ops.empty());
   buf.Assign(Encoded(3, {Put("d", "4")}));
-  REQUIRE(decoder.Decode(buf.view(), buf.readable(), &out).ok());
+  REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
   CHECK_FALSE(out.is_header);
   CHECK(out.seq == 3);
 }
@@ -553,7 +554,7 @@ TEST_CASE("arbitrary sealed bytes never crash the decoder",
     Decoded d = Decode(sealed);
     INFO("byte " << c << ": " << d.status.ToString());
     if (c >= '0' && c <= '9') {
-      CHECK(d.status.ok());
+      CHECK_OK(d.status);
       if (d.status.ok()) CHECK(d.value(0) == std::string(1, static_cast<char>(c)));
     } else {
       CHECK(d.status.code() == absl::StatusCode::kDataLoss);
@@ -598,7 +599,7 @@ TEST_CASE("whitespace after an object or array value is not part of it", "[line_
     const std::string line = Sealed(std::string(R"({"seq":1,"op":"put","key":"k","value":)") +
                                     value + " \r\t ");
     buffer.Assign(line);
-    REQUIRE(decoder.Decode(buffer.view(), buffer.readable(), &out).ok());
+    REQUIRE_OK(decoder.Decode(buffer.view(), buffer.readable(), &out));
     REQUIRE(out.ops.size() == 1);
     CHECK(line.substr(out.ops[0].value_offset, out.ops[0].value_size) == value);
   }

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "dotlog/limits.h"
 #include "format/json_text.h"
+#include "support/status_helpers.h"
 
 namespace dotlog {
 namespace {
@@ -53,16 +54,16 @@ TEST_CASE("an empty key is refused", "[mutation]") {
 TEST_CASE("a key of kMaxKeyBytes (4096) bytes is accepted", "[mutation]") {
   REQUIRE(kMaxKeyBytes == 4096);
   const std::string key(4096, 'k');
-  CHECK(CheckKey(key).ok());
+  CHECK_OK(CheckKey(key));
   auto put = MakePut(key, "1", {}, kNow);
-  REQUIRE(put.ok());
+  REQUIRE_OK(put);
   CHECK(put->key == key);
-  CHECK(MakeDelete(key).ok());
+  CHECK_OK(MakeDelete(key));
   // Counted in bytes, not characters: 1024 four-byte emoji.
   std::string emoji;
   for (int i = 0; i < 1024; ++i) emoji += "\xF0\x9F\x98\x80";
   REQUIRE(emoji.size() == 4096);
-  CHECK(CheckKey(emoji).ok());
+  CHECK_OK(CheckKey(emoji));
 }
 
 TEST_CASE("a key of 4097 bytes is refused, naming both sizes", "[mutation]") {
@@ -91,9 +92,9 @@ TEST_CASE("a key may hold any valid UTF-8, control characters included",
           "[mutation]") {
   std::string key("nul\0tab\tnl\n", 11);
   key += "\xE2\x80\xA8 caf\xC3\xA9 \xF0\x9F\x98\x80 \"q\" \\";
-  CHECK(CheckKey(key).ok());
+  CHECK_OK(CheckKey(key));
   auto put = MakePut(key, "1", {}, kNow);
-  REQUIRE(put.ok());
+  REQUIRE_OK(put);
   CHECK(put->key == key);
 }
 
@@ -102,7 +103,7 @@ TEST_CASE("a key may hold any valid UTF-8, control characters included",
 TEST_CASE("a put's value is stored minified", "[mutation]") {
   auto put = MakePut("k", "{\n  \"a\" : [ 1 , 2.50 ],\n\t\"b\" : \"x  y\"\r\n}\n",
                      {}, kNow);
-  REQUIRE(put.ok());
+  REQUIRE_OK(put);
   CHECK_FALSE(put->is_delete);
   CHECK(put->key == "k");
   CHECK(put->value == "{\"a\":[1,2.50],\"b\":\"x  y\"}");
@@ -127,11 +128,11 @@ TEST_CASE("a value that is not valid UTF-8 is refused", "[mutation]") {
 TEST_CASE("a value longer than kMaxValueBytes minified is refused",
           "[mutation]") {
   const std::string big = "\"" + std::string(kMaxValueBytes - 2, 'v') + "\"";
-  CHECK(MakePut("k", big, {}, kNow).ok());
+  CHECK_OK(MakePut("k", big, {}, kNow));
   const std::string too_big = "\"" + std::string(kMaxValueBytes - 1, 'v') + "\"";
   CheckInvalid(MakePut("k", too_big, {}, kNow).status(), "limit");
   // Whitespace that minifies away does not count.
-  CHECK(MakePut("k", big + std::string(100, ' '), {}, kNow).ok());
+  CHECK_OK(MakePut("k", big + std::string(100, ' '), {}, kNow));
 }
 
 TEST_CASE("an error about a long key shows its start, cut short", "[mutation]") {
@@ -158,13 +159,13 @@ TEST_CASE("an error about a long non-ASCII key is valid UTF-8", "[mutation]") {
 
 TEST_CASE("a ttl expires that long after now", "[mutation]") {
   auto put = MakePut("k", "1", Ttl(60000), kNow);
-  REQUIRE(put.ok());
+  REQUIRE_OK(put);
   CHECK(put->expires_ms == kNow + 60000);
 }
 
 TEST_CASE("expires_at is stored as is", "[mutation]") {
   auto put = MakePut("k", "1", ExpiresAt(kNow + 5), kNow);
-  REQUIRE(put.ok());
+  REQUIRE_OK(put);
   CHECK(put->expires_ms == kNow + 5);
 }
 
@@ -172,11 +173,11 @@ TEST_CASE("an expiry at or before the epoch is stored as expired, not never",
           "[mutation]") {
   for (const int64_t ms : {int64_t{0}, int64_t{-1}, int64_t{-86400000}}) {
     auto put = MakePut("k", "1", ExpiresAt(ms), kNow);
-    REQUIRE(put.ok());
+    REQUIRE_OK(put);
     CHECK(put->expires_ms == 1);
   }
   auto put = MakePut("k", "1", Ttl(-kNow), kNow);
-  REQUIRE(put.ok());
+  REQUIRE_OK(put);
   CHECK(put->expires_ms == 1);
 }
 
@@ -194,7 +195,7 @@ TEST_CASE("an expiry after 2200-01-01 is refused", "[mutation]") {
   // The limit keeps every expiry well inside what a system_clock time point
   // holds (nanoseconds in 64 bits: until 2262), so Item::expires_at is exact.
   auto last = MakePut("k", "1", ExpiresAt(kLastMs), kNow);
-  REQUIRE(last.ok());
+  REQUIRE_OK(last);
   CHECK(last->expires_ms == kLastMs);
   CheckInvalid(MakePut("k", "1", ExpiresAt(kLastMs + 1), kNow).status(),
                "2200-01-01");
@@ -205,7 +206,7 @@ TEST_CASE("an expiry after 2200-01-01 is refused", "[mutation]") {
 
 TEST_CASE("a ttl reaching past 2200-01-01 is refused", "[mutation]") {
   auto last = MakePut("k", "1", Ttl(kLastMs - kNow), kNow);
-  REQUIRE(last.ok());
+  REQUIRE_OK(last);
   CHECK(last->expires_ms == kLastMs);
   CheckInvalid(MakePut("k", "1", Ttl(kLastMs - kNow + 1), kNow).status(),
                "\"k\"");
@@ -218,7 +219,7 @@ TEST_CASE("a ttl reaching past 2200-01-01 is refused", "[mutation]") {
 
 TEST_CASE("a delete carries its key and nothing else", "[mutation]") {
   auto del = MakeDelete("k");
-  REQUIRE(del.ok());
+  REQUIRE_OK(del);
   CHECK(del->is_delete);
   CHECK(del->key == "k");
   CHECK(del->value.empty());
@@ -232,7 +233,7 @@ TEST_CASE("a batch is validated into its mutations, in order", "[mutation]") {
   batch.Put("c", "true", Ttl(10));
   batch.Put("a", "2");
   auto ops = MakeBatch(batch, kNow);
-  REQUIRE(ops.ok());
+  REQUIRE_OK(ops);
   REQUIRE(ops->size() == 4);
   CHECK((*ops)[0].key == "a");
   CHECK((*ops)[0].value == "[1]");
@@ -287,7 +288,7 @@ TEST_CASE("a batch larger than kMaxRecordBytes is refused", "[mutation]") {
   CheckInvalid(MakeBatch(batch, kNow).status(), "record limit");
   batch.Clear();
   for (int i = 0; i < 4; ++i) batch.Put("k" + std::to_string(i), value);
-  CHECK(MakeBatch(batch, kNow).ok());
+  CHECK_OK(MakeBatch(batch, kNow));
 }
 
 }  // namespace

@@ -324,7 +324,7 @@ TEST_CASE("posix: a waiting Lock succeeds once the holder unlocks") {
   std::thread thread([&] { waited = (*waiter)->Lock(milliseconds(60000)); });
   (*holder)->Unlock();  // Before or during the wait: either way it succeeds.
   thread.join();
-  CHECK(waited.ok());
+  CHECK_OK(waited);
   CHECK((*holder)->Lock(milliseconds(0)).code() ==
         absl::StatusCode::kDeadlineExceeded);
 }

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "dotlog/limits.h"
 #include "format/record.h"
+#include "support/status_helpers.h"
 
 namespace dotlog {
 namespace {
@@ -105,7 +106,7 @@ TEST_CASE("intact lines are delivered with their offsets and 1-based line "
   const std::string h = Header(), a = PutLine(1, "a"), b = PutLine(2, "b");
   for (const TailPolicy policy : kBothPolicies) {
     Scan s = Run(h + a + b, policy);
-    REQUIRE(s.end.ok());
+    REQUIRE_OK(s.end);
     REQUIRE(s.events.size() == 3);
     CHECK(s.damage().empty());
     CHECK(s.events[0].offset == 0);
@@ -130,7 +131,7 @@ TEST_CASE("a scan that starts mid-file numbers from the given offset and line",
   const std::string a = PutLine(5), b = PutLine(6);
   for (const TailPolicy policy : kBothPolicies) {
     Scan s = Run(a + b, policy, /*offset=*/1000, /*line_number=*/8);
-    REQUIRE(s.end.ok());
+    REQUIRE_OK(s.end);
     REQUIRE(s.records().size() == 2);
     CHECK(s.events[0].offset == 1000);
     CHECK(s.events[0].line_number == 8);
@@ -144,7 +145,7 @@ TEST_CASE("a scan that starts mid-file numbers from the given offset and line",
 TEST_CASE("no bytes scan to nothing", "[segment_scanner]") {
   for (const TailPolicy policy : kBothPolicies) {
     Scan s = Run("", policy, 77, 4);
-    REQUIRE(s.end.ok());
+    REQUIRE_OK(s.end);
     CHECK(s.events.empty());
     CHECK(s.end->offset == 77);
     CHECK(s.end->next_line == 4);
@@ -159,7 +160,7 @@ TEST_CASE("a damaged middle line is reported and scanning resyncs at the next "
                     c = PutLine(3);
   for (const TailPolicy policy : kBothPolicies) {
     Scan s = Run(a + bad + c, policy);
-    REQUIRE(s.end.ok());
+    REQUIRE_OK(s.end);
     REQUIRE(s.events.size() == 3);
     // In file order: the damage is reported before the line after it.
     CHECK_FALSE(s.events[0].damaged);
@@ -187,7 +188,7 @@ TEST_CASE("a torn line in the middle does not swallow the line after it",
   const std::string c = PutLine(3), d = PutLine(4);
   for (const TailPolicy policy : kBothPolicies) {
     Scan s = Run(a + torn + "\n" + c + "garbage\n\n" + d, policy);
-    REQUIRE(s.end.ok());
+    REQUIRE_OK(s.end);
     REQUIRE(s.records().size() == 3);
     CHECK(s.records()[0].seq == 1);
     CHECK(s.records()[1].seq == 3);
@@ -211,7 +212,7 @@ TEST_CASE("kWithholdTail reports and keeps a complete last line that was "
   // line with a checksum field. This one is damage, not a torn tail.
   const std::string a = PutLine(1), b = PutLine(2), bad = Corrupted(PutLine(3));
   Scan s = Run(a + b + bad, TailPolicy::kWithholdTail, 100, 10);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   REQUIRE(s.records().size() == 2);
   REQUIRE(s.damage().size() == 1);
   CHECK(s.damage()[0].line_number == 12);
@@ -227,7 +228,7 @@ TEST_CASE("kWithholdTail reports every line of a segment converted to CRLF",
     crlf += line.substr(0, line.size() - 1) + "\r\n";
   }
   Scan s = Run(crlf, TailPolicy::kWithholdTail);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   CHECK(s.records().empty());
   CHECK(s.damage().size() == 3);
   CHECK(s.end->offset == crlf.size());
@@ -242,7 +243,7 @@ TEST_CASE("kWithholdTail withholds noise with newlines after the last intact "
   const std::string a = PutLine(1);
   const std::string noise = std::string("\x01\xff", 2) + "\n\x07" + "\n" + "\x13";
   Scan s = Run(a + noise, TailPolicy::kWithholdTail);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   CHECK(s.damage().empty());
   CHECK(s.records().size() == 1);
   CHECK(s.end->offset == a.size());
@@ -254,7 +255,7 @@ TEST_CASE("kWithholdTail reports unterminated bytes longer than any record",
   const std::string a = PutLine(1);
   const std::string rest(kMaxRecordBytes + 1, 'x');
   Scan s = Run(a + rest, TailPolicy::kWithholdTail);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   CHECK(s.damage().size() == 1);
   CHECK(s.end->offset == a.size() + rest.size());
   CHECK(s.end->withheld_bytes == 0);
@@ -266,7 +267,7 @@ TEST_CASE("kWithholdTail withholds unterminated bytes without reporting them",
   const std::string a = PutLine(1), b = PutLine(2);
   const std::string partial = b.substr(0, b.size() / 2);
   Scan s = Run(a + partial, TailPolicy::kWithholdTail);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   CHECK(s.damage().empty());
   REQUIRE(s.records().size() == 1);
   CHECK(s.end->offset == a.size());
@@ -281,7 +282,7 @@ TEST_CASE("kWithholdTail takes an intact last line that lacks only its "
   const std::string a = PutLine(1), b = PutLine(2);
   const std::string unterminated = b.substr(0, b.size() - 1);
   Scan s = Run(a + unterminated, TailPolicy::kWithholdTail);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   CHECK(s.damage().empty());
   REQUIRE(s.records().size() == 2);
   CHECK(s.records()[1].seq == 2);
@@ -297,7 +298,7 @@ TEST_CASE("a scan after an unterminated line takes a newline first as its "
   const std::string c = PutLine(3);
   Scan s = Run("\n" + c, TailPolicy::kWithholdTail, 500, 7,
                /*after_unterminated=*/true);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   CHECK(s.damage().empty());
   REQUIRE(s.records().size() == 1);
   CHECK(s.records()[0].offset == 501);
@@ -312,7 +313,7 @@ TEST_CASE("kWithholdTail reports an edited last line and withholds the "
   const std::string a = PutLine(1), bad = Corrupted(PutLine(2));
   const std::string partial = PutLine(3).substr(0, 20);
   Scan s = Run(a + bad + partial, TailPolicy::kWithholdTail);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   REQUIRE(s.damage().size() == 1);
   CHECK(s.damage()[0].line_number == 2);
   REQUIRE(s.records().size() == 1);
@@ -328,11 +329,11 @@ TEST_CASE("a withheld tail is read once it is complete",
   const std::string a = PutLine(1), b = PutLine(2);
   const std::string half = b.substr(0, b.size() / 2);
   Scan first = Run(a + half, TailPolicy::kWithholdTail);
-  REQUIRE(first.end.ok());
+  REQUIRE_OK(first.end);
   REQUIRE(first.end->withheld_bytes == half.size());
   Scan second = Run(b, TailPolicy::kWithholdTail, first.end->offset,
                     first.end->next_line);
-  REQUIRE(second.end.ok());
+  REQUIRE_OK(second.end);
   CHECK(second.damage().empty());
   REQUIRE(second.records().size() == 1);
   CHECK(second.records()[0].seq == 2);
@@ -343,7 +344,7 @@ TEST_CASE("a withheld tail is read once it is complete",
 TEST_CASE("kReportAll reports a damaged last line", "[segment_scanner]") {
   const std::string a = PutLine(1), bad = Corrupted(PutLine(2));
   Scan s = Run(a + bad, TailPolicy::kReportAll);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   REQUIRE(s.damage().size() == 1);
   CHECK(s.damage()[0].offset == a.size());
   CHECK(s.damage()[0].line_number == 2);
@@ -357,7 +358,7 @@ TEST_CASE("kReportAll reports damaged unterminated bytes", "[segment_scanner]") 
   const std::string a = PutLine(1), b = PutLine(2);
   const std::string partial = b.substr(0, b.size() / 2);
   Scan s = Run(a + partial, TailPolicy::kReportAll, 50, 3);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   REQUIRE(s.records().size() == 1);
   REQUIRE(s.damage().size() == 1);
   CHECK(s.damage()[0].offset == 50 + a.size());
@@ -374,7 +375,7 @@ TEST_CASE("kReportAll reports a damaged last line and the unterminated bytes "
   const std::string a = PutLine(1), bad = Corrupted(PutLine(2));
   const std::string partial = PutLine(3).substr(0, 20);
   Scan s = Run(a + bad + partial, TailPolicy::kReportAll);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   REQUIRE(s.damage().size() == 2);
   CHECK(s.damage()[0].line_number == 2);
   CHECK(s.damage()[0].offset == a.size());
@@ -390,7 +391,7 @@ TEST_CASE("an unterminated but intact last line of a sealed segment is "
   const std::string a = PutLine(1), b = PutLine(2);
   const std::string unterminated = b.substr(0, b.size() - 1);
   Scan s = Run(a + unterminated, TailPolicy::kReportAll);
-  REQUIRE(s.end.ok());
+  REQUIRE_OK(s.end);
   CHECK(s.damage().empty());
   REQUIRE(s.records().size() == 2);
   CHECK(s.records()[1].seq == 2);
@@ -463,7 +464,7 @@ TEST_CASE("a scanner can be reused for another file", "[segment_scanner]") {
           return absl::OkStatus();
         },
         [&](const DamagedLine&) { ++damage; });
-    REQUIRE(end.ok());
+    REQUIRE_OK(end);
     CHECK(seqs == std::vector<uint64_t>{uint64_t(round + 1), uint64_t(round + 10)});
     CHECK(damage == 1);
   }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "support/fault_file_system.h"
+#include "support/status_helpers.h"
 
 namespace dotlog {
 namespace {
@@ -22,18 +23,18 @@ std::vector<Piece> Pieces(const std::string& bytes, uint64_t begin, uint64_t end
                           FaultFileSystem* fs = nullptr) {
   FaultFileSystem own;
   if (fs == nullptr) fs = &own;
-  REQUIRE(fs->CreateDir("/s").ok());
-  REQUIRE(fs->WriteRaw("/s/f", bytes).ok());
+  REQUIRE_OK(fs->CreateDir("/s"));
+  REQUIRE_OK(fs->WriteRaw("/s/f", bytes));
   auto file = fs->OpenReadableFile("/s/f");
-  REQUIRE(file.ok());
+  REQUIRE_OK(file);
   std::vector<Piece> pieces;
   PaddedBuffer buffer;
-  REQUIRE(ReadInLinePieces(file->get(), "/s/f", begin, end, &buffer,
+  REQUIRE_OK(ReadInLinePieces(file->get(), "/s/f", begin, end, &buffer,
                            [&](uint64_t offset, const PaddedBuffer& piece) {
                              pieces.push_back({offset, std::string(piece.view())});
                              return absl::OkStatus();
                            })
-              .ok());
+              );
   return pieces;
 }
 
@@ -89,10 +90,10 @@ TEST_CASE("a range starting inside the file begins its first piece there",
 TEST_CASE("an error from the scan stops the reading and is returned",
           "[segment]") {
   FaultFileSystem fs;
-  REQUIRE(fs.CreateDir("/s").ok());
-  REQUIRE(fs.WriteRaw("/s/f", Lines(100, 3 * kLinePieceBytes)).ok());
+  REQUIRE_OK(fs.CreateDir("/s"));
+  REQUIRE_OK(fs.WriteRaw("/s/f", Lines(100, 3 * kLinePieceBytes)));
   auto file = fs.OpenReadableFile("/s/f");
-  REQUIRE(file.ok());
+  REQUIRE_OK(file);
   PaddedBuffer buffer;
   int calls = 0;
   absl::Status s = ReadInLinePieces(
@@ -107,10 +108,10 @@ TEST_CASE("an error from the scan stops the reading and is returned",
 
 TEST_CASE("a file shorter than the range is DataLoss", "[segment]") {
   FaultFileSystem fs;
-  REQUIRE(fs.CreateDir("/s").ok());
-  REQUIRE(fs.WriteRaw("/s/f", "abc\n").ok());
+  REQUIRE_OK(fs.CreateDir("/s"));
+  REQUIRE_OK(fs.WriteRaw("/s/f", "abc\n"));
   auto file = fs.OpenReadableFile("/s/f");
-  REQUIRE(file.ok());
+  REQUIRE_OK(file);
   PaddedBuffer buffer;
   absl::Status s = ReadInLinePieces(
       file->get(), "/s/f", 0, 100, &buffer,

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "support/status_helpers.h"
 
 namespace dotlog {
 namespace {
@@ -20,7 +21,7 @@ constexpr int64_t kLastMs = 253402300799999;
 int64_t ParseOrDie(const std::string& text) {
   auto ms = ParseTimestamp(text);
   INFO(text << ": " << ms.status().ToString());
-  REQUIRE(ms.ok());
+  REQUIRE_OK(ms);
   return *ms;
 }
 
@@ -207,8 +208,8 @@ TEST_CASE("the error for bad text quotes the text", "[timestamp]") {
 TEST_CASE("a clock is trusted from 2000-01-01 up to, not including, "
           "2200-01-01",
           "[timestamp]") {
-  CHECK(CheckClock(*ParseTimestamp("2000-01-01T00:00:00Z")).ok());
-  CHECK(CheckClock(*ParseTimestamp("2199-12-31T23:59:59.999Z")).ok());
+  CHECK_OK(CheckClock(*ParseTimestamp("2000-01-01T00:00:00Z")));
+  CHECK_OK(CheckClock(*ParseTimestamp("2199-12-31T23:59:59.999Z")));
   for (const char* bad : {"1999-12-31T23:59:59.999Z", "2200-01-01T00:00:00Z",
                           "1700-01-01T00:00:00Z", "1970-01-01T00:00:00Z"}) {
     INFO(bad);
