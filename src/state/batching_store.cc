@@ -129,6 +129,15 @@ absl::StatusOr<std::vector<Item>> BatchingStore::List(std::string_view prefix) {
   return items;
 }
 
+absl::Status BatchingStore::ForEach(
+    std::string_view prefix, absl::FunctionRef<absl::Status(const Item&)> fn) {
+  auto it = pending_.lower_bound(prefix);
+  if (it == pending_.end() || !it->first.starts_with(prefix)) {
+    return base_->ForEach(prefix, fn);
+  }
+  return Store::ForEach(prefix, fn);  // List, which merges the pending ones
+}
+
 absl::StatusOr<std::vector<std::string>> BatchingStore::ListKeys(
     std::string_view prefix) {
   auto items = List(prefix);

@@ -48,6 +48,10 @@ class BatchingStore final : public Store {
   absl::StatusOr<std::vector<std::string>> ListKeys(
       std::string_view prefix) override;
   absl::StatusOr<std::vector<Item>> List(std::string_view prefix) override;
+  // The base's ForEach when no pending write falls under `prefix`.
+  absl::Status ForEach(
+      std::string_view prefix,
+      absl::FunctionRef<absl::Status(const Item&)> fn) override;
   absl::StatusOr<std::vector<Version>> History(std::string_view key,
                                                size_t max_versions) override {
     return base_->History(key, max_versions);

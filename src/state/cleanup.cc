@@ -29,36 +29,37 @@ struct Found {
 
 absl::Status FindWallpapers(StateManager& state, TimePoint now,
                             CleanupReport* report, Found* found) {
-  absl::StatusOr<std::vector<Item>> items =
-      state.store().List(state::kWallpaperCachePrefix);
-  if (!items.ok()) return items.status();
-  for (const Item& item : *items) {
-    absl::StatusOr<WallpaperEntry> entry =
-        state::DecodeEntry(item.key, item.value);
-    if (!entry.ok()) continue;  // a newer or damaged shape: not ours to judge
-    std::vector<std::string>* list = nullptr;
-    if (now >= entry->expires_at) {
-      list = &report->expired_wallpapers;
-    } else {
-      absl::StatusOr<FileInfo> info =
-          state.file_system().StatFollowingLinks(entry->path);
-      if (absl::IsNotFound(info.status())) {
-        list = &report->missing_wallpapers;
-      } else if (!info.ok()) {
-        return info.status();
-      }
-    }
-    if (list != nullptr) {
-      list->push_back(entry->path);
-      found->keys.push_back(item.key);
-      found->bytes += item.key.size() + item.value.size();
-      continue;
-    }
-    for (const std::string* dir : {&entry->effects_dir, &entry->colorscheme_dir}) {
-      if (!dir->empty()) found->kept_dirs.push_back(*dir);
-    }
-  }
-  return absl::OkStatus();
+  // One entry at a time: the stored JSON of all of them is never held.
+  return state.store().ForEach(
+      state::kWallpaperCachePrefix, [&](const Item& item) -> absl::Status {
+        absl::StatusOr<WallpaperEntry> entry =
+            state::DecodeEntry(item.key, item.value);
+        // A newer or damaged shape: not ours to judge.
+        if (!entry.ok()) return absl::OkStatus();
+        std::vector<std::string>* list = nullptr;
+        if (now >= entry->expires_at) {
+          list = &report->expired_wallpapers;
+        } else {
+          absl::StatusOr<FileInfo> info =
+              state.file_system().StatFollowingLinks(entry->path);
+          if (absl::IsNotFound(info.status())) {
+            list = &report->missing_wallpapers;
+          } else if (!info.ok()) {
+            return info.status();
+          }
+        }
+        if (list != nullptr) {
+          list->push_back(entry->path);
+          found->keys.push_back(item.key);
+          found->bytes += item.key.size() + item.value.size();
+          return absl::OkStatus();
+        }
+        for (const std::string* dir :
+             {&entry->effects_dir, &entry->colorscheme_dir}) {
+          if (!dir->empty()) found->kept_dirs.push_back(*dir);
+        }
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<int64_t> LastEventId(Store& store) {

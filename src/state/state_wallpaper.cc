@@ -195,24 +195,24 @@ absl::StatusOr<size_t> StateManager::InvalidateAllWallpapers() {
 }
 
 absl::StatusOr<std::vector<CacheCheck>> StateManager::ListWallpapers() {
-  absl::StatusOr<std::vector<Item>> items =
-      store_->List(state::kWallpaperCachePrefix);
-  if (!items.ok()) return items.status();
   const TimePoint now = clock_->Now();
   std::vector<CacheCheck> checks;
-  checks.reserve(items->size());
-  for (const Item& item : *items) {
-    absl::StatusOr<WallpaperEntry> entry =
-        state::DecodeEntry(item.key, item.value);
-    if (!entry.ok()) return entry.status();
-    absl::StatusOr<state::Evaluation> found =
-        state::Evaluate(*file_system_, *entry, now);
-    if (!found.ok()) return found.status();
-    CacheCheck check;
-    check.miss = found->miss;
-    check.entry = *std::move(entry);
-    checks.push_back(std::move(check));
-  }
+  // One entry at a time: the stored JSON of all of them is never held.
+  absl::Status s = store_->ForEach(
+      state::kWallpaperCachePrefix, [&](const Item& item) -> absl::Status {
+        absl::StatusOr<WallpaperEntry> entry =
+            state::DecodeEntry(item.key, item.value);
+        if (!entry.ok()) return entry.status();
+        absl::StatusOr<state::Evaluation> found =
+            state::Evaluate(*file_system_, *entry, now);
+        if (!found.ok()) return found.status();
+        CacheCheck check;
+        check.miss = found->miss;
+        check.entry = *std::move(entry);
+        checks.push_back(std::move(check));
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
   return checks;
 }
 

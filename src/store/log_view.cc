@@ -450,7 +450,7 @@ absl::Status LogView::Remap(Segment* seg, bool sealed) {
 }
 
 absl::Status LogView::ReadValue(std::string_view key, const IndexEntry& entry,
-                                std::string* out) const {
+                                std::string* out, ReadVia via) const {
   auto it = segments_.find(entry.segment);
   if (it == segments_.end()) {
     return absl::InternalError(
@@ -458,12 +458,12 @@ absl::Status LogView::ReadValue(std::string_view key, const IndexEntry& entry,
   }
   const Segment& seg = it->second;
   if (seg.verify_reads) {
-    absl::Status s = ReadVerified(seg, key, entry, out);
+    absl::Status s = ReadVerified(seg, key, entry, out, via);
     if (absl::IsDataLoss(s)) distrust_snapshot_.store(true, std::memory_order_release);
     return s;
   }
   const uint64_t end = entry.value_offset + entry.value_size;
-  if (end <= seg.mapped.size()) {
+  if (via == ReadVia::kMapping && end <= seg.mapped.size()) {
     // Through the file: another program may have cut it short under the
     // mapping, which must be an error here, not a signal.
     out->resize(entry.value_size);
@@ -481,21 +481,23 @@ absl::Status LogView::ReadValue(std::string_view key, const IndexEntry& entry,
 }
 
 absl::Status LogView::ReadVerified(const Segment& seg, std::string_view key,
-                                   const IndexEntry& entry, std::string* out) const {
+                                   const IndexEntry& entry, std::string* out,
+                                   ReadVia via) const {
+  const uint64_t mapped = via == ReadVia::kMapping ? seg.mapped.size() : 0;
   {
     absl::MutexLock l(&verified_mu_);
     auto it = verified_lines_.upper_bound({seg.number, entry.value_offset});
     if (it != verified_lines_.end() && it->first.first == seg.number &&
         it->second->begin <= entry.value_offset) {
-      return CopyMatchingValue(*it->second, seg.file.get(), seg.path,
-                               seg.mapped.size(), key, entry, out);
+      return CopyMatchingValue(*it->second, seg.file.get(), seg.path, mapped,
+                               key, entry, out);
     }
   }
   auto line = ReadVerifiedLine(seg.file.get(), seg.path, seg.scanned_end,
-                               seg.mapped.size(), entry);
+                               mapped, entry);
   if (!line.ok()) return line.status();
-  absl::Status s = CopyMatchingValue(*line, seg.file.get(), seg.path,
-                                     seg.mapped.size(), key, entry, out);
+  absl::Status s = CopyMatchingValue(*line, seg.file.get(), seg.path, mapped,
+                                     key, entry, out);
   if (s.ok() && line->ops.size() > 1) {
     // Only batches: a line of one operation costs no more to read again.
     line->bytes.clear();

@@ -80,8 +80,12 @@ class LogView {
   // segment recognised by identity (Segment::verify_reads) the record is
   // checked first (verified_read.h); if it fails, DataLoss, and
   // needs_full_read() turns true.
+  // `via` kMapping copies out of the segment's mapping where it covers the
+  // value (no system call); kRead reads the file, for scans of many values,
+  // whose mapped pages would otherwise all count as this process's memory.
+  enum class ReadVia { kMapping, kRead };
   absl::Status ReadValue(std::string_view key, const IndexEntry& entry,
-                         std::string* out) const;
+                         std::string* out, ReadVia via = ReadVia::kMapping) const;
 
   // True if something loaded from the index snapshot proved wrong (a record
   // that does not match it, a damaged block of it): answers may be wrong
@@ -119,7 +123,8 @@ class LogView {
   void Reset();
   // ReadValue from a recognised segment: the record checked first.
   absl::Status ReadVerified(const Segment& seg, std::string_view key,
-                            const IndexEntry& entry, std::string* out) const;
+                            const IndexEntry& entry, std::string* out,
+                            ReadVia via) const;
   // What a snapshot records of `seg`: its checksum and, if the file holds
   // exactly what was read of it, its identity.
   absl::StatusOr<SegmentSum> Summarise(Segment* seg);

@@ -247,7 +247,9 @@ absl::StatusOr<std::vector<Item>> StoreImpl::List(std::string_view prefix) {
       item.key = std::move(key);
       item.seq = entry.seq;
       if (entry.expires_ms != 0) item.expires_at = FromUnixMillis(entry.expires_ms);
-      if (absl::Status s = view_.ReadValue(item.key, entry, &item.value); !s.ok()) {
+      if (absl::Status s = view_.ReadValue(item.key, entry, &item.value,
+                                           LogView::ReadVia::kRead);
+          !s.ok()) {
         return s;
       }
       items.push_back(std::move(item));
@@ -284,7 +286,9 @@ absl::Status StoreImpl::ForEachLocked(
     item.expires_at = entry.expires_ms != 0
                           ? std::optional(FromUnixMillis(entry.expires_ms))
                           : std::nullopt;
-    if (absl::Status s = view_.ReadValue(item.key, entry, &item.value); !s.ok()) {
+    if (absl::Status s = view_.ReadValue(item.key, entry, &item.value,
+                                         LogView::ReadVia::kRead);
+        !s.ok()) {
       return s;
     }
     *given = true;
