@@ -195,10 +195,20 @@ absl::StatusOr<size_t> StateManager::InvalidateAllWallpapers() {
 }
 
 absl::StatusOr<std::vector<CacheCheck>> StateManager::ListWallpapers() {
-  const TimePoint now = clock_->Now();
   std::vector<CacheCheck> checks;
+  absl::Status s = ForEachWallpaper([&](const CacheCheck& check) {
+    checks.push_back(check);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return checks;
+}
+
+absl::Status StateManager::ForEachWallpaper(
+    absl::FunctionRef<absl::Status(const CacheCheck&)> fn) {
+  const TimePoint now = clock_->Now();
   // One entry at a time: the stored JSON of all of them is never held.
-  absl::Status s = store_->ForEach(
+  return store_->ForEach(
       state::kWallpaperCachePrefix, [&](const Item& item) -> absl::Status {
         absl::StatusOr<WallpaperEntry> entry =
             state::DecodeEntry(item.key, item.value);
@@ -209,11 +219,8 @@ absl::StatusOr<std::vector<CacheCheck>> StateManager::ListWallpapers() {
         CacheCheck check;
         check.miss = found->miss;
         check.entry = *std::move(entry);
-        checks.push_back(std::move(check));
-        return absl::OkStatus();
+        return fn(check);
       });
-  if (!s.ok()) return s;
-  return checks;
 }
 
 }  // namespace dotlog

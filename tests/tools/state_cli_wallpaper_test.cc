@@ -182,6 +182,33 @@ TEST_CASE("wallpaper invalidate marks one entry or all; ls shows each state",
 }
 
 TEST_CASE(
+    "wallpaper ls --json prints a listing longer than its output chunk as "
+    "one JSON array",
+    "[state_cli]") {
+  StateCli cli;
+  // Four entries of about 30 KB each: the listing is printed in more than
+  // one piece.
+  const std::string note(30000, 'n');
+  std::vector<std::string> paths;
+  for (const char* name : {"a.png", "b.png", "c.png", "d.png"}) {
+    paths.push_back(cli.File(name, std::string("pixels of ") + name));
+    cli.Ok({"wallpaper", "cache", paths.back(), "--set", "note=" + note});
+  }
+  const std::string json = cli.Ok({"wallpaper", "ls", "--json"});
+  CHECK(json.size() > 4 * note.size());
+  CHECK(Jq(json, "[.[] | .path]") ==
+        Jq("[\"" + paths[0] + "\",\"" + paths[1] + "\",\"" + paths[2] +
+               "\",\"" + paths[3] + "\"]",
+           "."));
+  CHECK(JqHolds(json, "all(.[]; .entry.note == $n)", {"--arg", "n", note}));
+  CHECK(cli.Ok({"wallpaper", "ls"}) ==
+        "cached                  " + paths[0] + "\n" +
+            "cached                  " + paths[1] + "\n" +
+            "cached                  " + paths[2] + "\n" +
+            "cached                  " + paths[3] + "\n");
+}
+
+TEST_CASE(
     "wallpaper invalidate: no entry exits 1; PATH and --all are "
     "exclusive",
     "[state_cli]") {

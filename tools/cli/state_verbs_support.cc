@@ -70,6 +70,17 @@ absl::Status Answer(bool yes) {
   return yes ? absl::OkStatus() : absl::NotFoundError("");
 }
 
+void ListRows::Add(std::string_view row) {
+  if (json && count > 0) text.push_back(',');
+  ++count;
+  text += row;
+  if (!json) text.push_back('\n');
+}
+
+void ListRows::Close() {
+  if (json) text += "]\n";
+}
+
 namespace {
 
 // The members of the JSON object `object`, minified, in order.

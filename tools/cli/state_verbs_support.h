@@ -4,6 +4,7 @@
 #define DOTLOG_TOOLS_CLI_STATE_VERBS_SUPPORT_H_
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -70,23 +71,28 @@ CLI::App* AddVerb(CLI::App& group, const char* name, const char* what,
 // StateArgs::sets) that MetadataObject combines.
 void AddObjectOptions(CLI::App* verb, const char* name);
 
+// Rows of a listing: with `json`, the members of one JSON array, else one
+// line each. Gathers them in `text`, which a caller may print and clear
+// between rows to stream a long listing; Close ends the listing.
+struct ListRows {
+  explicit ListRows(bool json) : json(json), text(json ? "[" : "") {}
+  void Add(std::string_view row);
+  void Close();
+
+  bool json;
+  std::string text;
+  size_t count = 0;  // rows added
+};
+
 // `items` as one JSON array of `to_json(item)` and a newline, or as one line
 // per item of `to_text(item)`.
 template <typename T, typename JsonFn, typename TextFn>
 std::string ListText(const std::vector<T>& items, bool json, JsonFn to_json,
                      TextFn to_text) {
-  std::string out = json ? "[" : "";
-  for (const T& item : items) {
-    if (json) {
-      if (out.size() > 1) out.push_back(',');
-      out += to_json(item);
-    } else {
-      out += to_text(item);
-      out.push_back('\n');
-    }
-  }
-  if (json) out += "]\n";
-  return out;
+  ListRows rows(json);
+  for (const T& item : items) rows.Add(json ? to_json(item) : to_text(item));
+  rows.Close();
+  return std::move(rows.text);
 }
 
 // A yes/no answer as a status: OK (exit 0) or an empty NotFound (exit 1,

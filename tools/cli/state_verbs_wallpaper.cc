@@ -93,15 +93,23 @@ absl::Status RunWallpaperLs(Session& session, const Args&) {
   const StateArgs& a = StateArgsOfThisRun();
   auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
-  auto list = (*state)->ListWallpapers();
-  if (!list.ok()) return list.status();
-  // A listed row always has its entry.
-  return WriteStdout(ListText(
-      *list, a.json_out,
-      [](const CacheCheck& c) { return CheckJson(c.entry->path, c); },
-      [](const CacheCheck& c) {
-        return absl::StrFormat("%-23s %s", StateName(c), c.entry->path);
-      }));
+  // Printed as it is read, a chunk at a time: a cache of many thousand
+  // entries is never held whole.
+  constexpr size_t kChunkBytes = 64 << 10;
+  ListRows rows(a.json_out);
+  absl::Status s = (*state)->ForEachWallpaper([&](const CacheCheck& c) {
+    // A listed row always has its entry.
+    rows.Add(a.json_out ? CheckJson(c.entry->path, c)
+                        : absl::StrFormat("%-23s %s", StateName(c),
+                                          c.entry->path));
+    if (rows.text.size() < kChunkBytes) return absl::OkStatus();
+    absl::Status w = WriteStdout(rows.text);
+    rows.text.clear();
+    return w;
+  });
+  if (!s.ok()) return s;
+  rows.Close();
+  return WriteStdout(rows.text);
 }
 
 void AddCacheVerbs(CLI::App& group, VerbRunner* run) {

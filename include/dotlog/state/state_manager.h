@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "dotlog/clock.h"
@@ -124,6 +125,12 @@ class StateManager {
   // nothing: a touched file shows as cached without its fingerprint being
   // refreshed.
   absl::StatusOr<std::vector<CacheCheck>> ListWallpapers();
+  // Calls `fn` with each row ListWallpapers would return, in the same
+  // order, one at a time: memory holds the cache's keys, never every
+  // entry. Stops at, and returns, the first error `fn` returns. `fn` must
+  // not call this StateManager.
+  absl::Status ForEachWallpaper(
+      absl::FunctionRef<absl::Status(const CacheCheck&)> fn);
 
   // ---- Monitors and recently used wallpapers (system_state.h, history.h)
 
