@@ -15,13 +15,23 @@ namespace dotlog {
 namespace {
 
 // Appends one mutation's fields without braces: "op":..,"key":..[,"value":..]
-void AppendMutationFields(const Mutation& m, std::string* out) {
+// and, if `value_offsets` is given, where its value begins relative to
+// `line_start` (0 for a delete).
+void AppendMutationFields(const Mutation& m, size_t line_start,
+                          std::vector<uint32_t>* value_offsets,
+                          std::string* out) {
   out->append("\"op\":\"");
   out->append(m.is_delete ? kOpDelete : kOpPut);
   out->append("\",\"key\":");
   AppendJsonString(out, m.key);
-  if (m.is_delete) return;
+  if (m.is_delete) {
+    if (value_offsets != nullptr) value_offsets->push_back(0);
+    return;
+  }
   out->append(",\"value\":");
+  if (value_offsets != nullptr) {
+    value_offsets->push_back(static_cast<uint32_t>(out->size() - line_start));
+  }
   out->append(m.value);
   if (m.expires_ms != 0) {
     out->append(",\"expires\":\"");
@@ -105,14 +115,15 @@ void EncodeSeal(int64_t ts_ms, std::string* out) {
 }
 
 void EncodeRecord(uint64_t seq, int64_t ts_ms,
-                  const std::vector<Mutation>& ops, std::string* out) {
+                  const std::vector<Mutation>& ops, std::string* out,
+                  std::vector<uint32_t>* value_offsets) {
   assert(!ops.empty());
   const size_t start = out->size();
   absl::StrAppend(out, "{\"seq\":", seq, ",\"ts\":\"");
   AppendTimestamp(out, ts_ms);
   out->append("\",");
   if (ops.size() == 1) {
-    AppendMutationFields(ops[0], out);
+    AppendMutationFields(ops[0], start, value_offsets, out);
   } else {
     out->append("\"op\":\"");
     out->append(kOpBatch);
@@ -120,7 +131,7 @@ void EncodeRecord(uint64_t seq, int64_t ts_ms,
     for (size_t i = 0; i < ops.size(); ++i) {
       if (i > 0) out->push_back(',');
       out->push_back('{');
-      AppendMutationFields(ops[i], out);
+      AppendMutationFields(ops[i], start, value_offsets, out);
       out->push_back('}');
     }
     out->push_back(']');

@@ -95,10 +95,15 @@ void EncodeHeader(uint64_t number, uint64_t max_bytes, int64_t created_ms,
 void EncodeSeal(int64_t ts_ms, std::string* out);
 
 // Appends the record line (ending in '\n') holding `ops` to `out`: a "put"
-// or "del" record for one mutation, a "batch" record for several.
+// or "del" record for one mutation, a "batch" record for several. If
+// `value_offsets` is given, appends to it, for each of `ops` in order,
+// where its value's JSON text begins relative to the line's first byte (0
+// for a delete): what LineDecoder reports as DecodedOp::value_offset, so
+// that a writer can index what it wrote without decoding it.
 // REQUIRES: !ops.empty().
 void EncodeRecord(uint64_t seq, int64_t ts_ms,
-                  const std::vector<Mutation>& ops, std::string* out);
+                  const std::vector<Mutation>& ops, std::string* out,
+                  std::vector<uint32_t>* value_offsets = nullptr);
 
 }  // namespace dotlog
 

@@ -21,6 +21,7 @@
 #include "dotlog/damage.h"
 #include "dotlog/file_system.h"
 #include "dotlog/stats.h"
+#include "format/record.h"
 #include "format/segment_scanner.h"
 #include "store/index.h"
 #include "store/segment.h"
@@ -57,7 +58,25 @@ class LogView {
   // Applies the lines in `bytes`, which this process appended at `offset`
   // of segment `number`, unless CatchUp has already read them.
   absl::Status ApplyAppended(uint64_t number, uint64_t offset,
-                             const PaddedBuffer& bytes);
+                             std::string_view bytes);
+
+  // A record this process encoded and appended: where its line lies in the
+  // file, and where in `value_offsets` (of ApplyEncoded) the offsets of its
+  // values in the line begin, one per op, as EncodeRecord gave them.
+  struct AppendedRecord {
+    uint64_t seq = 0;
+    uint64_t line_offset = 0;
+    uint64_t line_bytes = 0;  // '\n' included
+    const std::vector<Mutation>* ops = nullptr;
+    size_t first_value = 0;
+  };
+  // As ApplyAppended, for `bytes` that hold `records` and nothing else, as
+  // EncodeRecord wrote them: indexes them from what the encoder knew,
+  // without decoding the lines again.
+  absl::Status ApplyEncoded(uint64_t number, uint64_t offset,
+                            std::string_view bytes,
+                            const std::vector<AppendedRecord>& records,
+                            const std::vector<uint32_t>& value_offsets);
 
   // Until the next call, Load, Reload and CatchUp read nothing of segment
   // `segment` from `offset` on, nor of any later segment: an append in
@@ -138,6 +157,9 @@ class LogView {
   absl::Status ScanBytes(Segment* seg, uint64_t offset,
                          const PaddedBuffer& bytes, TailPolicy policy);
   absl::Status ApplyRecord(Segment* seg, const ScannedLine& line);
+  // Counts a record of `seq` with `ops` operations, whose line of
+  // `line_bytes` each of them is charged a share of, which it returns.
+  uint32_t CountRecord(uint64_t seq, size_t ops, uint64_t line_bytes);
   // Maps more of the segment for zero-copy reads when enough was appended.
   absl::Status Remap(Segment* seg, bool sealed);
 

@@ -91,7 +91,7 @@ absl::StatusOr<Segment*> SegmentWriter::RollOver(LogView* view, Segment* seg,
   if (!ending.empty()) {
     const uint64_t offset = seg->scanned_end;
     if (absl::Status s = Append(seg->number, offset, ending); !s.ok()) return s;
-    if (absl::Status s = view->ApplyAppended(seg->number, offset, appended_);
+    if (absl::Status s = view->ApplyAppended(seg->number, offset, ending);
         !s.ok()) {
       return s;
     }
@@ -156,7 +156,6 @@ absl::Status SegmentWriter::Append(uint64_t number, uint64_t offset,
           "was written to it; the write is lost: try it again"));
     }
   }
-  appended_.Assign(bytes);
   return absl::OkStatus();
 }
 

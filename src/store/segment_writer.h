@@ -69,11 +69,9 @@ class SegmentWriter {
   // active, whose end is at `offset`, as one write; with SyncMode::kAlways
   // syncs them. On failure the segment is cut back to `offset`. Aborted if
   // another program replaced or removed the segment meanwhile: the bytes
-  // are then not part of the store. On success appended() holds `bytes`.
+  // are then not part of the store.
   absl::Status Append(uint64_t number, uint64_t offset,
                       const std::string& bytes);
-  // The bytes of the last successful Append, padded for the line decoder.
-  const PaddedBuffer& appended() const { return appended_; }
 
   // Makes every byte appended so far durable. OK if no segment is open. A
   // failure (reported as "`why`: ...") sets error().
@@ -94,7 +92,6 @@ class SegmentWriter {
   std::unique_ptr<AppendFile> active_;
   uint64_t active_number_ = 0;  // 0: no segment is active
   absl::Status error_;
-  PaddedBuffer appended_;
 };
 
 }  // namespace dotlog

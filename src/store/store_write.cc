@@ -187,10 +187,14 @@ void StoreImpl::WriteGroup(const std::vector<PendingWrite*>& group) {
 absl::Status StoreImpl::AppendGroup(const std::vector<PendingWrite*>& group) {
   uint64_t number, offset;
   std::string lines;
+  std::vector<std::vector<Mutation>> records;
+  // Where each record's line and values lie, for the index (step 7).
+  std::vector<LogView::AppendedRecord> appended;
+  std::vector<uint32_t> value_offsets;
+  bool plain = true;  // `lines` holds the records and nothing else
   {
     absl::MutexLock l(&mu_);
     uint64_t seq = view_.last_seq();
-    std::vector<std::vector<Mutation>> records;
     for (PendingWrite* w : group) {
       // A blind write's record is fixed; any other is decided now.
       absl::StatusOr<std::vector<Mutation>> ops = std::move(w->ops);
@@ -224,7 +228,14 @@ absl::Status StoreImpl::AppendGroup(const std::vector<PendingWrite*>& group) {
     number = (*seg)->number;
     offset = (*seg)->scanned_end;
     writer_.BeginAppend(**seg, now, &lines);
-    for (const auto& ops : records) EncodeRecord(++seq, now, ops, &lines);
+    plain = lines.empty();
+    for (const auto& ops : records) {
+      const size_t start = lines.size();
+      const size_t first_value = value_offsets.size();
+      EncodeRecord(++seq, now, ops, &lines, &value_offsets);
+      appended.push_back(
+          {seq, offset + start, lines.size() - start, &ops, first_value});
+    }
   }
   // Step 5. Readers elsewhere must not see the records before they are
   // durable (README "Durability"): they read nothing from here on until
@@ -236,10 +247,12 @@ absl::Status StoreImpl::AppendGroup(const std::vector<PendingWrite*>& group) {
   if (!a.ok()) return a;
   // Step 7.
   absl::MutexLock l(&mu_);
-  if (absl::Status s = view_.ApplyAppended(number, offset, writer_.appended());
-      !s.ok()) {
-    return s;
-  }
+  // The records are indexed from what the encoder knew; a header or line
+  // end written before them (rare) is read back as any line is.
+  absl::Status applied =
+      plain ? view_.ApplyEncoded(number, offset, lines, appended, value_offsets)
+            : view_.ApplyAppended(number, offset, lines);
+  if (!applied.ok()) return applied;
   seen_counter_.store(shared_.BumpCommitCounter(), std::memory_order_release);
   return absl::OkStatus();
 }

@@ -125,6 +125,34 @@ TEST_CASE("value offsets point at the exact text of every kind of value",
   }
 }
 
+TEST_CASE(
+    "EncodeRecord's value offsets are the ones the decoder finds, for puts, "
+    "deletes, expiries, escaped keys and batches",
+    "[line_decoder]") {
+  const std::vector<std::vector<Mutation>> records = {
+      {Put("k", "1")},
+      {Del("gone")},
+      {Put("t", "\"s\"", kExpires)},
+      {Put("quote\"and\\slash\n\u00e9", "[1,{\"a\":null}]")},
+      {Put("a", "true"), Del("b"), Put("c\"", "{\"x\":[]}", kExpires),
+       Put("d", "-0.5e3")},
+  };
+  for (const std::vector<Mutation>& ops : records) {
+    std::string line;
+    std::vector<uint32_t> offsets = {99};  // appended to, not replaced
+    EncodeRecord(3, kTs, ops, &line, &offsets);
+    INFO(line);
+    REQUIRE(offsets.size() == ops.size() + 1);
+    line.pop_back();
+    Decoded d = DecodeOk(line);
+    REQUIRE(d.out.ops.size() == ops.size());
+    for (size_t i = 0; i < ops.size(); ++i) {
+      CHECK(d.out.ops[i].value_offset == offsets[i + 1]);
+      if (!ops[i].is_delete) CHECK(d.value(i) == ops[i].value);
+    }
+  }
+}
+
 TEST_CASE("a put with expiry decodes its expiry in milliseconds",
           "[line_decoder]") {
   Decoded d = DecodeOk(Encoded(3, {Put("k", "1", kExpires)}));

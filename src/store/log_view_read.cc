@@ -1,0 +1,111 @@
+// LogView's reads of values, verified where the segment was recognised by
+// identity, and its figures.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "store/log_view.h"
+#include "store/verified_read.h"
+
+namespace dotlog {
+namespace {
+
+// Operations of verified batch lines kept (LogView::verified_lines_).
+constexpr uint64_t kMaxVerifiedOps = 1 << 16;
+
+}  // namespace
+
+absl::Status LogView::ReadValue(std::string_view key, const IndexEntry& entry,
+                                std::string* out, ReadVia via) const {
+  auto it = segments_.find(entry.segment);
+  if (it == segments_.end()) {
+    return absl::InternalError(
+        absl::StrCat("index points into unknown segment ", entry.segment));
+  }
+  const Segment& seg = it->second;
+  if (seg.verify_reads) {
+    absl::Status s = ReadVerified(seg, key, entry, out, via);
+    if (absl::IsDataLoss(s)) distrust_snapshot_.store(true, std::memory_order_release);
+    return s;
+  }
+  const uint64_t end = entry.value_offset + entry.value_size;
+  if (via == ReadVia::kMapping && end <= seg.mapped.size()) {
+    // Through the file: another program may have cut it short under the
+    // mapping, which must be an error here, not a signal.
+    out->resize(entry.value_size);
+    return seg.file->CopyMapped(entry.value_offset, entry.value_size,
+                                out->data());
+  }
+  out->resize(entry.value_size);
+  auto got = seg.file->ReadAt(entry.value_offset, out->data(), out->size());
+  if (!got.ok()) return got.status();
+  if (*got != entry.value_size) {
+    return absl::DataLossError(absl::StrCat(
+        seg.path, ": value at offset ", entry.value_offset, " is cut short"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LogView::ReadVerified(const Segment& seg, std::string_view key,
+                                   const IndexEntry& entry, std::string* out,
+                                   ReadVia via) const {
+  const uint64_t mapped = via == ReadVia::kMapping ? seg.mapped.size() : 0;
+  {
+    absl::MutexLock l(&verified_mu_);
+    auto it = verified_lines_.upper_bound({seg.number, entry.value_offset});
+    if (it != verified_lines_.end() && it->first.first == seg.number &&
+        it->second->begin <= entry.value_offset) {
+      return CopyMatchingValue(*it->second, seg.file.get(), seg.path, mapped,
+                               key, entry, out);
+    }
+  }
+  auto line = ReadVerifiedLine(seg.file.get(), seg.path, seg.scanned_end,
+                               mapped, entry);
+  if (!line.ok()) return line.status();
+  absl::Status s = CopyMatchingValue(*line, seg.file.get(), seg.path, mapped,
+                                     key, entry, out);
+  if (s.ok() && line->ops.size() > 1) {
+    // Only batches: a line of one operation costs no more to read again.
+    line->bytes.clear();
+    line->bytes.shrink_to_fit();
+    absl::MutexLock l(&verified_mu_);
+    if (verified_ops_ + line->ops.size() > kMaxVerifiedOps) {
+      verified_lines_.clear();
+      verified_ops_ = 0;
+    }
+    verified_ops_ += line->ops.size();
+    verified_lines_[{seg.number, line->end}] =
+        std::make_shared<const VerifiedLine>(std::move(*line));
+  }
+  return s;
+}
+
+uint64_t LogView::total_bytes() const {
+  uint64_t total = 0;
+  for (const auto& [number, seg] : segments_) total += seg.scanned_end + seg.withheld_bytes;
+  return total;
+}
+
+uint64_t LogView::LiveBytes(int64_t now_ms) {
+  const uint64_t live = index_.live_bytes();
+  return live - std::min(live, index_.ExpiredBytes(now_ms));
+}
+
+Stats LogView::GetStats(int64_t now_ms) {
+  Stats stats;
+  stats.live_keys = index_.CountLive(now_ms);
+  stats.records = records_;
+  stats.segments = segments_.size();
+  stats.total_bytes = total_bytes();
+  if (!segments_.empty()) {
+    stats.torn_tail_bytes = segments_.rbegin()->second.withheld_bytes;
+  }
+  stats.live_bytes = LiveBytes(now_ms);
+  stats.dead_bytes = stats.total_bytes - std::min(stats.total_bytes, stats.live_bytes);
+  stats.damaged_records = damage_.size();
+  stats.last_seq = last_seq_;
+  stats.snapshot_keys = index_.base_size();
+  stats.index_bytes = index_.memory_bytes();
+  return stats;
+}
+
+}  // namespace dotlog
