@@ -24,11 +24,13 @@ constexpr size_t kBatchKeys = 1000;
 struct Found {
   std::vector<std::string> keys;  // to delete
   uint64_t bytes = 0;             // their keys' and values' bytes
-  std::vector<std::string> kept_dirs;  // named by the entries that stay
+  // Named by the entries that stay; gathered only to prune files.
+  std::vector<std::string> kept_dirs;
 };
 
 absl::Status FindWallpapers(StateManager& state, TimePoint now,
-                            CleanupReport* report, Found* found) {
+                            bool keep_dirs, CleanupReport* report,
+                            Found* found) {
   // One entry at a time: the stored JSON of all of them is never held.
   return state.store().ForEach(
       state::kWallpaperCachePrefix, [&](const Item& item) -> absl::Status {
@@ -54,6 +56,7 @@ absl::Status FindWallpapers(StateManager& state, TimePoint now,
           found->bytes += item.key.size() + item.value.size();
           return absl::OkStatus();
         }
+        if (!keep_dirs) return absl::OkStatus();
         for (const std::string* dir :
              {&entry->effects_dir, &entry->colorscheme_dir}) {
           if (!dir->empty()) found->kept_dirs.push_back(*dir);
@@ -185,7 +188,8 @@ absl::StatusOr<CleanupReport> CleanUp(StateManager& state,
   report.bytes_before = stats->total_bytes;
 
   Found found;
-  if (absl::Status s = FindWallpapers(state, report.ran_at, &report, &found);
+  if (absl::Status s = FindWallpapers(state, report.ran_at,
+                                      options.prune_files, &report, &found);
       !s.ok()) {
     return s;
   }

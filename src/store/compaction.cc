@@ -173,7 +173,10 @@ absl::StatusOr<Survivors> ChooseSurvivors(
     int64_t now_ms, const std::vector<HistoryRule>& history,
     const ProgressFn& progress) {
   Survivors out;
-  absl::flat_hash_map<std::string, std::vector<VersionRef>> keys;
+  // Keys without a history rule keep only their newest version, held in
+  // place; keys with one keep every version, to choose among them later.
+  absl::flat_hash_map<std::string, VersionRef> newest_only;
+  absl::flat_hash_map<std::string, std::vector<VersionRef>> ruled;
   uint64_t ordinal = 0;
   NewestTime newest;
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -191,13 +194,12 @@ absl::StatusOr<Survivors> ChooseSurvivors(
           for (const DecodedOp& op : d.ops) {
             const VersionRef v{d.seq, ordinal++, op.is_delete, ts_ms,
                                op.expires_ms};
-            std::vector<VersionRef>& versions = keys[AV(op.key)];
-            if (RuleFor(op.key, history) == nullptr && !versions.empty()) {
-              if (v < versions.back()) continue;  // older than the one kept
-              versions.back() = v;
-            } else {
-              versions.push_back(v);
+            if (RuleFor(op.key, history) != nullptr) {
+              ruled[AV(op.key)].push_back(v);
+              continue;
             }
+            auto [it, added] = newest_only.try_emplace(AV(op.key), v);
+            if (!added && it->second < v) it->second = v;
           }
           return absl::OkStatus();
         },
@@ -207,7 +209,12 @@ absl::StatusOr<Survivors> ChooseSurvivors(
     if (progress) progress("segments read", i + 1, inputs.size());
   }
   const int64_t judged_ms = JudgementTime(now_ms, newest.ms());
-  for (auto& [key, versions] : keys) {
+  std::vector<VersionRef> one(1);
+  for (const auto& [key, version] : newest_only) {
+    one[0] = version;
+    SelectVersions(one, nullptr, judged_ms, &out.ordinals);
+  }
+  for (auto& [key, versions] : ruled) {
     SelectVersions(versions, RuleFor(key, history), judged_ms, &out.ordinals);
   }
   std::sort(out.ordinals.begin(), out.ordinals.end());
@@ -215,7 +222,7 @@ absl::StatusOr<Survivors> ChooseSurvivors(
 }
 
 // Bytes gathered before they are appended to the base file.
-constexpr size_t kWriteChunkBytes = 1 << 20;
+constexpr size_t kWriteChunkBytes = kLinePieceBytes;
 
 // The surviving operations of record `d` (its line `line`), whose first
 // operation has ordinal `*ordinal`, appended to `out` as one record: the

@@ -15,7 +15,7 @@ void Index::Reset(std::shared_ptr<const Snapshot> base) {
   // Swapped with empty containers so that the memory is freed, not kept.
   decltype(table_)(0, SlotHash{this}, SlotEq{this}).swap(table_);
   std::vector<Slot>().swap(slots_);
-  std::string().swap(keys_);
+  std::vector<char>().swap(keys_);
   std::vector<uint32_t>().swap(free_slots_);
   erased_key_bytes_ = 0;
   base_ = std::move(base);
@@ -79,7 +79,7 @@ bool Index::SlotEq::operator()(std::string_view a, uint32_t b) const {
 
 std::string_view Index::KeyOf(uint32_t slot) const {
   const Slot& s = slots_[slot];
-  return std::string_view(keys_).substr(s.key_offset, s.key_size);
+  return std::string_view(keys_.data() + s.key_offset, s.key_size);
 }
 
 uint64_t Index::approximate_size() const {
@@ -94,10 +94,7 @@ bool Index::base_damaged() const { return base_ != nullptr && base_->damaged(); 
 
 uint64_t Index::memory_bytes() const {
   // A flat_hash_set slot is the element plus one control byte.
-  // An empty string's capacity is inline, not on the heap.
-  const uint64_t key_heap =
-      keys_.capacity() > std::string().capacity() ? keys_.capacity() : 0;
-  return slots_.capacity() * sizeof(Slot) + key_heap +
+  return slots_.capacity() * sizeof(Slot) + keys_.capacity() +
          free_slots_.capacity() * sizeof(uint32_t) +
          table_.capacity() * (sizeof(uint32_t) + 1) +
          (base_ != nullptr ? base_->file_size() : 0);
@@ -125,17 +122,26 @@ void Index::Insert(std::string_view key, const IndexEntry& entry) {
     MaybeCompactKeys();
   }
   assert(keys_.size() + key.size() <= std::numeric_limits<uint32_t>::max());
+  // Both arrays grow by half, not double, when full: an open that reads
+  // every key into the overlay holds less unused room.
+  if (keys_.size() + key.size() > keys_.capacity()) {
+    keys_.reserve(std::max(keys_.size() + key.size(),
+                           keys_.capacity() + keys_.capacity() / 2));
+  }
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
     free_slots_.pop_back();
   } else {
+    if (slots_.size() == slots_.capacity()) {
+      slots_.reserve(std::max<size_t>(16, slots_.capacity() + slots_.capacity() / 2));
+    }
     slot = static_cast<uint32_t>(slots_.size());
     slots_.emplace_back();
   }
   slots_[slot] = Slot{entry, static_cast<uint32_t>(keys_.size()),
                       static_cast<uint32_t>(key.size())};
-  keys_.append(key);
+  keys_.insert(keys_.end(), key.begin(), key.end());
   // The slot holds its key before the table hashes it.
   table_.insert(slot);
 }
@@ -149,12 +155,13 @@ void Index::Erase(uint32_t slot) {
 
 void Index::MaybeCompactKeys() {
   if (erased_key_bytes_ < 4096 || erased_key_bytes_ * 2 < keys_.size()) return;
-  std::string kept;
+  std::vector<char> kept;
   kept.reserve(keys_.size() - erased_key_bytes_);
   for (uint32_t slot : table_) {
     Slot& s = slots_[slot];
     const uint32_t offset = static_cast<uint32_t>(kept.size());
-    kept.append(KeyOf(slot));
+    const std::string_view key = KeyOf(slot);
+    kept.insert(kept.end(), key.begin(), key.end());
     s.key_offset = offset;  // the key's bytes, and so its hash, are unchanged
   }
   keys_.swap(kept);
@@ -229,12 +236,12 @@ void Index::ForEachLive(const std::function<void(std::string_view key,
   });
 }
 
-std::vector<std::pair<std::string, IndexEntry>> Index::Prefix(
+std::vector<std::pair<std::string_view, IndexEntry>> Index::Prefix(
     std::string_view prefix, int64_t now_ms) const {
-  std::vector<std::pair<std::string, IndexEntry>> out;
+  std::vector<std::pair<std::string_view, IndexEntry>> out;
   ForEachLive([&](std::string_view key, const IndexEntry& entry) {
     if (!entry.expired(now_ms) && key.starts_with(prefix)) {
-      out.emplace_back(std::string(key), entry);
+      out.emplace_back(key, entry);
     }
   });
   std::sort(out.begin(), out.end(),

@@ -75,7 +75,8 @@ class Index {
   void ForEachLive(const std::function<void(std::string_view key,
                                             const IndexEntry& entry)>& fn) const;
   // Live, unexpired entries whose keys start with `prefix`, sorted by key.
-  std::vector<std::pair<std::string, IndexEntry>> Prefix(
+  // The keys are valid until the next mutation of the index.
+  std::vector<std::pair<std::string_view, IndexEntry>> Prefix(
       std::string_view prefix, int64_t now_ms) const;
   // Number of unexpired, undeleted keys.
   uint64_t CountLive(int64_t now_ms) const;
@@ -141,7 +142,7 @@ class Index {
 
   std::shared_ptr<const Snapshot> base_;
   std::vector<Slot> slots_;
-  std::string keys_;
+  std::vector<char> keys_;  // grown by half when full (Insert)
   std::vector<uint32_t> free_slots_;  // slots of erased entries, for reuse
   uint64_t erased_key_bytes_ = 0;     // bytes of keys_ no slot points to
   absl::flat_hash_set<uint32_t, SlotHash, SlotEq> table_{

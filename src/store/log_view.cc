@@ -15,7 +15,7 @@ namespace {
 // mapped part of a segment; then the mapping is extended.
 constexpr uint64_t kRemapBytes = 64 << 10;
 // The read buffer is kept between catch-ups up to this size.
-constexpr size_t kKeepBufferBytes = 1 << 20;
+constexpr size_t kKeepBufferBytes = kLinePieceBytes;
 }  // namespace
 
 LogView::LogView(FileSystem* fs, std::string dir,

@@ -70,7 +70,7 @@ absl::Status ReadRange(ReadableFile* file, const std::string& path,
                        uint64_t offset, uint64_t size, PaddedBuffer* out);
 
 // Bytes ReadInLinePieces reads at a time, unless a line is longer.
-inline constexpr uint64_t kLinePieceBytes = 1 << 20;
+inline constexpr uint64_t kLinePieceBytes = 256 << 10;
 
 // Reads [begin, end) of `file` in consecutive pieces, each about
 // kLinePieceBytes long and ending just after a '\n' (the last one at

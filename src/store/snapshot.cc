@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -188,51 +189,72 @@ void Snapshot::ForEach(const std::function<void(std::string_view key,
 absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
                            const SnapshotPosition& position, const Index& index,
                            uint64_t writer_id) {
+  // The body's four parts are built once, at their exact sizes, and written
+  // one after the other: the snapshot is never held twice.
+  uint64_t n = 0, key_bytes = 0;
+  index.ForEachLive([&](std::string_view key, const IndexEntry&) {
+    ++n;
+    key_bytes += key.size();
+  });
+  if (key_bytes > std::numeric_limits<uint32_t>::max()) {
+    return absl::ResourceExhaustedError("index snapshot: keys exceed 4 GiB");
+  }
+  const uint64_t b = BucketsFor(n);
+  std::vector<uint32_t> buckets(b, 0);
   std::vector<IndexEntry> entries;
+  entries.reserve(n);
   std::vector<uint32_t> key_ends;
+  key_ends.reserve(n);
   std::string keys;
-  std::vector<uint64_t> hashes;
+  keys.reserve(key_bytes);
   uint64_t live_bytes = 0;
   index.ForEachLive([&](std::string_view key, const IndexEntry& entry) {
     live_bytes += entry.charged_bytes;
+    uint64_t slot = HashKey(key) & (b - 1);
+    while (buckets[slot] != 0) slot = (slot + 1) & (b - 1);
     entries.push_back(entry);
+    buckets[slot] = static_cast<uint32_t>(entries.size());
     keys.append(key);
     key_ends.push_back(static_cast<uint32_t>(keys.size()));
-    hashes.push_back(HashKey(key));
   });
-  if (keys.size() > std::numeric_limits<uint32_t>::max()) {
-    return absl::ResourceExhaustedError("index snapshot: keys exceed 4 GiB");
-  }
-  const uint64_t n = entries.size(), b = BucketsFor(n);
-  std::vector<uint32_t> buckets(b, 0);
-  for (uint64_t i = 0; i < n; ++i) {
-    uint64_t slot = hashes[i] & (b - 1);
-    while (buckets[slot] != 0) slot = (slot + 1) & (b - 1);
-    buckets[slot] = static_cast<uint32_t>(i + 1);
-  }
-  std::string body;
-  body.reserve(4 * b + (sizeof(IndexEntry) + 4) * n + keys.size());
-  body.append(reinterpret_cast<const char*>(buckets.data()), 4 * b);
-  body.append(reinterpret_cast<const char*>(entries.data()), sizeof(IndexEntry) * n);
-  body.append(reinterpret_cast<const char*>(key_ends.data()), 4 * n);
-  body.append(keys);
+  // Invariant: the second pass met the same keys as the first.
+  assert(entries.size() == n && keys.size() == key_bytes);
+  const std::string_view body[] = {
+      {reinterpret_cast<const char*>(buckets.data()), 4 * b},
+      {reinterpret_cast<const char*>(entries.data()), sizeof(IndexEntry) * n},
+      {reinterpret_cast<const char*>(key_ends.data()), 4 * n},
+      keys};
+  uint64_t body_bytes = 0;
+  for (std::string_view part : body) body_bytes += part.size();
   const uint64_t f[kFieldCount] = {
       kLayoutVersion,     sizeof(IndexEntry),  n,
       b,                  position.segment,    position.offset,
       position.next_line, position.max_bytes,  position.sealed,
       position.last_seq,  position.records,    keys.size(),
-      position.segments.size(), live_bytes, body.size()};
+      position.segments.size(), live_bytes, body_bytes};
   std::string out(kMagic, sizeof(kMagic));
   out.append(reinterpret_cast<const char*>(f), sizeof(f));
   out.append(reinterpret_cast<const char*>(position.segments.data()),
              sizeof(SegmentSum) * position.segments.size());
-  for (uint64_t block = 0; block < BlocksFor(body.size()); ++block) {
-    const uint64_t sum = BlockSum(body, block);
+  // The sum of each block of the body, whose blocks may span two parts.
+  std::string block;
+  block.reserve(kBlockBytes);
+  auto add_block_sum = [&] {
+    const uint64_t sum = RecordChecksum(block);
     out.append(reinterpret_cast<const char*>(&sum), 8);
+    block.clear();
+  };
+  for (std::string_view part : body) {
+    while (!part.empty()) {
+      const size_t take = std::min<size_t>(kBlockBytes - block.size(), part.size());
+      block.append(part.substr(0, take));
+      part.remove_prefix(take);
+      if (block.size() == kBlockBytes) add_block_sum();
+    }
   }
+  if (!block.empty()) add_block_sum();
   const uint64_t sum = RecordChecksum(out);
   out.append(reinterpret_cast<const char*>(&sum), 8);
-  out.append(body);
 
   // Several processes may write at once: each through its own file.
   const std::string temp = SnapshotTempPath(dir, writer_id);
@@ -243,7 +265,11 @@ absl::Status WriteSnapshot(FileSystem* fs, const std::string& dir,
       file = fs->CreateFile(temp);
     }
     if (!file.ok()) return file.status();
-    if (absl::Status s = (*file)->Append(out); !s.ok()) {
+    absl::Status s = (*file)->Append(out);
+    for (std::string_view part : body) {
+      if (s.ok() && !part.empty()) s = (*file)->Append(part);
+    }
+    if (!s.ok()) {
       fs->Remove(temp).IgnoreError();
       return s;
     }

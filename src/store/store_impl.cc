@@ -230,8 +230,8 @@ absl::StatusOr<std::vector<std::string>> StoreImpl::ListKeys(
   return ReadChecked<Keys>([&](int64_t now_ms) ABSL_SHARED_LOCKS_REQUIRED(mu_)
                            -> absl::StatusOr<Keys> {
     Keys keys;
-    for (auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
-      keys.push_back(std::move(key));
+    for (const auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
+      keys.emplace_back(key);
     }
     return keys;
   });
@@ -242,9 +242,9 @@ absl::StatusOr<std::vector<Item>> StoreImpl::List(std::string_view prefix) {
   return ReadChecked<Items>([&](int64_t now_ms) ABSL_SHARED_LOCKS_REQUIRED(mu_)
                             -> absl::StatusOr<Items> {
     Items items;
-    for (auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
+    for (const auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
       Item item;
-      item.key = std::move(key);
+      item.key = key;
       item.seq = entry.seq;
       if (entry.expires_ms != 0) item.expires_at = FromUnixMillis(entry.expires_ms);
       if (absl::Status s = view_.ReadValue(item.key, entry, &item.value,
@@ -280,8 +280,8 @@ absl::Status StoreImpl::ForEachLocked(
     std::string_view prefix, int64_t now_ms,
     absl::FunctionRef<absl::Status(const Item&)> fn, bool* given) {
   Item item;
-  for (auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
-    item.key = std::move(key);
+  for (const auto& [key, entry] : view_.index().Prefix(prefix, now_ms)) {
+    item.key = key;
     item.seq = entry.seq;
     item.expires_at = entry.expires_ms != 0
                           ? std::optional(FromUnixMillis(entry.expires_ms))

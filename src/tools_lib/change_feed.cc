@@ -5,6 +5,7 @@
 #include <memory>
 #include <utility>
 
+#include "absl/container/btree_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "format/line_decoder.h"
@@ -195,12 +196,16 @@ absl::Status ChangeFeed::Snapshot(
     uint64_t seq = 0;
     bool is_delete = false;
     int64_t expires_ms = 0;
-    std::string ts;
+    // The record's "ts": its milliseconds when the text is theirs as the
+    // writer formats them (no memory of its own), else the text itself.
+    int64_t ts_ms = 0;
+    bool ts_is_text = false;
+    std::string ts_text;
     std::shared_ptr<ReadableFile> file;
     uint64_t value_offset = 0;
     uint32_t value_size = 0;
   };
-  std::map<std::string, Newest, std::less<>> newest;
+  absl::btree_map<std::string, Newest, std::less<>> newest;
   FeedPosition position;
   absl::Status s = reader_->ReadAfter(
       fs_, dir_, &position,
@@ -218,7 +223,14 @@ absl::Status ChangeFeed::Snapshot(
           n.seq = d.seq;
           n.is_delete = op.is_delete;
           n.expires_ms = op.expires_ms;
-          n.ts.assign(d.ts);
+          absl::StatusOr<int64_t> ms = ParseTimestamp(d.ts);
+          n.ts_is_text = !ms.ok() || FormatTimestamp(*ms) != d.ts;
+          if (n.ts_is_text) {
+            n.ts_text.assign(d.ts);
+          } else {
+            n.ts_ms = *ms;
+            n.ts_text.clear();
+          }
           n.file = file;
           n.value_offset = line.offset + op.value_offset;
           n.value_size = op.value_size;
@@ -240,7 +252,7 @@ absl::Status ChangeFeed::Snapshot(
           dir_, ": a segment was cut short while it was read; value of key ",
           QuoteKey(key), " lost"));
     }
-    c.ts = std::move(n.ts);
+    c.ts = n.ts_is_text ? std::move(n.ts_text) : FormatTimestamp(n.ts_ms);
     c.seq = n.seq;
     c.expires_at = n.expires_ms != 0
                        ? std::optional(FromUnixMillis(n.expires_ms))

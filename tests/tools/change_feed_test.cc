@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "dotlog/store.h"
 #include "dotlog/write_batch.h"
 #include "format/record.h"
+#include "store/segment.h"
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
 #include "support/status_helpers.h"
@@ -270,6 +272,38 @@ TEST_CASE("a snapshot holds the newest live value per key and where to follow",
   CHECK(f.Read(&end) == std::vector<std::string>{"put p/b=3"});
 }
 
+TEST_CASE(
+    "a snapshot gives each change its record's ts text exactly, the "
+    "writer's or one written by hand",
+    "[change_feed]") {
+  FaultFileSystem fs;
+  REQUIRE_OK(fs.CreateDir(kDir));
+  std::string log;
+  EncodeHeader(1, 4096, 0, &log);
+  EncodeRecord(1, 1767225600123, {Mutation{false, "a", "1", 0}}, &log);
+  // By hand: a time without milliseconds, then one that is not a time.
+  for (const char* body :
+       {R"({"seq":2,"ts":"2026-01-01T00:00:00Z","op":"put","key":"b","value":2)",
+        R"({"seq":3,"ts":"yesterday","op":"put","key":"c","value":3)"}) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(RecordChecksum(body)));
+    log += std::string(body) + ",\"xxh3\":\"" + hex + "\"}\n";
+  }
+  REQUIRE_OK(fs.WriteRaw(std::string(kDir) + "/segment-000001.jsonl", log));
+  ChangeFeed feed(kDir, &fs);
+  FeedPosition end;
+  std::vector<std::string> got;
+  REQUIRE_OK(feed.Snapshot("", std::chrono::system_clock::now(), &end,
+                           [&](const Change& c) {
+                             got.push_back(c.key + " " + c.ts);
+                             return absl::OkStatus();
+                           }));
+  CHECK(got == std::vector<std::string>{"a 2026-01-01T00:00:00.123Z",
+                                        "b 2026-01-01T00:00:00Z",
+                                        "c yesterday"});
+}
+
 TEST_CASE("a snapshot and a read of a store many pieces big hold a piece of "
           "it at a time, not its values",
           "[change_feed]") {
@@ -292,7 +326,7 @@ TEST_CASE("a snapshot and a read of a store many pieces big hold a piece of "
   FeedPosition start;
   CHECK(Value(f.feed.ReadAfter(&start)).size() == 101);
   CHECK(start == end);
-  CHECK(f.fs.largest_read() <= (1 << 20) + (64 << 10));
+  CHECK(f.fs.largest_read() <= kLinePieceBytes + (64 << 10));
 }
 
 TEST_CASE("an empty or missing store", "[change_feed]") {

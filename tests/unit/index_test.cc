@@ -34,7 +34,7 @@ IndexEntry Tombstone(uint64_t seq) {
 std::vector<std::string> Keys(const Index& index, std::string_view prefix,
                               int64_t now = kNow) {
   std::vector<std::string> out;
-  for (const auto& [key, entry] : index.Prefix(prefix, now)) out.push_back(key);
+  for (const auto& [key, entry] : index.Prefix(prefix, now)) out.emplace_back(key);
   return out;
 }
 

@@ -63,7 +63,7 @@ struct Fixture {
     REQUIRE_OK(fresh.Load());
     std::vector<std::string> found;
     for (auto& [key, entry] : fresh.index().Prefix("", kNow))
-      found.push_back(key);
+      found.emplace_back(key);
     CHECK(found == keys);
     CHECK(damage == 0);
   }
