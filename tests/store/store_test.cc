@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "absl/synchronization/mutex.h"
 #include "dotlog/limits.h"
 #include "support/fake_clock.h"
 #include "support/status_helpers.h"
@@ -323,17 +324,27 @@ TEST_CASE("several threads may write and read one handle at once", "[store]") {
   Options options;
   options.sync = SyncMode::kNone;
   auto store = OpenOrDie(tmp.path(), options);
+  // Catch2's assertions are not thread-safe: the threads gather what went
+  // wrong, and the test's own thread checks it.
+  absl::Mutex mu;
+  std::vector<std::string> errors;
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
         const std::string key = "t" + std::to_string(t) + "/" + std::to_string(i);
-        REQUIRE_OK(store->Put(key, std::to_string(i)));
-        REQUIRE(testing::Value(store->Get(key)) == std::to_string(i));
+        absl::Status put = store->Put(key, std::to_string(i));
+        absl::StatusOr<std::string> got = store->Get(key);
+        if (!put.ok() || !got.ok() || *got != std::to_string(i)) {
+          absl::MutexLock l(&mu);
+          errors.push_back(key + ": put " + put.ToString() + ", get " +
+                           (got.ok() ? *got : got.status().ToString()));
+        }
       }
     });
   }
   for (auto& t : threads) t.join();
+  CHECK(errors == std::vector<std::string>{});
   CHECK(store->GetStats()->live_keys == 800);
   CHECK(store->GetStats()->last_seq == 800);
 }

@@ -37,7 +37,9 @@ T Value(absl::StatusOr<T> status_or) {
 // OK, printing the status.
 #define CHECK_OK(expr) DOTLOG_ASSERT_OK_(CHECK, expr)
 
-// REQUIRE_OK and CHECK_OK, with the Catch2 assertion to use.
+// REQUIRE_OK and CHECK_OK, with the Catch2 assertion to use. Like every
+// Catch2 assertion (and Value above), only for the test's own thread:
+// Catch2 is not thread-safe, and INFO from two threads corrupts its state.
 #define DOTLOG_ASSERT_OK_(assertion, expr)                             \
   do {                                                                 \
     const absl::Status status_ok_ = ::dotlog::testing::StatusOf(expr); \
