@@ -9,8 +9,11 @@
 namespace dotlog {
 namespace {
 
-// Operations of verified batch lines kept (LogView::verified_lines_).
-constexpr uint64_t kMaxVerifiedOps = 1 << 16;
+// Operations of verified batch lines kept (LogView::verified_lines_): this
+// many, or as many as the index has keys, so that random reads of a store
+// loaded in large batches do not verify the same lines again and again.
+// About 40 bytes each.
+constexpr uint64_t kMinVerifiedOps = 1 << 16;
 
 }  // namespace
 
@@ -68,7 +71,9 @@ absl::Status LogView::ReadVerified(const Segment& seg, std::string_view key,
     line->bytes.clear();
     line->bytes.shrink_to_fit();
     absl::MutexLock l(&verified_mu_);
-    if (verified_ops_ + line->ops.size() > kMaxVerifiedOps) {
+    const uint64_t most =
+        std::max<uint64_t>(kMinVerifiedOps, index_.approximate_size());
+    if (verified_ops_ + line->ops.size() > most) {
       verified_lines_.clear();
       verified_ops_ = 0;
     }

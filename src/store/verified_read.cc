@@ -1,5 +1,7 @@
 #include "store/verified_read.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -10,6 +12,8 @@
 
 namespace dotlog {
 namespace {
+
+uint64_t KeyHash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
 // Bytes read at a time while looking for the newlines around a value.
 constexpr uint64_t kProbeBytes = 4096;
@@ -109,8 +113,9 @@ absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
   line.seq = d.seq;
   // Within a batch the last operation on a key is the one that counts.
   for (const DecodedOp& op : d.ops) {
-    line.ops[AV(op.key)] = VerifiedLine::Op{op.is_delete, op.expires_ms,
-                                        line.begin + op.value_offset, op.value_size};
+    line.ops[KeyHash(op.key)] =
+        VerifiedLine::Op{op.is_delete, op.expires_ms,
+                         line.begin + op.value_offset, op.value_size};
   }
   line.bytes.assign(buffer.view());
   return line;
@@ -123,7 +128,7 @@ absl::Status CopyMatchingValue(const VerifiedLine& line, ReadableFile* file,
   if (line.seq != entry.seq) {
     return Mismatch(path, entry, "is not the record the index names");
   }
-  auto op = line.ops.find(AV(key));
+  auto op = line.ops.find(KeyHash(key));
   if (op == line.ops.end()) {
     return Mismatch(path, entry, absl::StrCat("has no operation on key ", QuoteKey(key)));
   }

@@ -16,7 +16,10 @@
 namespace dotlog {
 
 // A line read whole and verified: a record whose xxh3 checks, and what
-// each key's last operation in it says.
+// each key's last operation in it says, by the key's XXH3-64 (so that a
+// kept batch line of many keys costs little memory). Two keys of one line
+// with the same hash keep the later one's operation: a read of the other
+// then fails to match, never returns another key's value.
 struct VerifiedLine {
   struct Op {
     bool is_delete = false;
@@ -26,7 +29,7 @@ struct VerifiedLine {
   };
   uint64_t begin = 0, end = 0;  // [begin, end) in the file, '\n' excluded
   uint64_t seq = 0;
-  absl::flat_hash_map<std::string, Op> ops;
+  absl::flat_hash_map<uint64_t, Op> ops;
   std::string bytes;  // the line, while fresh; emptied before it is kept
 };
 
