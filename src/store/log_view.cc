@@ -92,14 +92,17 @@ void LogView::ReportDamage(const Segment& seg, const DamagedLine& d) {
   damage_.push_back(std::move(record));
 }
 
-absl::StatusOr<bool> LogView::Replaced(const Segment& seg) {
-  auto open = seg.file->Stat();
+absl::StatusOr<bool> LogView::Replaced(Segment* seg,
+                                       std::optional<uint64_t>* size) {
+  auto open = seg->file->Stat();
   if (absl::IsUnimplemented(open.status())) return false;
   if (!open.ok()) return open.status();
-  auto named = fs_->Stat(seg.path);
+  seg->identity = *open;
+  *size = open->size;
+  auto named = fs_->Stat(seg->path);
   if (absl::IsNotFound(named.status())) return true;
   if (!named.ok()) return named.status();
-  return !named->SameFile(*open) || open->size < seg.scanned_end;
+  return !named->SameFile(*open) || open->size < seg->scanned_end;
 }
 
 absl::Status LogView::CatchUp() {
@@ -110,10 +113,12 @@ absl::Status LogView::CatchUp() {
   // removed, or cut short in place: what this view read is no longer the
   // store, and appending to the old file would write into nothing. Read
   // everything again from the files as they are now.
-  auto replaced = Replaced(*seg);
+  std::optional<uint64_t> size;
+  auto replaced = Replaced(seg, &size);
   if (!replaced.ok()) return replaced.status();
   if (*replaced) return Reload();
-  if (absl::Status s = ScanFrom(seg, TailPolicy::kWithholdTail); !s.ok()) {
+  if (absl::Status s = ScanFrom(seg, TailPolicy::kWithholdTail, size);
+      !s.ok()) {
     return s;
   }
   // Newer segments exist only after a closed one (full or sealed), and are
@@ -209,8 +214,10 @@ absl::Status LogView::AddSegment(uint64_t number, TailPolicy policy) {
   return Remap(&added, policy == TailPolicy::kReportAll);
 }
 
-absl::Status LogView::ScanFrom(Segment* seg, TailPolicy policy) {
-  auto size = seg->file->Size();
+absl::Status LogView::ScanFrom(Segment* seg, TailPolicy policy,
+                               std::optional<uint64_t> known_size) {
+  absl::StatusOr<uint64_t> size =
+      known_size ? absl::StatusOr<uint64_t>(*known_size) : seg->file->Size();
   if (!size.ok()) return size.status();
   if (*size < seg->scanned_end) {
     return absl::DataLossError(absl::StrCat(

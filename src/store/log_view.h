@@ -52,8 +52,9 @@ class LogView {
   absl::Status CatchUp();
 
   // True if `seg`'s name no longer names the file this view read (replaced
-  // or removed), or that file is shorter than what was read of it.
-  absl::StatusOr<bool> Replaced(const Segment& seg);
+  // or removed), or that file is shorter than what was read of it. Records
+  // the open file's identity in `seg`, and its size in `*size` when known.
+  absl::StatusOr<bool> Replaced(Segment* seg, std::optional<uint64_t>* size);
 
   // Applies the lines in `bytes`, which this process appended at `offset`
   // of segment `number`, unless CatchUp has already read them.
@@ -152,8 +153,10 @@ class LogView {
   void DropSegmentsBelow(uint64_t number);
   // Opens segment `number` and reads it from its start.
   absl::Status AddSegment(uint64_t number, TailPolicy policy);
-  // Reads segment `seg` from its scanned end to the file's end.
-  absl::Status ScanFrom(Segment* seg, TailPolicy policy);
+  // Reads segment `seg` from its scanned end to the file's end, of `size`
+  // bytes if known (read from the file if not).
+  absl::Status ScanFrom(Segment* seg, TailPolicy policy,
+                        std::optional<uint64_t> size = std::nullopt);
   absl::Status ScanBytes(Segment* seg, uint64_t offset,
                          const PaddedBuffer& bytes, TailPolicy policy);
   absl::Status ApplyRecord(Segment* seg, const ScannedLine& line);

@@ -26,6 +26,9 @@ struct Segment {
   uint64_t number = 0;
   std::string path;
   std::unique_ptr<ReadableFile> file;
+  // The open file's identity (an open file's never changes), once a
+  // catch-up has read it; nullopt until then.
+  std::optional<FileInfo> identity;
   uint64_t max_bytes = 0;       // from the header; 0 until one is read
   bool sealed = false;          // ends in a seal line
   uint64_t scanned_end = 0;     // bytes consumed: intact or reported

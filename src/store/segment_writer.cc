@@ -11,16 +11,16 @@
 namespace dotlog {
 namespace {
 
-// True if `active` and `read` are the same file (or cannot be told apart).
-absl::StatusOr<bool> SameFile(AppendFile* active, ReadableFile* read) {
-  auto a = active->Stat();
-  auto b = read->Stat();
-  if (absl::IsUnimplemented(a.status()) || absl::IsUnimplemented(b.status())) {
-    return true;
-  }
-  if (!a.ok()) return a.status();
-  if (!b.ok()) return b.status();
-  return a->SameFile(*b);
+// True if the active file, of identity `active`, and `seg`'s open file are
+// the same file (or cannot be told apart).
+absl::StatusOr<bool> SameFile(const std::optional<FileInfo>& active,
+                              const Segment& seg) {
+  if (!active) return true;
+  if (seg.identity) return active->SameFile(*seg.identity);
+  auto read = seg.file->Stat();
+  if (absl::IsUnimplemented(read.status())) return true;
+  if (!read.ok()) return read.status();
+  return active->SameFile(*read);
 }
 
 }  // namespace
@@ -37,21 +37,34 @@ void SegmentWriter::Fail(absl::Status why) {
   error_ = std::move(why);
 }
 
+absl::Status SegmentWriter::Activate(std::unique_ptr<AppendFile> file,
+                                     uint64_t number) {
+  auto identity = file->Stat();
+  if (!identity.ok() && !absl::IsUnimplemented(identity.status())) {
+    return identity.status();
+  }
+  active_ = std::move(file);
+  active_number_ = number;
+  active_identity_ = identity.ok() ? std::optional(*identity) : std::nullopt;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Segment*> SegmentWriter::Resume(LogView* view) {
   Segment* seg = view->newest();
   if (seg == nullptr) return nullptr;
   if (active_number_ == seg->number) {
     // The catch-up reloaded the view if the segment was replaced under its
     // name; then the file open for appending is no longer part of the store.
-    auto same = SameFile(active_.get(), seg->file.get());
+    auto same = SameFile(active_identity_, *seg);
     if (!same.ok()) return same.status();
     if (!*same) active_number_ = 0;
   }
   if (active_number_ != seg->number) {
     auto file = fs_->OpenAppendFile(seg->path);
     if (!file.ok()) return file.status();
-    active_ = std::move(*file);
-    active_number_ = seg->number;
+    if (absl::Status s = Activate(std::move(*file), seg->number); !s.ok()) {
+      return s;
+    }
   }
   if (seg->withheld_bytes > 0) {
     // A crash left a torn last line: cut it off so the file stays all
@@ -145,10 +158,8 @@ absl::Status SegmentWriter::Append(uint64_t number, uint64_t offset,
   // into a file that is no longer part of the store: do not acknowledge it.
   const std::string path = SegmentPath(dir_, number);
   auto named = fs_->Stat(path);
-  if (!absl::IsUnimplemented(named.status())) {
-    auto open = active_->Stat();
-    if (!open.ok()) return open.status();
-    if (!named.ok() || !named->SameFile(*open)) {
+  if (!absl::IsUnimplemented(named.status()) && active_identity_) {
+    if (!named.ok() || !named->SameFile(*active_identity_)) {
       active_number_ = 0;
       return absl::AbortedError(absl::StrCat(
           path,
@@ -180,6 +191,7 @@ absl::Status SegmentWriter::Close() {
   }
   active_.reset();
   active_number_ = 0;
+  active_identity_.reset();
   return s;
 }
 
@@ -190,8 +202,7 @@ absl::Status SegmentWriter::Create(uint64_t number, int64_t now_ms) {
   // whose directory entry a crash could lose.
   auto file = fs_->CreateFile(path);
   if (!file.ok()) return file.status();
-  active_ = std::move(*file);
-  active_number_ = number;
+  if (absl::Status s = Activate(std::move(*file), number); !s.ok()) return s;
   std::string header;
   EncodeHeader(number, segment_bytes_, now_ms, &header);
   if (absl::Status s = active_->Append(header); !s.ok()) return s;

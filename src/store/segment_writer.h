@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -89,8 +90,14 @@ class SegmentWriter {
   const std::string dir_;
   const uint64_t segment_bytes_;
   const SyncMode sync_;
+  // Makes `file` (segment `number`) the active one, with its identity.
+  absl::Status Activate(std::unique_ptr<AppendFile> file, uint64_t number);
+
   std::unique_ptr<AppendFile> active_;
   uint64_t active_number_ = 0;  // 0: no segment is active
+  // The active file's identity, read once when it is opened (an open
+  // file's never changes); nullopt where the file system cannot tell.
+  std::optional<FileInfo> active_identity_;
   absl::Status error_;
 };
 

@@ -8,8 +8,8 @@
 #include <chrono>
 #include <deque>
 #include <functional>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -234,6 +234,9 @@ class StoreImpl final : public Store {
   // across the file lock, which serialises the processes (WriteLock).
   absl::Mutex write_mu_;
   SegmentWriter writer_ ABSL_GUARDED_BY(write_mu_);
+  // The identity of the LOCK file lock_ holds open, read the first time it
+  // is checked (an open file's never changes).
+  std::optional<FileInfo> lock_identity_ ABSL_GUARDED_BY(write_mu_);
 
   // Guards the view: readers hold it shared while they look up and read
   // values; a writer holds it exclusively to catch up, decide and apply its

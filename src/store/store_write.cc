@@ -65,9 +65,13 @@ absl::Status StoreImpl::CheckLockFile() {
   // different file (or will, once one of them opens the store again), and
   // appending under this lock could interleave with them.
   const std::string path = LockFilePath(dir_);
-  auto held = lock_->Stat();
-  if (absl::IsUnimplemented(held.status())) return absl::OkStatus();
-  if (!held.ok()) return held.status();
+  if (!lock_identity_) {
+    auto held = lock_->Stat();
+    if (absl::IsUnimplemented(held.status())) return absl::OkStatus();
+    if (!held.ok()) return held.status();
+    lock_identity_ = *held;
+  }
+  const FileInfo* held = &*lock_identity_;
   auto named = fs_->Stat(path);
   if (absl::IsUnimplemented(named.status())) return absl::OkStatus();
   if (!named.ok() && !absl::IsNotFound(named.status())) return named.status();
@@ -79,10 +83,11 @@ absl::Status StoreImpl::CheckLockFile() {
     return writer_.error();
   }
   // The shared counters live in the file's first bytes; touching them in a
-  // file cut shorter would kill the process with SIGBUS.
-  if (held->size < SharedState::kRegionBytes) {
+  // file cut shorter would kill the process with SIGBUS. (`named` is the
+  // held file, as it is now.)
+  if (named->size < SharedState::kRegionBytes) {
     writer_.Fail(absl::FailedPreconditionError(absl::StrCat(
-        "lock file ", path, " was cut to ", held->size,
+        "lock file ", path, " was cut to ", named->size,
         " bytes while this handle had the store open; nothing written: close "
         "the store and open it again")));
     return writer_.error();
