@@ -93,11 +93,13 @@ class FaultFileSystem::FileHandle final : public AppendFile,
 
   absl::StatusOr<uint64_t> Size() override {  // For both interfaces.
     absl::MutexLock lock(&fs_->mu_);
+    ++fs_->stat_count_;
     return file_->bytes.size();
   }
 
   absl::StatusOr<FileInfo> Stat() override {
     absl::MutexLock lock(&fs_->mu_);
+    ++fs_->stat_count_;
     return fs_->InfoOf(*file_);
   }
 
@@ -159,6 +161,7 @@ class FaultFileSystem::LockHandle final : public FileLock {
 
   absl::StatusOr<FileInfo> Stat() override {
     absl::MutexLock lock(&fs_->mu_);
+    ++fs_->stat_count_;
     return fs_->InfoOf(*file_);
   }
 
@@ -258,6 +261,7 @@ absl::StatusOr<bool> FaultFileSystem::Exists(const std::string& path) {
 
 absl::StatusOr<FileInfo> FaultFileSystem::Stat(const std::string& path) {
   absl::MutexLock lock(&mu_);
+  ++stat_count_;
   std::string clean = Clean(path);
   if (clean.size() > 2 && clean.compare(clean.size() - 2, 2, "/.") == 0) {
     clean.resize(clean.size() - 2);
@@ -384,6 +388,11 @@ absl::StatusOr<std::unique_ptr<DirWatcher>> FaultFileSystem::WatchDir(
   return std::make_unique<WatcherHandle>(this, change_count_);
 }
 
+uint64_t FaultFileSystem::stat_count() const {
+  absl::MutexLock lock(&mu_);
+  return stat_count_;
+}
+
 size_t FaultFileSystem::largest_read() const {
   absl::MutexLock lock(&mu_);
   return largest_read_;
@@ -397,6 +406,7 @@ size_t FaultFileSystem::largest_append() const {
 void FaultFileSystem::ResetLargestIo() {
   absl::MutexLock lock(&mu_);
   largest_read_ = largest_append_ = 0;
+  stat_count_ = 0;
 }
 
 uint64_t FaultFileSystem::mutation_count() const {

@@ -94,6 +94,10 @@ class FaultFileSystem final : public FileSystem {
   // writer held at once.
   size_t largest_read() const;
   size_t largest_append() const;
+  // Reads of a file's metadata since construction or the last
+  // ResetLargestIo: Stat of a path or a handle, and Size of a handle (each
+  // an fstat on POSIX).
+  uint64_t stat_count() const;
   void ResetLargestIo();
   // Describes mutation point `n` (1-based), e.g. "append 57 bytes to
   // /s/segment-000001.jsonl", or says that it has not been reached.
@@ -191,6 +195,7 @@ class FaultFileSystem final : public FileSystem {
   std::map<std::string, Dir> dirs_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> points_ ABSL_GUARDED_BY(mu_);  // [n - 1] is n.
   size_t largest_read_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t stat_count_ ABSL_GUARDED_BY(mu_) = 0;
   size_t largest_append_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<uint64_t> crash_at_ ABSL_GUARDED_BY(mu_);
   bool crashed_ ABSL_GUARDED_BY(mu_) = false;
