@@ -217,6 +217,17 @@ class FileSystem {
                                     ": not supported by this file system");
   }
 
+  // Waits, for at most `most`, until a file changed from now on would be
+  // given a modification time later than `ns` (nanoseconds since the
+  // epoch, by the clock this file system stamps files with). True if it
+  // did; false if the time ran out, and at once by default, for file
+  // systems that cannot tell.
+  virtual bool WaitPastFileTime(int64_t ns, std::chrono::milliseconds most) {
+    (void)ns;
+    (void)most;
+    return false;
+  }
+
   // Starts watching directory `path`: changes made after this returns wake
   // the watcher's Wait. Unimplemented for file systems that cannot watch
   // (the default, so that other implementations need not provide it).

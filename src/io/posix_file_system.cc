@@ -12,6 +12,7 @@
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -486,6 +487,27 @@ class PosixFileSystem final : public FileSystem {
     std::string result(resolved);
     free(resolved);
     return result;
+  }
+
+  // Linux stamps a changed file with its coarse real-time clock, or with a
+  // later time where it hands out finer ones: once that clock has passed
+  // `ns`, every later change is stamped after `ns`.
+  bool WaitPastFileTime(int64_t ns, std::chrono::milliseconds most) override {
+    const auto deadline = std::chrono::steady_clock::now() + most;
+    struct timespec tick;
+    if (clock_getres(CLOCK_REALTIME_COARSE, &tick) != 0) return false;
+    const auto tick_ns = std::chrono::nanoseconds(
+        std::max<int64_t>(1, tick.tv_sec * 1000000000LL + tick.tv_nsec));
+    for (;;) {
+      struct timespec now;
+      if (clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0) return false;
+      const int64_t now_ns = now.tv_sec * 1000000000LL + now.tv_nsec;
+      if (now_ns > ns) return true;
+      const auto left = deadline - std::chrono::steady_clock::now();
+      if (left <= std::chrono::nanoseconds::zero()) return false;
+      std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(
+          {tick_ns, std::chrono::nanoseconds(ns - now_ns + 1), left}));
+    }
   }
 
   absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(

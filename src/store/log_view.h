@@ -5,6 +5,7 @@
 #define DOTLOG_STORE_LOG_VIEW_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -94,7 +95,12 @@ class LogView {
   uint64_t records_since_snapshot() const { return records_since_snapshot_; }
   // Writes an index snapshot of the view as it stands. Does nothing when
   // the view has met damage (a snapshot would hide it from later opens).
-  absl::Status WriteSnapshot(uint64_t writer_id);
+  // With `wait_for_file_clock`, first waits (a clock tick, at most
+  // kMostFileClockWait) until the file system's clock has passed every
+  // segment's times, so that the next open can recognise segments just
+  // written instead of reading them (README "Index snapshot").
+  absl::Status WriteSnapshot(uint64_t writer_id, bool wait_for_file_clock);
+  static constexpr std::chrono::milliseconds kMostFileClockWait{20};
 
   // Copies the value of `key` that `entry` points to into `out`. From a
   // segment recognised by identity (Segment::verify_reads) the record is

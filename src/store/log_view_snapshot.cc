@@ -120,7 +120,7 @@ absl::StatusOr<bool> LogView::SnapshotMatches(const Snapshot& snap,
   return true;
 }
 
-absl::Status LogView::WriteSnapshot(uint64_t writer_id) {
+absl::Status LogView::WriteSnapshot(uint64_t writer_id, bool wait_for_file_clock) {
   if (!damage_.empty() || segments_.empty() || needs_full_read()) {
     return absl::OkStatus();
   }
@@ -137,6 +137,15 @@ absl::Status LogView::WriteSnapshot(uint64_t writer_id) {
     auto sum = Summarise(&seg);
     if (!sum.ok()) return sum.status();
     pos.segments.push_back(*sum);
+  }
+  if (wait_for_file_clock) {
+    // A segment whose times are not older than the snapshot file's is not
+    // recognised by identity (Unchanged, above).
+    int64_t newest_ns = 0;
+    for (const SegmentSum& sum : pos.segments) {
+      newest_ns = std::max({newest_ns, sum.mtime_ns, sum.ctime_ns});
+    }
+    if (newest_ns != 0) fs_->WaitPastFileTime(newest_ns, kMostFileClockWait);
   }
   if (absl::Status s = dotlog::WriteSnapshot(fs_, dir_, pos, index_, writer_id);
       !s.ok()) {

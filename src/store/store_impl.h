@@ -192,6 +192,8 @@ class StoreImpl final : public Store {
   // since the last one; otherwise (after a write) once at least
   // kWriteSnapshotRecords and 1/16 of the keys were, and at least
   // kSnapshotInterval passed since this handle opened or last wrote one.
+  // All but the last first wait out the file system's clock tick
+  // (LogView::WriteSnapshot).
   enum class SnapshotWhen { kNow, kClosing, kAfterWrite };
   void MaybeWriteSnapshot(SnapshotWhen when) ABSL_LOCKS_EXCLUDED(mu_);
   static constexpr uint64_t kWriteSnapshotRecords = 256;

@@ -282,7 +282,11 @@ void StoreImpl::MaybeWriteSnapshot(SnapshotWhen when) {
   }
   last_snapshot_ = now;
   // A failure only means the next open reads more of the log.
-  view_.WriteSnapshot(static_cast<uint64_t>(getpid())).IgnoreError();
+  // Not on a write's path, a snapshot waits out the clock tick of the
+  // last append, so that the next open recognises the newest segment.
+  view_.WriteSnapshot(static_cast<uint64_t>(getpid()),
+                      /*wait_for_file_clock=*/when != SnapshotWhen::kAfterWrite)
+      .IgnoreError();
 }
 
 absl::Status StoreImpl::Sync() {
