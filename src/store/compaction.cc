@@ -1,7 +1,11 @@
 #include "store/compaction.h"
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
@@ -161,6 +165,28 @@ class InputReader {
   PaddedBuffer buffer_;
 };
 
+// Copies of keys, packed into large blocks: one allocation per block
+// instead of one per key, and every block given back when it goes.
+class KeyCopies {
+ public:
+  std::string_view Add(std::string_view key) {
+    if (blocks_.empty() || kBlockBytes - used_ < key.size()) {
+      // Not zeroed: a page is touched only when a key is copied into it.
+      blocks_.emplace_back(new char[std::max(kBlockBytes, key.size())]);
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    std::memcpy(at, key.data(), key.size());
+    used_ += key.size();
+    return std::string_view(at, key.size());
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = 256 << 10;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = 0;
+};
+
 // The first reading: which operations survive, by ordinal, ascending.
 struct Survivors {
   std::vector<uint64_t> ordinals;
@@ -175,7 +201,8 @@ absl::StatusOr<Survivors> ChooseSurvivors(
   Survivors out;
   // Keys without a history rule keep only their newest version, held in
   // place; keys with one keep every version, to choose among them later.
-  absl::flat_hash_map<std::string, VersionRef> newest_only;
+  KeyCopies keys;
+  absl::flat_hash_map<std::string_view, VersionRef> newest_only;
   absl::flat_hash_map<std::string, std::vector<VersionRef>> ruled;
   uint64_t ordinal = 0;
   NewestTime newest;
@@ -198,8 +225,12 @@ absl::StatusOr<Survivors> ChooseSurvivors(
               ruled[AV(op.key)].push_back(v);
               continue;
             }
-            auto [it, added] = newest_only.try_emplace(AV(op.key), v);
-            if (!added && it->second < v) it->second = v;
+            auto it = newest_only.find(op.key);
+            if (it == newest_only.end()) {
+              newest_only.emplace(keys.Add(op.key), v);
+            } else if (it->second < v) {
+              it->second = v;
+            }
           }
           return absl::OkStatus();
         },
