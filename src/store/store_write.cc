@@ -220,7 +220,7 @@ absl::Status StoreImpl::AppendGroup(const std::vector<PendingWrite*>& group) {
           "sequence numbers of ", dir_, " are used up (the log holds seq ",
           seq, "); nothing written. To renumber, copy the store: "
           "dotlog-dump --format jsonl > all.jsonl && "
-          "dotlog --dir NEW_DIR load all.jsonl"));
+          "dotlog --dir NEW_DIR load --format jsonl all.jsonl"));
     }
     // Records carry the clock's time: a reading outside the times the
     // store supports (a clock set wrong, or wrapped around past 2262)

@@ -5,11 +5,14 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "cli_fixture.h"
+#include "format/record.h"
+#include "store/mutation.h"
 #include "run_process.h"
 #include "support/temp_dir.h"
 
@@ -548,6 +551,35 @@ TEST_CASE("import json maps the older files once, and lists rows it cannot "
   CHECK(r.out == "imported 1 of 2 rows, 0 keys written\n");
   CHECK(cli.Ok({"ls"}) == "state/component/waybar\n");
   CHECK(cli.Run({"import", "sqlite", cli.Join("none.db")}).exit_code == 2);
+}
+
+TEST_CASE("a store whose sequence numbers are used up refuses a write with exit "
+          "3, and the copy its message names takes writes again",
+          "[cli]") {
+  Cli cli;
+  std::filesystem::create_directories(cli.dir());
+  std::filesystem::permissions(cli.dir(), std::filesystem::perms::owner_all);
+  std::string bytes;
+  EncodeHeader(1, 8 << 20, 1767225600000, &bytes);
+  std::vector<Mutation> put(1);
+  put[0].key = "k";
+  put[0].value = "\"old\"";
+  EncodeRecord(std::numeric_limits<uint64_t>::max(), 1767225600000, put, &bytes);
+  testing::WriteFileBytes(cli.dir() + "/segment-000001.jsonl", bytes);
+  ProcessResult r = cli.Run({"set", "k", "\"new\""});
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(testing::Contains(r.err, "used up"));
+  // The way out, as the message spells it.
+  const std::string dump = "dotlog-dump --format jsonl > all.jsonl && "
+                           "dotlog --dir NEW_DIR load --format jsonl all.jsonl";
+  REQUIRE(testing::Contains(r.err, dump));
+  const ProcessResult all = cli.Dump({"--format", "jsonl"});
+  REQUIRE(all.exit_code == 0);
+  const std::string copy = cli.Join("copy");
+  REQUIRE(cli.RunIn(copy, {"load", "--format", "jsonl", "-"}, all.out).exit_code == 0);
+  CHECK(cli.RunIn(copy, {"set", "k", "\"new\""}).exit_code == 0);
+  CHECK(cli.RunIn(copy, {"get", "k"}).out == "\"new\"\n");
 }
 
 }  // namespace
