@@ -96,7 +96,28 @@ absl::Status StoreImpl::Load() {
   last_snapshot_ = clock_->Now();  // the snapshot interval counts from open
   seen_counter_.store(counter, std::memory_order_release);
   seen_generation_.store(generation, std::memory_order_release);
+  if (auto named = fs_->Stat(LockFilePath(dir_)); named.ok()) {
+    region_identity_ = *named;
+  }
+  region_checked_ms_.store(NowMs());
   return absl::OkStatus();
+}
+
+bool StoreImpl::LockReplaced() {
+  if (region_replaced_.load(std::memory_order_acquire)) return true;
+  if (!region_identity_) return false;
+  const int64_t now = NowMs();
+  const int64_t checked = region_checked_ms_.load();
+  // A clock set back checks again.
+  if (now >= checked && now - checked < kLockCheckIntervalMs) return false;
+  region_checked_ms_.store(now);
+  auto named = fs_->Stat(LockFilePath(dir_));
+  if (named.ok() ? named->SameFile(*region_identity_)
+                 : !absl::IsNotFound(named.status())) {
+    return false;
+  }
+  region_replaced_.store(true, std::memory_order_release);
+  return true;
 }
 
 int64_t StoreImpl::NowMs() const { return ToUnixMillis(clock_->Now()); }
@@ -112,12 +133,13 @@ absl::Status StoreImpl::Refresh() {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
   if (shared_.commit_counter() == seen_counter_.load(std::memory_order_acquire) &&
       shared_.generation() == seen_generation_.load(std::memory_order_acquire) &&
-      !shared_.broken()) {
+      !shared_.broken() && !LockReplaced()) {
     return absl::OkStatus();
   }
   absl::MutexLock l(&mu_);
-  // With LOCK cut short the counters tell nothing: read the files each time.
-  return CatchUpLocked(/*force=*/shared_.broken());
+  // With LOCK cut short, removed or replaced, the counters tell nothing:
+  // read the files each time.
+  return CatchUpLocked(/*force=*/shared_.broken() || region_replaced_.load());
 }
 
 std::optional<std::pair<uint64_t, uint64_t>> StoreImpl::DurableLimit() const {

@@ -76,6 +76,11 @@ class StoreImpl final : public Store {
   absl::Status CheckOpen() const;
   // Catches up with other processes' commits if the shared counter moved.
   absl::Status Refresh() ABSL_LOCKS_EXCLUDED(mu_);
+  // True once LOCK was found removed or replaced by another file since
+  // Load: then no writer bumps the counters this handle maps, and they tell
+  // nothing. Checks the directory at most once every kLockCheckIntervalMs
+  // (by the store's clock), since a writer also checks under its lock.
+  bool LockReplaced();
   // Brings the view up to date: reads new records if the commit counter
   // moved (or always, with `force`), reloads if a compaction published.
   // `holds_write_lock`: the caller holds the store's write lock, so no
@@ -215,6 +220,13 @@ class StoreImpl final : public Store {
   // last current.
   std::atomic<uint64_t> seen_counter_{0};
   std::atomic<uint64_t> seen_generation_{0};
+  // The LOCK file whose counters shared_ maps, as Load found it, and when
+  // a reader last checked that the directory still names that file
+  // (LockReplaced).
+  std::optional<FileInfo> region_identity_;
+  std::atomic<int64_t> region_checked_ms_{0};
+  std::atomic<bool> region_replaced_{false};
+  static constexpr int64_t kLockCheckIntervalMs = 1000;
   // Auto-compaction waits until the store holds this many bytes again
   // after a failed attempt.
   std::atomic<uint64_t> auto_compact_after_bytes_{0};

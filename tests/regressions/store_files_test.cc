@@ -8,11 +8,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "dotlog/store.h"
 #include "dotlog/verify.h"
+#include "support/fake_clock.h"
 #include "support/fault_file_system.h"
 #include "support/status_helpers.h"
 #include "support/store_helpers.h"
@@ -248,6 +251,30 @@ TEST_CASE("a reader whose segment is cut short in place reloads instead of dying
   REQUIRE(Value(reader->Get("a")) == "1");
   REQUIRE(truncate(tmp.Join(kSegment1).c_str(), 50) == 0);
   CHECK(absl::IsNotFound(reader->Get("a").status()));
+}
+
+TEST_CASE("a reader whose LOCK was removed and recreated sees later writes within "
+          "a second",
+          "[regression]") {
+  TempDir tmp;
+  REQUIRE_OK(OpenOrDie(tmp.path(), Quiet())->Put("a", "1"));
+  testing::FakeClock clock;
+  Options options = Quiet();
+  options.clock = &clock;
+  auto reader = OpenOrDie(tmp.path(), options);  // maps LOCK's counters
+  CHECK(Value(reader->Get("a")) == "1");
+  REQUIRE(unlink(tmp.Join("LOCK").c_str()) == 0);
+  auto writer = OpenOrDie(tmp.path(), Quiet());  // makes a new LOCK
+  REQUIRE_OK(writer->Put("a", "2"));
+  REQUIRE_OK(writer->Put("b", "3"));
+  // The counters the reader maps never move again; once a second has
+  // passed it looks at the directory, and from then on reads the files.
+  clock.Advance(std::chrono::milliseconds(1001));
+  CHECK(Value(reader->Get("a")) == "2");
+  REQUIRE_OK(writer->Put("c", "4"));
+  CHECK(Value(reader->Get("c")) == "4");
+  CHECK(testing::Contents(*reader) ==
+        std::map<std::string, std::string>{{"a", "2"}, {"b", "3"}, {"c", "4"}});
 }
 
 TEST_CASE("a reader whose LOCK is cut short keeps working and sees later writes",
