@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -27,20 +26,12 @@
 #include "dotlog/limits.h"
 #include "format/line_decoder.h"
 #include "format/segment_scanner.h"
+#include "fuzz_check.h"
 
 // An independent copy of XXH3, compiled into this target only: the checksum
 // is recomputed here from README's definition, not through RecordChecksum.
 #define XXH_INLINE_ALL
 #include <xxhash.h>
-
-#define FUZZ_CHECK(cond)                                               \
-  do {                                                                 \
-    if (!(cond)) {                                                     \
-      std::fprintf(stderr, "%s:%d: FUZZ_CHECK failed: %s\n", __FILE__, \
-                   __LINE__, #cond);                                   \
-      __builtin_trap();                                                \
-    }                                                                  \
-  } while (0)
 
 namespace dotlog {
 namespace {

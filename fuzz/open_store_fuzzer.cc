@@ -28,32 +28,13 @@
 #include "absl/status/status.h"
 #include "dotlog/options.h"
 #include "dotlog/store.h"
+#include "fuzz_check.h"
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
 
 // For the placeholder checksums only.
 #define XXH_INLINE_ALL
 #include <xxhash.h>
-
-#define FUZZ_CHECK(cond)                                               \
-  do {                                                                 \
-    if (!(cond)) {                                                     \
-      std::fprintf(stderr, "%s:%d: FUZZ_CHECK failed: %s\n", __FILE__, \
-                   __LINE__, #cond);                                   \
-      __builtin_trap();                                                \
-    }                                                                  \
-  } while (0)
-
-// Prints `status` and traps unless it is OK.
-#define FUZZ_CHECK_OK(expr)                                              \
-  do {                                                                   \
-    const absl::Status fuzz_status_ = (expr);                            \
-    if (!fuzz_status_.ok()) {                                            \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #expr, \
-                   fuzz_status_.ToString().c_str());                     \
-      __builtin_trap();                                                  \
-    }                                                                    \
-  } while (0)
 
 namespace dotlog {
 namespace {

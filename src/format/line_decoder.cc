@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"
+#include "format/raw_json.h"
 #include "format/record.h"
 #include "format/timestamp.h"
 #include "util/strings.h"
@@ -47,16 +48,12 @@ absl::Status VerifyChecksum(std::string_view line) {
 absl::Status RawValue(od::value v, std::string_view* raw) {
   od::json_type type;
   if (auto e = v.type().get(type)) return JsonError("bad value", e);
-  simdjson::error_code e = simdjson::SUCCESS;
-  if (type == od::json_type::object) {
-    od::object o;
-    if (!(e = v.get_object().get(o))) e = o.raw_json().get(*raw);
-  } else if (type == od::json_type::array) {
-    od::array a;
-    if (!(e = v.get_array().get(a))) e = a.raw_json().get(*raw);
-  } else {
-    *raw = v.raw_json_token();
+  simdjson::error_code e = RawJson(v, type, raw);
+  if (!e) {
     switch (type) {
+      case od::json_type::object:
+      case od::json_type::array:
+        break;  // read through by RawJson
       case od::json_type::string: e = v.get_string().error(); break;
       case od::json_type::number:
         // Values are kept as text: any number the grammar allows, however

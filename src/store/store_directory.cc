@@ -37,4 +37,14 @@ absl::Status CheckStoreDirectory(FileSystem* fs, const std::string& dir,
   return absl::OkStatus();
 }
 
+absl::Status CheckStoreDirectoryExists(FileSystem* fs, const std::string& dir) {
+  auto exists = fs->Exists(dir);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) {
+    return absl::NotFoundError(
+        absl::StrCat("store directory ", dir, " does not exist"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace dotlog

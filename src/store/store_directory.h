@@ -25,6 +25,11 @@ namespace dotlog {
 absl::Status CheckStoreDirectory(FileSystem* fs, const std::string& dir,
                                  std::string* read_only_because = nullptr);
 
+// OK if `dir` exists on `fs`. NotFound ("store directory <dir> does not
+// exist") if it does not; the file system's error if it cannot tell. For
+// the readers of a store's files that must not create it.
+absl::Status CheckStoreDirectoryExists(FileSystem* fs, const std::string& dir);
+
 }  // namespace dotlog
 
 #endif  // DOTLOG_STORE_STORE_DIRECTORY_H_

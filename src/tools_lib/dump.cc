@@ -5,6 +5,7 @@
 #include "format/json_text.h"
 #include "format/timestamp.h"
 #include "format/pretty_json.h"
+#include "store/store_directory.h"
 #include "util/strings.h"
 
 namespace dotlog {
@@ -143,12 +144,7 @@ absl::Status DumpStore(Store& store, std::string_view prefix, DumpFormat format,
 absl::Status DumpHistory(const std::string& dir, FileSystem* fs,
                          std::string_view prefix, DumpSink sink) {
   if (fs == nullptr) fs = DefaultFileSystem();
-  auto exists = fs->Exists(dir);
-  if (!exists.ok()) return exists.status();
-  if (!*exists) {
-    return absl::NotFoundError(
-        absl::StrCat("store directory ", dir, " does not exist"));
-  }
+  if (absl::Status s = CheckStoreDirectoryExists(fs, dir); !s.ok()) return s;
   ChangeFeed feed(dir, fs);
   FeedPosition position;
   std::string out;

@@ -10,6 +10,7 @@
 #include "dotlog/limits.h"
 #include "dotlog/write_batch.h"
 #include "format/json_text.h"
+#include "format/raw_json.h"
 #include "format/timestamp.h"
 #include "store/mutation.h"
 #include "util/strings.h"
@@ -32,17 +33,8 @@ absl::Status RawValue(od::value v, std::string_view where,
                       std::string_view* raw) {
   od::json_type type;
   if (auto e = v.type().get(type)) return JsonError(where, e);
-  simdjson::error_code e = simdjson::SUCCESS;
-  if (type == od::json_type::object) {
-    od::object o;
-    if (!(e = v.get_object().get(o))) e = o.raw_json().get(*raw);
-  } else if (type == od::json_type::array) {
-    od::array a;
-    if (!(e = v.get_array().get(a))) e = a.raw_json().get(*raw);
-  } else {
-    *raw = v.raw_json_token();  // minified: no whitespace follows
-  }
-  if (e) return JsonError(where, e);
+  // Minified: no whitespace follows a scalar.
+  if (auto e = RawJson(v, type, raw)) return JsonError(where, e);
   return absl::OkStatus();
 }
 

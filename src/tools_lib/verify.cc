@@ -195,12 +195,7 @@ void CheckStoreFiles(FileSystem* fs, const std::string& dir,
 absl::StatusOr<VerifyReport> VerifyStore(const std::string& dir,
                                          FileSystem* fs) {
   if (fs == nullptr) fs = DefaultFileSystem();
-  auto exists = fs->Exists(dir);
-  if (!exists.ok()) return exists.status();
-  if (!*exists) {
-    return absl::NotFoundError(
-        absl::StrCat("store directory ", dir, " does not exist"));
-  }
+  if (absl::Status s = CheckStoreDirectoryExists(fs, dir); !s.ok()) return s;
   // Segments a compaction replaced are not part of the log: the store and
   // every other reader ignore them (store/segment.h, ListLogSegments).
   std::vector<uint64_t> replaced;

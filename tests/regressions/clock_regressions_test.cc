@@ -9,8 +9,7 @@
 #include "absl/strings/match.h"
 #include "dotlog/store.h"
 #include "dotlog/write_batch.h"
-#include "support/fake_clock.h"
-#include "support/fault_file_system.h"
+#include "support/memory_env.h"
 #include "support/status_helpers.h"
 
 namespace dotlog {
@@ -21,16 +20,11 @@ using testing::Value;
 
 constexpr auto kYear = std::chrono::hours(24 * 365);
 
-struct Fixture {
+struct Fixture : testing::MemoryEnv {
   Fixture() {
-    options.file_system = &fs;
-    options.clock = &clock;
     options.auto_compact = false;
     store = Value(Store::Open("/s", options));
   }
-  testing::FaultFileSystem fs;
-  testing::FakeClock clock;  // 2026-01-01
-  Options options;
   std::unique_ptr<Store> store;
 };
 

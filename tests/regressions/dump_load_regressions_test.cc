@@ -12,8 +12,7 @@
 #include "dotlog/limits.h"
 #include "dotlog/store.h"
 #include "dotlog/write_batch.h"
-#include "support/fake_clock.h"
-#include "support/fault_file_system.h"
+#include "support/memory_env.h"
 #include "support/status_helpers.h"
 
 namespace dotlog {
@@ -22,12 +21,8 @@ namespace {
 using testing::Value;
 
 // Stores on one in-memory file system.
-struct Fixture {
-  Fixture() {
-    options.file_system = &fs;
-    options.clock = &clock;
-    options.auto_compact = false;
-  }
+struct Fixture : testing::MemoryEnv {
+  Fixture() { options.auto_compact = false; }
   std::unique_ptr<Store> Open(const std::string& dir) {
     return Value(Store::Open(dir, options));
   }
@@ -51,10 +46,6 @@ struct Fixture {
     REQUIRE_OK(LoadItems(*to, *items, clock.Now()));
     return to;
   }
-
-  testing::FaultFileSystem fs;
-  testing::FakeClock clock;
-  Options options;
 };
 
 std::string Nested(size_t depth) {

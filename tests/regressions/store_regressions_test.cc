@@ -6,17 +6,13 @@
 #include "dotlog/store.h"
 #include "format/record.h"
 #include "support/status_helpers.h"
+#include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog {
 namespace {
 
-Options NoAutoCompaction() {
-  Options options;
-  options.sync = SyncMode::kNone;
-  options.auto_compact = false;
-  return options;
-}
+using testing::NoAutoCompaction;
 
 // Compaction drops deleted keys; the next sequence number used to be taken
 // from the records that survived, so numbers were handed out twice and a

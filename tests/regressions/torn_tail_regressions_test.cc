@@ -15,17 +15,11 @@
 namespace dotlog {
 namespace {
 
+using testing::NoAutoCompaction;
 using testing::ReadFileBytes;
 using testing::WriteFileBytes;
 
 constexpr char kSegment[] = "segment-000001.jsonl";
-
-Options NoAutoCompaction() {
-  Options options;
-  options.sync = SyncMode::kNone;
-  options.auto_compact = false;
-  return options;
-}
 
 // Writes keys k0..k{n-1} to a fresh store in `dir`, one segment.
 void WriteKeys(const std::string& dir, int n) {

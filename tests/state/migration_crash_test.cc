@@ -78,9 +78,7 @@ TEST_CASE("A crash at any point of a migration leaves the old layout or the "
 
   int old_seen = 0;
   int new_seen = 0;
-  for (CrashMode mode :
-       {CrashMode::kDropUnsynced, CrashMode::kKeepUnsyncedPrefix,
-        CrashMode::kGarbageUnsyncedTail}) {
+  for (CrashMode mode : FaultFileSystem::kCrashModes) {
     for (uint64_t point = 1; point <= points; ++point) {
       FaultFileSystem fs;
       FakeClock clock;

@@ -91,9 +91,7 @@ TEST_CASE(
   REQUIRE(points > ops.size());
 
   uint64_t in_flight_applied = 0;
-  for (CrashMode mode :
-       {CrashMode::kDropUnsynced, CrashMode::kKeepUnsyncedPrefix,
-        CrashMode::kGarbageUnsyncedTail}) {
+  for (CrashMode mode : FaultFileSystem::kCrashModes) {
     for (uint64_t point = 1; point <= points; ++point) {
       FaultFileSystem fs;
       FakeClock clock;

@@ -244,9 +244,7 @@ TEST_CASE("a crash at any step of compaction leaves the store reading as before"
   }
   REQUIRE(last_point >= first_point + 6);
   for (uint64_t point = first_point; point <= last_point; ++point) {
-    for (auto mode : {FaultFileSystem::CrashMode::kDropUnsynced,
-                      FaultFileSystem::CrashMode::kKeepUnsyncedPrefix,
-                      FaultFileSystem::CrashMode::kGarbageUnsyncedTail}) {
+    for (auto mode : FaultFileSystem::kCrashModes) {
       FaultFileSystem fs;
       {
         auto store = workload(fs);

@@ -45,22 +45,18 @@ namespace {
 
 TEST_CASE("every acknowledged write survives kill -9 during compaction",
           "[crash][process]") {
-  const uint64_t seed = TestSeed();
-  WARN("seed " << seed << " (replay with DOTLOG_TEST_SEED=" << seed << ")");
-  INFO("seed " << seed);
-  TempDir tmp;
   Options options;
-  options.sync = SyncMode::kAlways;
   options.segment_bytes = 4096;
   // At most 16 live keys of ~1 KB and mostly dead records: the child
   // compacts by itself every dozen writes or so, spending a good part of
   // its time compacting, so kills land in every step of it.
   options.auto_compact = true;
   options.compaction_min_bytes = 16 << 10;
-  constexpr uint64_t kRounds = 40;
   CrashRounds rounds(
-      tmp.Join("store"), options,
-      Workload{.pad_min = 600, .pad_max = 1500, .kill_window_us = 30000}, seed);
+      options,
+      Workload{.pad_min = 600, .pad_max = 1500, .kill_window_us = 30000});
+  INFO("seed " << rounds.seed());
+  constexpr uint64_t kRounds = 40;
   rounds.set_compact_every(5);
   rounds.Run(kRounds);
   WARN(rounds.acknowledged_calls()

@@ -22,21 +22,14 @@
 #include "support/crash_rounds.h"
 #include "support/crash_workload.h"
 #include "support/process_helpers.h"
-#include "support/temp_dir.h"
-#include "support/test_seed.h"
 
 namespace dotlog::testing {
 namespace {
 
 TEST_CASE("every acknowledged write survives kill -9", "[crash][process]") {
-  const uint64_t seed = TestSeed();
-  WARN("seed " << seed << " (replay with DOTLOG_TEST_SEED=" << seed << ")");
-  INFO("seed " << seed);
-  TempDir tmp;
-  Options options;
-  options.sync = SyncMode::kAlways;
+  CrashRounds rounds(Options{}, Workload{});
+  INFO("seed " << rounds.seed());
   constexpr uint64_t kRounds = 200;
-  CrashRounds rounds(tmp.Join("store"), options, Workload{}, seed);
   rounds.Run(kRounds);
   WARN(rounds.acknowledged_calls()
        << " calls acknowledged; the call in flight had landed in "
@@ -50,26 +43,19 @@ TEST_CASE(
     "a record torn by kill -9 is withheld, never reported as damage, and cut "
     "off by the next write",
     "[crash][process]") {
-  const uint64_t seed = TestSeed();
-  WARN("seed " << seed << " (replay with DOTLOG_TEST_SEED=" << seed << ")");
-  INFO("seed " << seed);
-  TempDir tmp;
-  Options options;
-  options.sync = SyncMode::kAlways;
   // Puts of 5 to 7 MB values to two keys. The kernel copies a large write
   // into the file in pieces and a SIGKILL between two pieces leaves part of
   // the record in the file: the kill comes once the files have grown by
   // 2 MiB, in the middle of such a write (a third of the kills tear one).
+  CrashRounds rounds(Options{}, Workload{.pad_min = 5000000,
+                                         .pad_max = 7000000,
+                                         .key_space = 2,
+                                         .put_percent = 100,
+                                         .delete_percent = 0,
+                                         .max_wait_acks = 1,
+                                         .kill_after_growth = 2 << 20});
+  INFO("seed " << rounds.seed());
   constexpr uint64_t kRounds = 16;
-  CrashRounds rounds(tmp.Join("store"), options,
-                     Workload{.pad_min = 5000000,
-                              .pad_max = 7000000,
-                              .key_space = 2,
-                              .put_percent = 100,
-                              .delete_percent = 0,
-                              .max_wait_acks = 1,
-                              .kill_after_growth = 2 << 20},
-                     seed);
   rounds.Run(kRounds);
   WARN(rounds.acknowledged_calls()
        << " calls acknowledged; torn tails met: " << rounds.torn_tails()
@@ -80,20 +66,16 @@ TEST_CASE(
 
 TEST_CASE("every acknowledged write survives kill -9 during segment rollover",
           "[crash][process]") {
-  const uint64_t seed = TestSeed();
-  WARN("seed " << seed << " (replay with DOTLOG_TEST_SEED=" << seed << ")");
-  INFO("seed " << seed);
-  TempDir tmp;
   Options options;
-  options.sync = SyncMode::kAlways;
   options.segment_bytes = 4096;
   options.auto_compact = false;  // crash_compaction_test kills compactions
   // Values of 0.6 to 1.5 KB: a 4 KiB segment fills every 3 or 4 records,
   // so a kill often lands while a segment is sealed or created.
-  constexpr uint64_t kRounds = 40;
   CrashRounds rounds(
-      tmp.Join("store"), options,
-      Workload{.pad_min = 600, .pad_max = 1500, .kill_window_us = 20000}, seed);
+      options,
+      Workload{.pad_min = 600, .pad_max = 1500, .kill_window_us = 20000});
+  INFO("seed " << rounds.seed());
+  constexpr uint64_t kRounds = 40;
   rounds.Run(kRounds);
   WARN(rounds.acknowledged_calls()
        << " calls acknowledged in " << rounds.segments() << " segments");

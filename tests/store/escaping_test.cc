@@ -178,6 +178,18 @@ void CheckReadBack(Store* store) {
   }
 }
 
+// The segment files, sorted, of a store in `dir` that WriteAll wrote and
+// closed; fails the test if there are none.
+std::vector<std::string> WriteAllToSegmentFiles(const std::string& dir) {
+  {
+    auto store = OpenOrDie(dir);
+    WriteAll(store.get());
+  }
+  std::vector<std::string> files = SegmentFiles(dir);
+  REQUIRE_FALSE(files.empty());
+  return files;
+}
+
 TEST_CASE("keys and values that need escaping read back identical",
           "[escaping]") {
   TempDir tmp;
@@ -203,12 +215,7 @@ TEST_CASE("keys and values that need escaping read back identical after "
 TEST_CASE("every segment line is one line with no raw control character",
           "[escaping]") {
   TempDir tmp;
-  {
-    auto store = OpenOrDie(tmp.Join("db"));
-    WriteAll(store.get());
-  }
-  const std::vector<std::string> files = SegmentFiles(tmp.Join("db"));
-  REQUIRE_FALSE(files.empty());
+  const std::vector<std::string> files = WriteAllToSegmentFiles(tmp.Join("db"));
   size_t records = 0;
   for (const std::string& file : files) {
     const std::string bytes = ReadFileBytes(file);
@@ -230,14 +237,9 @@ TEST_CASE("every segment line is one line with no raw control character",
 TEST_CASE("every segment line parses with jq, and jq's .key is the key written",
           "[escaping]") {
   TempDir tmp;
-  {
-    auto store = OpenOrDie(tmp.Join("db"));
-    WriteAll(store.get());
-  }
+  const std::vector<std::string> files = WriteAllToSegmentFiles(tmp.Join("db"));
   INFO("jq must be installed: this test fails rather than skips without it");
   REQUIRE(std::system("command -v jq >/dev/null 2>&1") == 0);
-  const std::vector<std::string> files = SegmentFiles(tmp.Join("db"));
-  REQUIRE_FALSE(files.empty());
   size_t file_lines = 0;
   for (const std::string& file : files) {
     const std::string bytes = ReadFileBytes(file);
@@ -275,14 +277,9 @@ TEST_CASE("every segment line parses with jq, and jq's .key is the key written",
 TEST_CASE("every segment line parses with python3's json module",
           "[escaping]") {
   TempDir tmp;
-  {
-    auto store = OpenOrDie(tmp.Join("db"));
-    WriteAll(store.get());
-  }
+  const std::vector<std::string> files = WriteAllToSegmentFiles(tmp.Join("db"));
   INFO("python3 must be installed: this test fails rather than skips without it");
   REQUIRE(std::system("command -v python3 >/dev/null 2>&1") == 0);
-  const std::vector<std::string> files = SegmentFiles(tmp.Join("db"));
-  REQUIRE_FALSE(files.empty());
   // Splits on b"\n" only (not on U+2028 or \r), decodes strict UTF-8, parses
   // each line strictly, and prints each key as hex, then the line count.
   const char* script =

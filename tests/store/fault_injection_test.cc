@@ -211,9 +211,6 @@ const char* ModeName(CrashMode mode) {
   return "?";
 }
 
-constexpr CrashMode kModes[] = {CrashMode::kDropUnsynced,
-                                CrashMode::kKeepUnsyncedPrefix,
-                                CrashMode::kGarbageUnsyncedTail};
 // Recoveries per crash point and mode: the random modes get several seeds,
 // since what survives (how much of a tail, which garbage) depends on them.
 size_t SeedsFor(CrashMode mode) {
@@ -354,7 +351,7 @@ Matrix ComputeMatrix(SyncMode sync) {
                                          : "fault_injection_test (kNone)");
   uint64_t next_seed = seed;
   for (uint64_t n = 1; n <= m.points; ++n) {
-    for (CrashMode mode : kModes) {
+    for (CrashMode mode : FaultFileSystem::kCrashModes) {
       for (size_t r = 0; r < SeedsFor(mode); ++r) {
         m.crashes.push_back(
             RunCrash(m.steps, m.models, sync, n, mode, next_seed++));
@@ -421,7 +418,8 @@ TEST_CASE("the workload crosses at least two segment rollovers",
     const Matrix& m = MatrixFor(sync);
     INFO("mutation points: " << m.points);
     CHECK(m.segments >= 3);
-    CHECK(m.crashes.size() >= m.points * std::size(kModes));
+    CHECK(m.crashes.size() >=
+          m.points * std::size(FaultFileSystem::kCrashModes));
   }
 }
 

@@ -213,6 +213,17 @@ class FixedClock final : public dotlog::Clock {
       std::chrono::milliseconds(1767225600000)};
 };
 
+// A MemFileSystem, a FixedClock, and store options that use them.
+struct MemEnv {
+  MemEnv() {
+    options.file_system = &fs;
+    options.clock = &clock;
+  }
+  MemFileSystem fs;
+  FixedClock clock;
+  dotlog::Options options;
+};
+
 TEST_CASE("the public headers alone are enough to use a store",
           "[public_headers]") {
   MemFileSystem fs;
@@ -310,13 +321,9 @@ TEST_CASE("the public headers alone are enough to use a store",
   CHECK(system->Now() > clock.Now() - std::chrono::hours(24 * 365 * 10));
 }
 
-TEST_CASE("a damaged record is reported through the public types",
-          "[public_headers]") {
-  MemFileSystem fs;
-  FixedClock clock;
-  dotlog::Options options;
-  options.file_system = &fs;
-  options.clock = &clock;
+TEST_CASE_METHOD(MemEnv,
+                 "a damaged record is reported through the public types",
+                 "[public_headers]") {
   {
     auto store = dotlog::Store::Open("/db", options);
     REQUIRE(store.ok());
@@ -356,13 +363,9 @@ TEST_CASE("a damaged record is reported through the public types",
   CHECK((*store)->Damage()[0].line == 3);
 }
 
-TEST_CASE("the feed, dump, load and verify APIs need only their headers",
-          "[public_headers]") {
-  MemFileSystem fs;
-  FixedClock clock;
-  dotlog::Options options;
-  options.file_system = &fs;
-  options.clock = &clock;
+TEST_CASE_METHOD(MemEnv,
+                 "the feed, dump, load and verify APIs need only their headers",
+                 "[public_headers]") {
   auto opened = dotlog::Store::Open("/db", options);
   REQUIRE(opened.ok());
   std::unique_ptr<dotlog::Store> store = std::move(*opened);

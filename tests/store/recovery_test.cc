@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -76,16 +77,28 @@ DecodedLine FirstLine(const std::string& bytes) {
   return decoded;
 }
 
-// A store with a=1 and b=2 in segment 1, and the segment's bytes.
-std::string WriteTwo(Fixture& f) {
-  auto store = f.Open();
-  REQUIRE_OK(store->Put("a", "1"));
-  REQUIRE_OK(store->Put("b", "2"));
-  REQUIRE_OK(store->Close());
-  return ReadFileBytes(f.Segment(1));
-}
-
 const State kTwo = {{"a", {"1", 0}}, {"b", {"2", 0}}};
+
+// Puts `first_put` through `second` and `second_put` through `first`: each
+// handle reads the other's put at once. Then both read `before` plus the
+// two puts and report no damage. Returns the state they read.
+State CheckHandlesReadEachOther(
+    Store& first, Store& second, State before,
+    const std::pair<std::string, std::string>& first_put,
+    const std::pair<std::string, std::string>& second_put) {
+  REQUIRE_OK(second.Put(first_put.first, first_put.second));
+  CHECK(first.Get(first_put.first).value_or("<error>") == first_put.second);
+  REQUIRE_OK(first.Put(second_put.first, second_put.second));
+  CHECK(second.Get(second_put.first).value_or("<error>") == second_put.second);
+  State expected = std::move(before);
+  expected[first_put.first] = {first_put.second, 0};
+  expected[second_put.first] = {second_put.second, 0};
+  CHECK(ReadState(first) == expected);
+  CHECK(ReadState(second) == expected);
+  CHECK(first.Damage().empty());
+  CHECK(second.Damage().empty());
+  return expected;
+}
 
 // The torn tails a crash can leave after the last intact line of the
 // newest segment. (A whole record without its newline, or with a bad
@@ -108,6 +121,21 @@ std::vector<TornTail> TornTails() {
   };
 }
 
+// A store with a=1 and b=2 in segment 1, then the bytes of `torn` after
+// the segment's last line. Returns the segment's bytes before the torn
+// tail.
+std::string WriteTwoThenTear(Fixture& f, const TornTail& torn) {
+  {
+    auto store = f.Open();
+    REQUIRE_OK(store->Put("a", "1"));
+    REQUIRE_OK(store->Put("b", "2"));
+    REQUIRE_OK(store->Close());
+  }
+  const std::string intact = ReadFileBytes(f.Segment(1));
+  f.Append(f.Segment(1), torn.bytes);
+  return intact;
+}
+
 TEST_CASE(
     "a torn last line is not served, not reported, and counted in "
     "Stats::torn_tail_bytes",
@@ -115,8 +143,7 @@ TEST_CASE(
   for (const TornTail& torn : TornTails()) {
     INFO("torn tail: " << torn.name);
     Fixture f;
-    WriteTwo(f);
-    f.Append(f.Segment(1), torn.bytes);
+    WriteTwoThenTear(f, torn);
     auto store = f.Open();
     CHECK(ReadState(*store) == kTwo);
     CHECK(absl::IsNotFound(store->Get("c").status()));
@@ -135,8 +162,7 @@ TEST_CASE(
   for (const TornTail& torn : TornTails()) {
     INFO("torn tail: " << torn.name);
     Fixture f;
-    const std::string intact = WriteTwo(f);
-    f.Append(f.Segment(1), torn.bytes);
+    const std::string intact = WriteTwoThenTear(f, torn);
     {
       auto store = f.Open();
       REQUIRE_OK(store->Put("d", "4"));
@@ -162,21 +188,10 @@ TEST_CASE(
   for (const TornTail& torn : TornTails()) {
     INFO("torn tail: " << torn.name);
     Fixture f;
-    WriteTwo(f);
-    f.Append(f.Segment(1), torn.bytes);
+    WriteTwoThenTear(f, torn);
     auto first = f.Open();   // sees the torn tail
     auto second = f.Open();  // sees it too, and writes
-    REQUIRE_OK(second->Put("c", "3"));
-    CHECK(first->Get("c").value_or("<error>") == "3");
-    REQUIRE_OK(first->Put("d", "4"));
-    CHECK(second->Get("d").value_or("<error>") == "4");
-    State expected = kTwo;
-    expected["c"] = {"3", 0};
-    expected["d"] = {"4", 0};
-    CHECK(ReadState(*first) == expected);
-    CHECK(ReadState(*second) == expected);
-    CHECK(first->Damage().empty());
-    CHECK(second->Damage().empty());
+    CheckHandlesReadEachOther(*first, *second, kTwo, {"c", "3"}, {"d", "4"});
     RequireIntact(ReadFileBytes(f.Segment(1)));
   }
 }
@@ -260,15 +275,8 @@ TEST_CASE(
   WriteFileBytes(f.Segment(1), "");
   auto first = f.Open();
   auto second = f.Open();
-  REQUIRE_OK(second->Put("a", "1"));
-  CHECK(first->Get("a").value_or("<error>") == "1");
-  REQUIRE_OK(first->Put("b", "2"));
-  CHECK(second->Get("b").value_or("<error>") == "2");
-  const State expected = {{"a", {"1", 0}}, {"b", {"2", 0}}};
-  CHECK(ReadState(*first) == expected);
-  CHECK(ReadState(*second) == expected);
-  CHECK(first->Damage().empty());
-  CHECK(second->Damage().empty());
+  const State expected =
+      CheckHandlesReadEachOther(*first, *second, {}, {"a", "1"}, {"b", "2"});
   const std::string bytes = ReadFileBytes(f.Segment(1));
   RequireIntact(bytes);
   CHECK(FirstLine(bytes).is_header);

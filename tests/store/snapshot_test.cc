@@ -14,20 +14,14 @@ namespace dotlog {
 namespace {
 
 using testing::Contents;
+using testing::NoAutoCompaction;
 using testing::OpenOrDie;
 using testing::TempDir;
-
-Options Fast() {
-  Options options;
-  options.sync = SyncMode::kNone;
-  options.auto_compact = false;
-  return options;
-}
 
 // Writes enough records for the writer to leave a snapshot behind, then a
 // few more that only the log holds.
 std::map<std::string, std::string> Fill(const std::string& dir) {
-  auto store = OpenOrDie(dir, Fast());
+  auto store = OpenOrDie(dir, NoAutoCompaction());
   for (int i = 0; i < 600; ++i) {
     REQUIRE_OK(store->Put("k/" + std::to_string(i % 300), std::to_string(i)));
   }
@@ -40,7 +34,7 @@ TEST_CASE("a writer leaves a snapshot that the next open uses", "[snapshot]") {
   TempDir tmp;
   const auto expected = Fill(tmp.path());
   REQUIRE(std::filesystem::exists(tmp.Join("index.snapshot")));
-  auto store = OpenOrDie(tmp.path(), Fast());
+  auto store = OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(store->GetStats()->snapshot_keys > 0);
   CHECK(Contents(*store) == expected);
   CHECK(testing::Value(store->Get("tail")) == "\"after the snapshot\"");
@@ -50,9 +44,9 @@ TEST_CASE("a writer leaves a snapshot that the next open uses", "[snapshot]") {
 TEST_CASE("stats read the same with and without the snapshot", "[snapshot]") {
   TempDir tmp;
   Fill(tmp.path());
-  const Stats with = *OpenOrDie(tmp.path(), Fast())->GetStats();
+  const Stats with = *OpenOrDie(tmp.path(), NoAutoCompaction())->GetStats();
   std::filesystem::remove(tmp.Join("index.snapshot"));
-  const Stats without = *OpenOrDie(tmp.path(), Fast())->GetStats();
+  const Stats without = *OpenOrDie(tmp.path(), NoAutoCompaction())->GetStats();
   CHECK(with.snapshot_keys > 0);
   CHECK(without.snapshot_keys == 0);
   CHECK(with.live_keys == without.live_keys);
@@ -70,13 +64,13 @@ TEST_CASE("a damaged snapshot is ignored", "[snapshot]") {
     std::string bad = good;
     bad[at] ^= 0x20;
     testing::WriteFileBytes(path, bad);
-    auto store = OpenOrDie(tmp.path(), Fast());
+    auto store = OpenOrDie(tmp.path(), NoAutoCompaction());
     INFO("flipped byte " << at);
     CHECK(store->GetStats()->snapshot_keys == 0);
     CHECK(Contents(*store) == expected);
   }
   testing::WriteFileBytes(path, good.substr(0, good.size() / 3));
-  CHECK(Contents(*OpenOrDie(tmp.path(), Fast())) == expected);
+  CHECK(Contents(*OpenOrDie(tmp.path(), NoAutoCompaction())) == expected);
 }
 
 TEST_CASE("a snapshot from before a compaction is ignored", "[snapshot]") {
@@ -85,13 +79,13 @@ TEST_CASE("a snapshot from before a compaction is ignored", "[snapshot]") {
   const std::string old_snapshot = testing::ReadFileBytes(tmp.Join("index.snapshot"));
   std::map<std::string, std::string> expected;
   {
-    auto store = OpenOrDie(tmp.path(), Fast());
+    auto store = OpenOrDie(tmp.path(), NoAutoCompaction());
     REQUIRE_OK(store->Compact());
     REQUIRE_OK(store->Put("k/1", "\"changed\""));
     expected = Contents(*store);
   }
   testing::WriteFileBytes(tmp.Join("index.snapshot"), old_snapshot);
-  auto store = OpenOrDie(tmp.path(), Fast());
+  auto store = OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(store->GetStats()->snapshot_keys == 0);
   CHECK(Contents(*store) == expected);
 }
@@ -106,7 +100,7 @@ TEST_CASE("a snapshot whose log was cut short is ignored", "[snapshot]") {
   bytes.resize(bytes.size() / 2);
   bytes.resize(bytes.rfind('\n') + 1);
   testing::WriteFileBytes(seg, bytes);
-  auto store = OpenOrDie(tmp.path(), Fast());
+  auto store = OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(store->GetStats()->snapshot_keys == 0);
   CHECK(store->Damage().empty());
 }
@@ -114,7 +108,7 @@ TEST_CASE("a snapshot whose log was cut short is ignored", "[snapshot]") {
 TEST_CASE("a store with damage writes no snapshot, so every open reports it", "[snapshot]") {
   TempDir tmp;
   {
-    auto store = OpenOrDie(tmp.path(), Fast());
+    auto store = OpenOrDie(tmp.path(), NoAutoCompaction());
     REQUIRE_OK(store->Put("a", "1"));
     REQUIRE_OK(store->Put("b", "2"));
   }
@@ -123,19 +117,19 @@ TEST_CASE("a store with damage writes no snapshot, so every open reports it", "[
   bytes[bytes.find("\"a\",\"value\":1") + 12] = '5';
   testing::WriteFileBytes(seg, bytes);
   {
-    auto store = OpenOrDie(tmp.path(), Fast());
+    auto store = OpenOrDie(tmp.path(), NoAutoCompaction());
     REQUIRE(store->Damage().size() == 1);
     for (int i = 0; i < 600; ++i) REQUIRE_OK(store->Put("c", std::to_string(i)));
   }
   CHECK_FALSE(std::filesystem::exists(tmp.Join("index.snapshot")));
-  CHECK(OpenOrDie(tmp.path(), Fast())->Damage().size() == 1);
+  CHECK(OpenOrDie(tmp.path(), NoAutoCompaction())->Damage().size() == 1);
 }
 
 TEST_CASE("writes after a snapshot-based open land on top of it", "[snapshot]") {
   TempDir tmp;
   auto expected = Fill(tmp.path());
   {
-    auto store = OpenOrDie(tmp.path(), Fast());
+    auto store = OpenOrDie(tmp.path(), NoAutoCompaction());
     REQUIRE(store->GetStats()->snapshot_keys > 0);
     REQUIRE_OK(store->Delete("k/1"));
     REQUIRE_OK(store->Put("k/2", "\"new\""));
@@ -143,9 +137,9 @@ TEST_CASE("writes after a snapshot-based open land on top of it", "[snapshot]") 
     expected["k/2"] = "\"new\"";
     CHECK(Contents(*store) == expected);
   }
-  CHECK(Contents(*OpenOrDie(tmp.path(), Fast())) == expected);
+  CHECK(Contents(*OpenOrDie(tmp.path(), NoAutoCompaction())) == expected);
   std::filesystem::remove(tmp.Join("index.snapshot"));
-  CHECK(Contents(*OpenOrDie(tmp.path(), Fast())) == expected);
+  CHECK(Contents(*OpenOrDie(tmp.path(), NoAutoCompaction())) == expected);
 }
 
 TEST_CASE("a handle opened from a snapshot leaves a newer one the next open uses",
@@ -153,7 +147,7 @@ TEST_CASE("a handle opened from a snapshot leaves a newer one the next open uses
   TempDir tmp;
   auto expected = Fill(tmp.path());
   {
-    auto store = OpenOrDie(tmp.path(), Fast());
+    auto store = OpenOrDie(tmp.path(), NoAutoCompaction());
     REQUIRE(store->GetStats()->snapshot_keys > 0);
     // Enough writes that closing leaves a snapshot; its checksum of the
     // newest segment continues the one computed while opening.
@@ -163,7 +157,7 @@ TEST_CASE("a handle opened from a snapshot leaves a newer one the next open uses
       expected[key] = std::to_string(i);
     }
   }
-  auto store = OpenOrDie(tmp.path(), Fast());
+  auto store = OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(store->GetStats()->snapshot_keys == expected.size());
   CHECK(Contents(*store) == expected);
 }
@@ -171,7 +165,7 @@ TEST_CASE("a handle opened from a snapshot leaves a newer one the next open uses
 TEST_CASE("a snapshot spanning several segments is used, and ignored once one "
           "of them changes", "[snapshot]") {
   TempDir tmp;
-  Options small = Fast();
+  Options small = NoAutoCompaction();
   small.segment_bytes = 4096;
   std::map<std::string, std::string> expected;
   {
@@ -199,7 +193,7 @@ TEST_CASE("during a burst of writes a writer rewrites the snapshot at most once 
           "a second, and leaves a current one when it closes", "[snapshot]") {
   TempDir tmp;
   testing::FakeClock clock;
-  Options options = Fast();
+  Options options = NoAutoCompaction();
   options.clock = &clock;
   const std::string path = tmp.Join("index.snapshot");
   auto store = OpenOrDie(tmp.path(), options);

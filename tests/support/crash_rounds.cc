@@ -8,11 +8,13 @@
 #include <chrono>
 #include <optional>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "support/child_process.h"
 #include "support/segment_files.h"
 #include "support/status_helpers.h"
+#include "support/test_seed.h"
 
 namespace dotlog::testing {
 namespace {
@@ -46,7 +48,22 @@ std::string Show(const StoreState& state) {
   return out.str();
 }
 
+// `options` with every write synced before it is acknowledged.
+Options Synced(Options options) {
+  options.sync = SyncMode::kAlways;
+  return options;
+}
+
 }  // namespace
+
+CrashRounds::CrashRounds(Options options, Workload workload)
+    : dir_(tmp_.Join("store")),
+      options_(Synced(std::move(options))),
+      seed_(TestSeed()),
+      workload_(workload),
+      rng_(seed_) {
+  WARN("seed " << seed_ << " (replay with DOTLOG_TEST_SEED=" << seed_ << ")");
+}
 
 void CrashRounds::RunRound(uint64_t round) {
   const uint64_t round_seed = rng_();

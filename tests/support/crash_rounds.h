@@ -15,21 +15,20 @@
 #include <cstdint>
 #include <random>
 #include <string>
-#include <utility>
 
 #include "dotlog/store.h"
 #include "support/crash_workload.h"
+#include "support/temp_dir.h"
 
 namespace dotlog::testing {
 
 class CrashRounds {
  public:
-  CrashRounds(std::string dir, Options options, Workload workload,
-              uint64_t seed)
-      : dir_(std::move(dir)),
-        options_(std::move(options)),
-        workload_(workload),
-        rng_(seed) {}
+  // Rounds on a store in a fresh temporary directory, opened with `options`
+  // but for their sync mode, which is SyncMode::kAlways (an acknowledged
+  // write must be on disk), with the calls of `workload`. Their random
+  // draws start from TestSeed(), which is also reported with WARN.
+  CrashRounds(Options options, Workload workload);
 
   void Run(uint64_t rounds) {
     for (uint64_t round = 1; round <= rounds; ++round) {
@@ -37,6 +36,8 @@ class CrashRounds {
     }
   }
 
+  // The seed of the rounds' random draws, to replay a failure.
+  uint64_t seed() const { return seed_; }
   uint64_t acknowledged_calls() const { return acknowledged_calls_; }
   uint64_t in_flight_applied() const { return in_flight_applied_; }
   uint64_t torn_tails() const { return torn_tails_; }
@@ -51,8 +52,10 @@ class CrashRounds {
   // One child's life and death, then the checks.
   void RunRound(uint64_t round);
 
+  const TempDir tmp_;
   const std::string dir_;
   const Options options_;
+  const uint64_t seed_;
   const Workload workload_;
   std::mt19937_64 rng_;
   StoreState state_;  // what the store holds between rounds

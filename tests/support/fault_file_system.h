@@ -47,6 +47,10 @@ class FaultFileSystem final : public FileSystem {
     kKeepUnsyncedPrefix,   // A random prefix of the unsynced appended tail.
     kGarbageUnsyncedTail,  // A random-length tail of zeros or random bytes.
   };
+  // Every CrashMode, for tests that recover in each.
+  static constexpr CrashMode kCrashModes[] = {CrashMode::kDropUnsynced,
+                                              CrashMode::kKeepUnsyncedPrefix,
+                                              CrashMode::kGarbageUnsyncedTail};
 
   FaultFileSystem();
   ~FaultFileSystem() override;

@@ -16,6 +16,13 @@ std::unique_ptr<Store> OpenOrDie(const std::string& dir,
   return std::move(*store);
 }
 
+Options NoAutoCompaction() {
+  Options options;
+  options.sync = SyncMode::kNone;
+  options.auto_compact = false;
+  return options;
+}
+
 std::map<std::string, std::string> Contents(Store& store) {
   auto items = store.List("");
   INFO(items.status().ToString());

@@ -16,6 +16,10 @@ namespace dotlog::testing {
 std::unique_ptr<Store> OpenOrDie(const std::string& dir,
                                  const Options& options = {});
 
+// Options for tests of what a store holds, not of durability or of when
+// compaction runs: SyncMode::kNone (fast), no automatic compaction.
+Options NoAutoCompaction();
+
 // The live keys and values of `store`; fails the test, printing the status,
 // if the listing fails.
 std::map<std::string, std::string> Contents(Store& store);

@@ -14,8 +14,8 @@
 #include "dotlog/state/state_manager.h"
 #include "dotlog/write_batch.h"
 #include "support/child_process.h"
-#include "support/fake_clock.h"
 #include "support/fault_file_system.h"
+#include "support/memory_env.h"
 #include "support/status_helpers.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
@@ -25,24 +25,18 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::ChildProcess;
-using testing::FakeClock;
 using testing::FaultFileSystem;
 using testing::Value;
 
 // A store in /s on an in-memory file system, and backup options to match.
-struct Fixture {
+struct Fixture : testing::MemoryEnv {
   Fixture() {
-    options.file_system = &fs;
-    options.clock = &clock;
     options.auto_compact = false;
     store = Value(Store::Open("/s", options));
     backup.file_system = &fs;
     backup.clock = &clock;
   }
 
-  FaultFileSystem fs;
-  FakeClock clock;
-  Options options;
   BackupOptions backup;
   std::unique_ptr<Store> store;
 };

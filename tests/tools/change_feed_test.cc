@@ -13,26 +13,21 @@
 #include "dotlog/write_batch.h"
 #include "format/record.h"
 #include "store/segment.h"
-#include "support/fake_clock.h"
 #include "support/fault_file_system.h"
+#include "support/memory_env.h"
 #include "support/status_helpers.h"
 #include "support/temp_dir.h"
 
-namespace dotlog {
+namespace dotlog::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::FakeClock;
-using testing::FaultFileSystem;
-using testing::Value;
 
 constexpr char kDir[] = "/s";
 
 // A store on an in-memory file system, and a feed on the same directory.
-struct Fixture {
+struct Fixture : MemoryEnv {
   explicit Fixture(uint64_t segment_bytes = 8 << 20) {
-    options.file_system = &fs;
-    options.clock = &clock;
     options.segment_bytes = segment_bytes;
     options.auto_compact = false;
     store = Value(Store::Open(kDir, options));
@@ -58,9 +53,6 @@ struct Fixture {
     return name;
   }
 
-  FaultFileSystem fs;
-  FakeClock clock;
-  Options options;
   std::unique_ptr<Store> store;
   ChangeFeed feed{kDir, &fs};
 };
@@ -380,7 +372,7 @@ TEST_CASE("a change made before Wait is not missed", "[change_feed][watch]") {
 
 TEST_CASE("Wait on a real directory wakes on a write by the store",
           "[change_feed][watch][posix]") {
-  testing::TempDir tmp;
+  TempDir tmp;
   auto store = Value(Store::Open(tmp.path(), Options{}));
   ChangeFeed feed(tmp.path());
   REQUIRE_OK(feed.Watch());
@@ -398,4 +390,4 @@ TEST_CASE("Wait on a real directory wakes on a write by the store",
 }
 
 }  // namespace
-}  // namespace dotlog
+}  // namespace dotlog::testing

@@ -6,8 +6,7 @@
 #include <string>
 
 #include "dotlog/store.h"
-#include "support/fake_clock.h"
-#include "support/fault_file_system.h"
+#include "support/memory_env.h"
 #include "support/status_helpers.h"
 #include "cli/verb_output.h"
 
@@ -15,19 +14,10 @@ namespace dotlog::cli {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::FakeClock;
-using testing::FaultFileSystem;
 using testing::Value;
 
-struct Fixture {
-  Fixture() {
-    options.file_system = &fs;
-    options.clock = &clock;
-    store = Value(Store::Open("/s", options));
-  }
-  FaultFileSystem fs;
-  FakeClock clock;
-  Options options;
+struct Fixture : testing::MemoryEnv {
+  Fixture() { store = Value(Store::Open("/s", options)); }
   std::unique_ptr<Store> store;
 };
 

@@ -16,17 +16,8 @@
 #include "run_process.h"
 #include "support/temp_dir.h"
 
-namespace dotlog {
+namespace dotlog::testing {
 namespace {
-
-using testing::BinPath;
-using testing::CheckOneErrorLine;
-using testing::ToolProcess;
-using testing::Cli;
-using testing::EnvChanges;
-using testing::ProcessResult;
-using testing::RunProcess;
-using testing::TempDir;
 
 // Keys that would break naive quoting, splitting or escaping.
 const std::vector<std::string> kHostileKeys = {
@@ -307,7 +298,7 @@ TEST_CASE("dump then load gives an identical store", "[cli]") {
     INFO(format);
     Cli target;
     const std::string file = target.Join("backup." + format);
-    testing::WriteFileBytes(file, format == "json" ? json : jsonl);
+    WriteFileBytes(file, format == "json" ? json : jsonl);
     ProcessResult load = target.Run({"load", file});
     INFO(load.err);
     REQUIRE(load.exit_code == 0);
@@ -414,19 +405,19 @@ TEST_CASE("verify exits 0 on a clean store and 3 listing damage", "[cli]") {
   CHECK(clean.err.empty());
 
   const std::string segment = cli.dir() + "/segment-000001.jsonl";
-  std::string bytes = testing::ReadFileBytes(segment);
+  std::string bytes = ReadFileBytes(segment);
   SECTION("a flipped byte in a middle record") {
     const size_t line2 = bytes.find('\n') + 1;
     const size_t value = bytes.find("\"value\":1", line2);
     REQUIRE(value != std::string::npos);
     bytes[value + 8] = '7';
-    testing::WriteFileBytes(segment, bytes);
+    WriteFileBytes(segment, bytes);
     ProcessResult r = cli.Run({"verify"});
     CHECK(r.exit_code == 3);
     CHECK(r.err.rfind(segment + ":2: checksum mismatch", 0) == 0);
   }
   SECTION("a torn tail is only a warning") {
-    testing::WriteFileBytes(segment, bytes + "{\"seq\":4,\"ts\"");
+    WriteFileBytes(segment, bytes + "{\"seq\":4,\"ts\"");
     ProcessResult r = cli.Run({"verify"});
     CHECK(r.exit_code == 0);
     CHECK(r.err.rfind(segment + ":5: warning: torn tail", 0) == 0);
@@ -500,7 +491,7 @@ TEST_CASE("backup prints the file it wrote; restore rebuilds the store from "
   const std::string file = cli.Ok({"backup", "--keep", "3", cli.Join("b")});
   REQUIRE(file.starts_with(cli.Join("b") + "/dotlog-backup-"));
   const std::string path = file.substr(0, file.size() - 1);
-  CHECK(testing::ReadFileBytes(path) == before);
+  CHECK(ReadFileBytes(path) == before);
 
   ProcessResult r = cli.RunIn(cli.Join("new"), {"restore", path});
   CHECK(r.exit_code == 0);
@@ -522,7 +513,7 @@ TEST_CASE("backup prints the file it wrote; restore rebuilds the store from "
 TEST_CASE("restore of a file that is not a backup exits 2 and writes nothing",
           "[cli][backup]") {
   Cli cli;
-  testing::WriteFileBytes(cli.Join("bad.jsonl"), "{\"key\":\"a\"}\n");
+  WriteFileBytes(cli.Join("bad.jsonl"), "{\"key\":\"a\"}\n");
   ProcessResult r = cli.Run({"restore", cli.Join("bad.jsonl")});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("bad.jsonl") != std::string::npos);
@@ -537,7 +528,7 @@ TEST_CASE("import json maps the older files once, and lists rows it cannot "
           "[cli][import]") {
   Cli cli;
   std::filesystem::create_directories(cli.Join("old"));
-  testing::WriteFileBytes(
+  WriteFileBytes(
       cli.Join("old/component_state.json"),
       "{\"waybar\":{\"version\":\"0.10.4\"},\"rofi\":{\"version\":1}}");
   ProcessResult r = cli.Run({"import", "json", cli.Join("old")});
@@ -583,4 +574,4 @@ TEST_CASE("a store whose sequence numbers are used up refuses a write with exit 
 }
 
 }  // namespace
-}  // namespace dotlog
+}  // namespace dotlog::testing

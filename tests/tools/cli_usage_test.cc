@@ -14,16 +14,8 @@
 #include "run_process.h"
 #include "support/temp_dir.h"
 
-namespace dotlog {
+namespace dotlog::testing {
 namespace {
-
-using testing::BinPath;
-using testing::CheckOneErrorLine;
-using testing::ToolProcess;
-using testing::Cli;
-using testing::Contains;
-using testing::ProcessResult;
-using testing::RunProcess;
 
 TEST_CASE("reading commands on a missing store exit 3 and create nothing",
           "[cli][usage]") {
@@ -139,11 +131,11 @@ TEST_CASE("get and dump warn once on stderr when they serve an older version",
   cli.Ok({"set", "k", "\"new\""});
   cli.Ok({"set", "other", "1"});  // so line 3 is no torn tail
   const std::string segment = cli.dir() + "/segment-000001.jsonl";
-  std::string bytes = testing::ReadFileBytes(segment);
+  std::string bytes = ReadFileBytes(segment);
   const size_t value = bytes.rfind("\"new\"");
   REQUIRE(value != std::string::npos);
   bytes[value + 1] = 'N';  // line 3: the newest record of k
-  testing::WriteFileBytes(segment, bytes);
+  WriteFileBytes(segment, bytes);
 
   ProcessResult get = cli.Run({"get", "k"});
   CHECK(get.exit_code == 0);
@@ -315,4 +307,4 @@ TEST_CASE("ls -l shows each key's expiry; get --default stands in for a miss",
 }
 
 }  // namespace
-}  // namespace dotlog
+}  // namespace dotlog::testing

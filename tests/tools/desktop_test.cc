@@ -15,20 +15,12 @@
 #include "run_process.h"
 #include "support/temp_dir.h"
 
-namespace dotlog {
+namespace dotlog::testing {
 namespace {
-
-using testing::BinPath;
-using testing::ToolProcess;
-using testing::Cli;
-using testing::EnvChanges;
-using testing::ProcessResult;
-using testing::RunProcess;
-using testing::TempDir;
 
 std::vector<std::string> ReadmeLines() {
   std::istringstream in(
-      testing::ReadFileBytes(BinPath("DOTLOG_SOURCE_ROOT") + "/README.md"));
+      ReadFileBytes(BinPath("DOTLOG_SOURCE_ROOT") + "/README.md"));
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
@@ -66,8 +58,8 @@ class Desktop {
     std::filesystem::create_symlink(BinPath("DOTLOG_BIN"), bin() + "/dotlog");
     for (const char* tool : {"hyprctl", "swww"}) {
       const std::string path = bin() + "/" + tool;
-      testing::WriteFileBytes(path, std::string("#!/bin/sh\necho \"") + tool +
-                                        " $*\" >> \"" + log() + "\"\n");
+      WriteFileBytes(path, std::string("#!/bin/sh\necho \"") + tool +
+                               " $*\" >> \"" + log() + "\"\n");
       std::filesystem::permissions(path, std::filesystem::perms::owner_all);
     }
   }
@@ -123,7 +115,7 @@ TEST_CASE("README's Hyprland lines restore each monitor's wallpaper",
     ProcessResult r =
         RunProcess({"sh", "-c", line}, "", desktop.Env(cli.dir()));
     CHECK(r.exit_code == 0);
-    return testing::ReadFileBytes(desktop.log());
+    return ReadFileBytes(desktop.log());
   };
   CHECK(restore("hyprpaper") ==
         "hyprctl hyprpaper preload /walls/a b.png\n"
@@ -142,11 +134,11 @@ TEST_CASE("watch --template refuses unknown fields and needs --format waybar",
   ProcessResult r =
       cli.Run({"watch", "--format", "waybar", "--template", "{nope}", "k"});
   CHECK(r.exit_code == 2);
-  testing::CheckOneErrorLine(r, "dotlog: template \"{nope}\": unknown field");
+  CheckOneErrorLine(r, "dotlog: template \"{nope}\": unknown field");
   r = cli.Run({"watch", "--template", "{value}", "k"});
   CHECK(r.exit_code == 2);
-  testing::CheckOneErrorLine(r, "dotlog: --template needs --format waybar");
+  CheckOneErrorLine(r, "dotlog: --template needs --format waybar");
 }
 
 }  // namespace
-}  // namespace dotlog
+}  // namespace dotlog::testing

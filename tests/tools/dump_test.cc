@@ -8,18 +8,14 @@
 #include "dotlog/store.h"
 #include "dotlog/write_batch.h"
 #include "format/timestamp.h"
-#include "support/fake_clock.h"
-#include "support/fault_file_system.h"
+#include "support/memory_env.h"
 #include "support/status_helpers.h"
 #include "format/pretty_json.h"
 
-namespace dotlog {
+namespace dotlog::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::FakeClock;
-using testing::FaultFileSystem;
-using testing::Value;
 
 const std::vector<std::string> kHostileKeys = {
     "with space", "quote\"d",      "new\nline",   "back\\slash",
@@ -30,10 +26,8 @@ Item MakeItem(std::string key, std::string value) {
 }
 
 // A store on an in-memory file system.
-struct Fixture {
+struct Fixture : MemoryEnv {
   explicit Fixture(const std::string& dir = "/s") : dir(dir) {
-    options.file_system = &fs;
-    options.clock = &clock;
     options.auto_compact = false;
     store = Value(Store::Open(dir, options));
   }
@@ -58,9 +52,6 @@ struct Fixture {
   }
 
   std::string dir;
-  FaultFileSystem fs;
-  FakeClock clock;
-  Options options;
   std::unique_ptr<Store> store;
 };
 
@@ -337,4 +328,4 @@ TEST_CASE("LoadItems writes batches of at most 1000 keys and skips the expired",
 }
 
 }  // namespace
-}  // namespace dotlog
+}  // namespace dotlog::testing

@@ -7,27 +7,22 @@
 #include "dotlog/backup.h"
 #include "dotlog/dump.h"
 #include "dotlog/state/state_manager.h"
-#include "support/fake_clock.h"
 #include "support/fault_file_system.h"
+#include "support/memory_env.h"
 #include "support/status_helpers.h"
 #include "support/store_helpers.h"
 
-namespace dotlog {
+namespace dotlog::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::FakeClock;
-using testing::FaultFileSystem;
-using testing::Value;
 
 constexpr char kBackup[] = "/b/dotlog-backup-20260101T000000.000Z.jsonl";
 
 // Stores on an in-memory file system: /s holds "a", "b" and an expiring
 // "cache/x" and is backed up to kBackup; /t holds "old".
-struct Fixture {
+struct Fixture : MemoryEnv {
   Fixture() {
-    options.file_system = &fs;
-    options.clock = &clock;
     options.auto_compact = false;
     restore.store = options;
     restore.previous_backup_dir = "/prev";
@@ -37,7 +32,7 @@ struct Fixture {
     PutOptions ttl;
     ttl.expires_at = clock.Now() + 1h;
     REQUIRE_OK(s->Put("cache/x", "{\"t\":21.5}", ttl));
-    source_dump = testing::JsonlDump(*s);
+    source_dump = JsonlDump(*s);
     BackupOptions backup;
     backup.file_system = &fs;
     backup.clock = &clock;
@@ -51,9 +46,6 @@ struct Fixture {
     return testing::Contents(*s);
   }
 
-  FaultFileSystem fs;
-  FakeClock clock;
-  Options options;
   RestoreOptions restore;
   std::string source_dump;
 };
@@ -66,7 +58,7 @@ TEST_CASE("a restored store dumps exactly as the store backed up",
   CHECK(r.removed == 0);
   CHECK(r.previous_backup.empty());
   auto restored = Value(Store::Open("/r", f.options));
-  CHECK(testing::JsonlDump(*restored) == f.source_dump);
+  CHECK(JsonlDump(*restored) == f.source_dump);
   CHECK(Value(restored->Lookup("cache/x")).expires_at == f.clock.Now() + 1h);
 }
 
@@ -106,7 +98,7 @@ TEST_CASE("a forced restore backs up the current state, then replaces it",
   auto t = Value(Store::Open("/t", f.options));
   auto state = Value(StateManager::ForStore(t.get()));
   CHECK(Value(state->LastBackup()).location == r.previous_backup);
-  auto contents = testing::Contents(*t);
+  auto contents = Contents(*t);
   CHECK(contents.count("old") == 0);
   CHECK(contents.at("a") == "[1,2]");
 }
@@ -202,4 +194,4 @@ TEST_CASE(
 }
 
 }  // namespace
-}  // namespace dotlog
+}  // namespace dotlog::testing

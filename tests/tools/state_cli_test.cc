@@ -8,17 +8,8 @@
 
 #include "state_cli_harness.h"
 
-namespace dotlog {
+namespace dotlog::testing {
 namespace {
-
-using testing::Cached;
-using testing::CacheOne;
-using testing::CheckFails;
-using testing::CheckNo;
-using testing::Jq;
-using testing::JqHolds;
-using testing::ProcessResult;
-using testing::StateCli;
 
 TEST_CASE("colorscheme set and get, as text and JSON", "[state_cli]") {
   StateCli cli;
@@ -217,4 +208,4 @@ TEST_CASE("every verb's --help exits 0 and shows an example", "[state_cli]") {
 }
 
 }  // namespace
-}  // namespace dotlog
+}  // namespace dotlog::testing

@@ -7,20 +7,11 @@
 
 #include "state_cli_harness.h"
 
-namespace dotlog {
+namespace dotlog::testing {
 namespace {
 
-using testing::Cached;
-using testing::CacheOne;
-using testing::CheckFails;
-using testing::CheckNo;
-using testing::Jq;
-using testing::JqHolds;
-using testing::ProcessResult;
-using testing::StateCli;
-
 TEST_CASE("jq is installed for these tests", "[state_cli]") {
-  REQUIRE(testing::RunProcess({"jq", "--version"}).exit_code == 0);
+  REQUIRE(RunProcess({"jq", "--version"}).exit_code == 0);
 }
 
 TEST_CASE("wallpaper check exits 0 when cached and 1 when not, silently",
@@ -270,4 +261,4 @@ TEST_CASE("wallpaper fav add, has, rm and ls", "[state_cli]") {
 }
 
 }  // namespace
-}  // namespace dotlog
+}  // namespace dotlog::testing

@@ -219,21 +219,24 @@ TEST_CASE("a base header decodes as base, a plain header as not",
   base.pop_back();
   plain.pop_back();
   // Decode the base header first: the flag must not stick to the next line.
+  const struct {
+    const std::string& line;
+    bool base;
+    uint64_t last_seq;
+    uint64_t segment;
+  } expected[] = {{base, true, 77, 3}, {plain, false, 0, 4}};
   LineDecoder decoder;
   DecodedLine out;
   PaddedBuffer buf;
-  buf.Assign(base);
-  REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
-  CHECK(out.is_header);
-  CHECK(out.base);
-  CHECK(out.last_seq == 77);
-  CHECK(out.segment == 3);
-  buf.Assign(plain);
-  REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
-  CHECK(out.is_header);
-  CHECK_FALSE(out.base);
-  CHECK(out.last_seq == 0);
-  CHECK(out.segment == 4);
+  for (const auto& want : expected) {
+    INFO(want.line);
+    buf.Assign(want.line);
+    REQUIRE_OK(decoder.Decode(buf.view(), buf.readable(), &out));
+    CHECK(out.is_header);
+    CHECK(out.base == want.base);
+    CHECK(out.last_seq == want.last_seq);
+    CHECK(out.segment == want.segment);
+  }
 }
 
 TEST_CASE("a seal line decodes as a seal, neither header nor record",

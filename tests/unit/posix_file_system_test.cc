@@ -57,6 +57,14 @@ std::string ReadRange(ReadableFile& file, uint64_t offset, size_t n) {
   return out;
 }
 
+// Up to `n` bytes from the start of the file at `path`, read through a new
+// ReadableFile.
+std::string ReadFront(const std::string& path, size_t n) {
+  auto reader = kFs->OpenReadableFile(path);
+  REQUIRE_OK(reader);
+  return ReadRange(**reader, 0, n);
+}
+
 void WriteFile(const std::string& path, const std::string& bytes) {
   auto file = kFs->CreateFile(path);
   REQUIRE_OK(file);
@@ -154,9 +162,7 @@ TEST_CASE(
   REQUIRE_OK((*file)->Truncate(5));
   CHECK(*(*file)->Size() == 5);
   REQUIRE_OK((*file)->Append("next"));
-  auto reader = kFs->OpenReadableFile(dir.Path("f"));
-  REQUIRE_OK(reader);
-  CHECK(ReadRange(**reader, 0, 100) == "keep|next");
+  CHECK(ReadFront(dir.Path("f"), 100) == "keep|next");
 }
 
 TEST_CASE("posix: OpenAppendFile appends after the existing bytes") {
@@ -166,9 +172,7 @@ TEST_CASE("posix: OpenAppendFile appends after the existing bytes") {
   REQUIRE_OK(file);
   CHECK(*(*file)->Size() == 4);
   REQUIRE_OK((*file)->Append("new\n"));
-  auto reader = kFs->OpenReadableFile(dir.Path("f"));
-  REQUIRE_OK(reader);
-  CHECK(ReadRange(**reader, 0, 100) == "old\nnew\n");
+  CHECK(ReadFront(dir.Path("f"), 100) == "old\nnew\n");
 }
 
 TEST_CASE("posix: CreateFile refuses an existing path with AlreadyExists") {
@@ -176,9 +180,7 @@ TEST_CASE("posix: CreateFile refuses an existing path with AlreadyExists") {
   WriteFile(dir.Path("f"), "data");
   auto again = kFs->CreateFile(dir.Path("f"));
   CHECK(again.status().code() == absl::StatusCode::kAlreadyExists);
-  auto reader = kFs->OpenReadableFile(dir.Path("f"));
-  REQUIRE_OK(reader);
-  CHECK(ReadRange(**reader, 0, 100) == "data");
+  CHECK(ReadFront(dir.Path("f"), 100) == "data");
 }
 
 TEST_CASE("posix: missing files are NotFound and the error names op and path") {
