@@ -114,6 +114,19 @@ void EncodeSeal(int64_t ts_ms, std::string* out) {
   SealLine(start, out);
 }
 
+void EncodeBatchPutAround(std::string_view key, int64_t expires_ms,
+                          std::string* before, std::string* after) {
+  Mutation m;
+  m.key.assign(key);
+  m.expires_ms = expires_ms;
+  std::vector<uint32_t> value_at;
+  std::string op = "{";
+  AppendMutationFields(m, 0, &value_at, &op);  // with an empty value
+  op.push_back('}');
+  before->assign(op, 0, value_at[0]);
+  after->assign(op, value_at[0]);
+}
+
 void EncodeRecord(uint64_t seq, int64_t ts_ms,
                   const std::vector<Mutation>& ops, std::string* out,
                   std::vector<uint32_t>* value_offsets) {

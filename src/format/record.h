@@ -105,6 +105,13 @@ void EncodeRecord(uint64_t seq, int64_t ts_ms,
                   const std::vector<Mutation>& ops, std::string* out,
                   std::vector<uint32_t>* value_offsets = nullptr);
 
+// The bytes EncodeRecord writes around the value of a put of `key`
+// (expiring at `expires_ms`, 0 for never) in a batch record: `*before` ends
+// just where the value begins, `*after` starts just after it and ends
+// with the operation's closing brace.
+void EncodeBatchPutAround(std::string_view key, int64_t expires_ms,
+                          std::string* before, std::string* after);
+
 }  // namespace dotlog
 
 #endif  // DOTLOG_FORMAT_RECORD_H_

@@ -52,35 +52,45 @@ absl::Status LogView::ReadVerified(const Segment& seg, std::string_view key,
                                    const IndexEntry& entry, std::string* out,
                                    ReadVia via) const {
   const uint64_t mapped = via == ReadVia::kMapping ? seg.mapped.size() : 0;
+  // A batch line a get meets for the first time is checked as encoded, for
+  // the one value wanted (a fresh handle's single get reads one line and
+  // decodes nothing); met again, or by a scan, which will read its other
+  // values too, it is decoded and kept.
+  bool met_before = false;
   {
     absl::MutexLock l(&verified_mu_);
     auto it = verified_lines_.upper_bound({seg.number, entry.value_offset});
     if (it != verified_lines_.end() && it->first.first == seg.number &&
         it->second->begin <= entry.value_offset) {
-      return CopyMatchingValue(*it->second, seg.file.get(), seg.path, mapped,
-                               key, entry, out);
+      if (it->second->decoded) {
+        return CopyMatchingValue(*it->second, seg.file.get(), seg.path, mapped,
+                                 key, entry, out);
+      }
+      met_before = true;
     }
   }
   auto line = ReadVerifiedLine(seg.file.get(), seg.path, seg.scanned_end,
-                               mapped, entry);
+                               mapped, entry,
+                               met_before || via == ReadVia::kRead ? nullptr : &key);
   if (!line.ok()) return line.status();
   absl::Status s = CopyMatchingValue(*line, seg.file.get(), seg.path, mapped,
                                      key, entry, out);
-  if (s.ok() && line->ops.size() > 1) {
-    // Only batches: a line of one operation costs no more to read again.
-    line->bytes.clear();
-    line->bytes.shrink_to_fit();
-    absl::MutexLock l(&verified_mu_);
-    const uint64_t most =
-        std::max<uint64_t>(kMinVerifiedOps, index_.approximate_size());
-    if (verified_ops_ + line->ops.size() > most) {
-      verified_lines_.clear();
-      verified_ops_ = 0;
-    }
-    verified_ops_ += line->ops.size();
-    verified_lines_[{seg.number, line->end}] =
-        std::make_shared<const VerifiedLine>(std::move(*line));
+  // Only batches are kept: a line of one operation costs no more to read
+  // again. A line checked as encoded is kept as a mark, counted as one.
+  if (!s.ok() || (line->decoded && line->ops.size() <= 1)) return s;
+  const uint64_t kept = line->decoded ? line->ops.size() : 1;
+  line->bytes.clear();
+  line->bytes.shrink_to_fit();
+  absl::MutexLock l(&verified_mu_);
+  const uint64_t most =
+      std::max<uint64_t>(kMinVerifiedOps, index_.approximate_size());
+  if (verified_ops_ + kept > most) {
+    verified_lines_.clear();
+    verified_ops_ = 0;
   }
+  verified_ops_ += kept;
+  verified_lines_[{seg.number, line->end}] =
+      std::make_shared<const VerifiedLine>(std::move(*line));
   return s;
 }
 

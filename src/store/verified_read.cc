@@ -1,12 +1,16 @@
 #include "store/verified_read.h"
 
+#include <string.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "format/line_decoder.h"
+#include "format/record.h"
 #include "store/mutation.h"
 #include "util/strings.h"
 
@@ -57,8 +61,8 @@ absl::StatusOr<uint64_t> LineStart(const Source& src, uint64_t at,
     if (absl::Status s = ReadExactly(src, from, at, scratch->data()); !s.ok()) {
       return s;
     }
-    const size_t nl = scratch->rfind('\n');
-    if (nl != std::string::npos) return from + nl + 1;
+    const void* nl = memrchr(scratch->data(), '\n', scratch->size());
+    if (nl != nullptr) return from + (static_cast<const char*>(nl) - scratch->data()) + 1;
     at = from;
   }
   return 0;
@@ -82,10 +86,52 @@ absl::StatusOr<uint64_t> LineEnd(const Source& src, uint64_t at, uint64_t size,
 
 }  // namespace
 
+bool MatchesEncodedBatchPut(std::string_view line, uint64_t begin,
+                            std::string_view key, const IndexEntry& entry) {
+  const std::optional<uint64_t> stored = StoredChecksum(line);
+  if (!stored) return false;
+  const std::string_view covered = line.substr(0, line.size() - kChecksumTrailerBytes);
+  // The head, as EncodeRecord writes it: seq, a time of the writer's
+  // fixed width, and the start of the operation list.
+  const std::string head = absl::StrCat("{\"seq\":", entry.seq, ",\"ts\":\"");
+  constexpr size_t kTimeBytes = 24;  // YYYY-MM-DDThh:mm:ss.mmmZ
+  constexpr std::string_view kList = "\",\"op\":\"batch\",\"ops\":[";
+  if (!covered.starts_with(head) ||
+      covered.substr(head.size() + kTimeBytes, kList.size()) != kList) {
+    return false;
+  }
+  thread_local std::string before, after;
+  EncodeBatchPutAround(key, entry.expires_ms, &before, &after);
+  if (entry.value_offset < begin) return false;
+  const uint64_t at = entry.value_offset - begin;
+  const uint64_t end = at + entry.value_size;
+  const size_t list_start = head.size() + kTimeBytes + kList.size();
+  if (at < list_start + before.size() || end + after.size() >= covered.size() ||
+      covered.substr(at - before.size(), before.size()) != before ||
+      covered.substr(end, after.size()) != after) {
+    return false;
+  }
+  // The operation starts the list or follows another's closing brace, and
+  // is followed by another operation or the list's end.
+  const std::string_view preceding = covered.substr(0, at - before.size());
+  const char next = covered[end + after.size()];
+  if (!(preceding.size() == list_start || preceding.ends_with("},")) ||
+      !(next == ',' || next == ']')) {
+    return false;
+  }
+  // A later operation on the key would be the one that counts.
+  const std::string key_field = std::string(before.substr(before.find("\"key\":")));
+  const std::string_view named = key_field.substr(0, key_field.size() - std::string_view(",\"value\":").size());
+  const std::string_view rest = covered.substr(end);
+  if (memmem(rest.data(), rest.size(), named.data(), named.size()) != nullptr) return false;
+  return RecordChecksum(covered) == *stored;
+}
+
 absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
                                               const std::string& path,
                                               uint64_t size, uint64_t mapped,
-                                              const IndexEntry& entry) {
+                                              const IndexEntry& entry,
+                                              const std::string_view* encoded_key) {
   thread_local LineDecoder decoder;
   thread_local PaddedBuffer buffer;
   thread_local std::string scratch;
@@ -104,6 +150,13 @@ absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
   char* bytes = buffer.Resize(line.end - line.begin);
   if (absl::Status s = ReadExactly(src, line.begin, line.end, bytes); !s.ok()) {
     return s;
+  }
+  if (encoded_key != nullptr &&
+      MatchesEncodedBatchPut(buffer.view(), line.begin, *encoded_key, entry)) {
+    line.seq = entry.seq;
+    line.decoded = false;
+    line.bytes.assign(buffer.view());
+    return line;
   }
   DecodedLine d;
   if (absl::Status s = decoder.Decode(buffer.view(), buffer.readable(), &d); !s.ok()) {
@@ -127,6 +180,16 @@ absl::Status CopyMatchingValue(const VerifiedLine& line, ReadableFile* file,
                                std::string* out) {
   if (line.seq != entry.seq) {
     return Mismatch(path, entry, "is not the record the index names");
+  }
+  if (!line.decoded) {
+    // Checked as encoded for this very key and entry.
+    if (line.bytes.empty() || entry.value_offset < line.begin ||
+        entry.value_offset + entry.value_size > line.end) {
+      return absl::InternalError("an undecoded line serves only the value it was checked for");
+    }
+    out->assign(std::string_view(line.bytes).substr(entry.value_offset - line.begin,
+                                                    entry.value_size));
+    return absl::OkStatus();
   }
   auto op = line.ops.find(KeyHash(key));
   if (op == line.ops.end()) {

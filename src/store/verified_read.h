@@ -29,6 +29,10 @@ struct VerifiedLine {
   };
   uint64_t begin = 0, end = 0;  // [begin, end) in the file, '\n' excluded
   uint64_t seq = 0;
+  // False if the line was checked as encoded (MatchesEncodedBatchPut)
+  // instead of decoded: then `ops` is empty, and only the value the check
+  // was for may be served from it.
+  bool decoded = true;
   absl::flat_hash_map<uint64_t, Op> ops;
   std::string bytes;  // the line, while fresh; emptied before it is kept
 };
@@ -38,10 +42,23 @@ struct VerifiedLine {
 // naming the file, offset and reason if it is not an intact record.
 // Bytes below `mapped` (what the file's last Map covered) are copied from
 // the mapping, the rest read with ReadAt. Thread-safe.
-absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
-                                              const std::string& path,
-                                              uint64_t size, uint64_t mapped,
-                                              const IndexEntry& entry);
+// With `encoded_key`, a batch line that MatchesEncodedBatchPut for that key
+// is returned undecoded (VerifiedLine::decoded false), its bytes kept.
+absl::StatusOr<VerifiedLine> ReadVerifiedLine(
+    ReadableFile* file, const std::string& path, uint64_t size,
+    uint64_t mapped, const IndexEntry& entry,
+    const std::string_view* encoded_key = nullptr);
+
+// True if `line` (without its '\n', starting at offset `begin` of its
+// file) can be seen to hold what the index says of `key` without decoding
+// it: its stored checksum is right, it is a batch record with sequence
+// number `entry.seq` in the form EncodeRecord writes, the bytes around the
+// value at `entry.value_offset` are exactly those EncodeBatchPutAround
+// gives for `key` and `entry.expires_ms`, followed by the next operation
+// or the list's end, and `key` is named nowhere after it. False means
+// only that the line must be decoded to decide.
+bool MatchesEncodedBatchPut(std::string_view line, uint64_t begin,
+                            std::string_view key, const IndexEntry& entry);
 
 // Copies the value of `key` that `entry` points to into `out` only if
 // `line` (which holds it) says what the index says: sequence number
