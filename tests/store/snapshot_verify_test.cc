@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -58,11 +59,13 @@ void Adjust(const Times& times, const std::string& path, FileInfo* info) {
   }
 }
 
-// The real clock, as a file system whose clock ticks every `tick_ns` reads it.
+// The clock Linux stamps files with, as a file system whose clock ticks
+// every `tick_ns` reads it. (Not the precise clock: a file changed now may
+// be stamped up to a kernel tick earlier than that clock says.)
 int64_t CoarseNowNs(int64_t tick_ns) {
-  const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  struct timespec now;
+  REQUIRE(clock_gettime(CLOCK_REALTIME_COARSE, &now) == 0);
+  const int64_t ns = now.tv_sec * 1000000000LL + now.tv_nsec;
   return ns - ns % tick_ns;
 }
 
