@@ -119,9 +119,12 @@ bool MatchesEncodedBatchPut(std::string_view line, uint64_t begin,
       !(next == ',' || next == ']')) {
     return false;
   }
-  // A later operation on the key would be the one that counts.
-  const std::string key_field = std::string(before.substr(before.find("\"key\":")));
-  const std::string_view named = key_field.substr(0, key_field.size() - std::string_view(",\"value\":").size());
+  // A later operation on the key would be the one that counts: look for
+  // `"key":<the key>`, as `before` holds it ahead of `,"value":`.
+  constexpr std::string_view kValueField = ",\"value\":";
+  const size_t key_at = before.find("\"key\":");
+  const std::string_view named =
+      std::string_view(before).substr(key_at, before.size() - kValueField.size() - key_at);
   const std::string_view rest = covered.substr(end);
   if (memmem(rest.data(), rest.size(), named.data(), named.size()) != nullptr) return false;
   return RecordChecksum(covered) == *stored;
