@@ -187,8 +187,8 @@ class LogView {
   mutable std::atomic<bool> distrust_snapshot_{false};
   // Batch lines of recognised segments already verified, by segment and
   // end offset, so that reading each value of a large batch does not read
-  // and check the whole line again. Holds at most as many ops as the index
-  // has keys (at least kMinVerifiedOps).
+  // and check the whole line again. Holds at most 5/4 as many ops as the
+  // index has keys, a mark counting as one (at least kMinVerifiedOps).
   mutable absl::Mutex verified_mu_;
   mutable std::map<std::pair<uint64_t, uint64_t>, std::shared_ptr<const VerifiedLine>>
       verified_lines_ ABSL_GUARDED_BY(verified_mu_);

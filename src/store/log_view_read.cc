@@ -78,17 +78,22 @@ absl::Status LogView::ReadVerified(const Segment& seg, std::string_view key,
   // Only batches are kept: a line of one operation costs no more to read
   // again. A line checked as encoded is kept as a mark, counted as one.
   if (!s.ok() || (line->decoded && line->ops.size() <= 1)) return s;
-  const uint64_t kept = line->decoded ? line->ops.size() : 1;
+  const auto cost = [](const VerifiedLine& v) -> uint64_t {
+    return v.decoded ? v.ops.size() : 1;
+  };
   line->bytes.clear();
   line->bytes.shrink_to_fit();
   absl::MutexLock l(&verified_mu_);
-  const uint64_t most =
-      std::max<uint64_t>(kMinVerifiedOps, index_.approximate_size());
-  if (verified_ops_ + kept > most) {
+  // Room for every key's operation and a mark per line besides.
+  const uint64_t keys = index_.approximate_size();
+  const uint64_t most = std::max<uint64_t>(kMinVerifiedOps, keys + keys / 4);
+  std::shared_ptr<const VerifiedLine>& slot = verified_lines_[{seg.number, line->end}];
+  if (slot != nullptr) verified_ops_ -= cost(*slot);  // a mark, decoded now
+  if (verified_ops_ + cost(*line) > most) {
     verified_lines_.clear();
     verified_ops_ = 0;
   }
-  verified_ops_ += kept;
+  verified_ops_ += cost(*line);
   verified_lines_[{seg.number, line->end}] =
       std::make_shared<const VerifiedLine>(std::move(*line));
   return s;
