@@ -4,7 +4,6 @@
 #include <limits>
 
 #include "dotlog/store.h"
-#include "format/record.h"
 #include "support/status_helpers.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
@@ -103,12 +102,8 @@ namespace {
 TEST_CASE("a write after the highest sequence number is refused, not lost",
           "[regression]") {
   testing::TempDir tmp;
-  std::string bytes;
-  EncodeHeader(1, 8 << 20, 1767225600000, &bytes);
-  std::vector<Mutation> put(1);
-  put[0].key = "k";
-  put[0].value = "\"old\"";
-  EncodeRecord(std::numeric_limits<uint64_t>::max(), 1767225600000, put, &bytes);
+  const std::string bytes =
+      testing::OnePutSegment(std::numeric_limits<uint64_t>::max(), "k", "\"old\"");
   testing::WriteFileBytes(tmp.Join("segment-000001.jsonl"), bytes);
   auto store = *Store::Open(tmp.path(), NoAutoCompaction());
   REQUIRE(testing::Value(store->Get("k")) == "\"old\"");

@@ -238,6 +238,16 @@ void Freeze(Times* times) {
   times->snapshot_ns = 2000000000;
 }
 
+// Options through `fs`, with its times frozen so that the segments are
+// recognised whatever the clock did, for stores of many keys: segments of
+// 8 MiB.
+Options LargeStoreOptions(TimesFileSystem* fs) {
+  Freeze(&fs->times);
+  Options options = OptionsFor(fs);
+  options.segment_bytes = 8 << 20;
+  return options;
+}
+
 // The line of `file` that holds the put of `value`, as [begin, end).
 std::pair<size_t, size_t> LineOf(const std::string& file, std::string_view value) {
   const size_t at = file.find(value);
@@ -413,9 +423,7 @@ TEST_CASE("open and get of a 100,000-key store read a bounded number of pages",
           "[snapshot][verify]") {
   TempDir tmp;
   TimesFileSystem fs;
-  Freeze(&fs.times);  // so that the segments are recognised, whatever the clock did
-  Options options = OptionsFor(&fs);
-  options.segment_bytes = 8 << 20;
+  const Options options = LargeStoreOptions(&fs);
   {
     auto store = testing::OpenOrDie(tmp.path(), options);
     for (int b = 0; b < 100; ++b) {
@@ -472,9 +480,7 @@ TEST_CASE("reading every value of a large batch checks its line once, not once p
           "[snapshot][verify]") {
   TempDir tmp;
   TimesFileSystem fs;
-  Freeze(&fs.times);
-  Options options = OptionsFor(&fs);
-  options.segment_bytes = 8 << 20;
+  const Options options = LargeStoreOptions(&fs);
   {
     auto store = testing::OpenOrDie(tmp.path(), options);
     WriteBatch batch;
@@ -499,9 +505,7 @@ TEST_CASE("a fresh handle's gets of every key of a store written in batches "
   // that the bound on kept lines is reached.
   TempDir tmp;
   TimesFileSystem fs;
-  Freeze(&fs.times);
-  Options options = OptionsFor(&fs);
-  options.segment_bytes = 8 << 20;
+  const Options options = LargeStoreOptions(&fs);
   constexpr int kKeys = 80000;
   auto key = [](int i) { return absl::StrFormat("w/%06d", i); };
   {

@@ -2,8 +2,10 @@
 
 #include <catch2/catch.hpp>
 #include <utility>
+#include <vector>
 
 #include "dotlog/dump.h"
+#include "format/record.h"
 #include "support/status_helpers.h"
 
 namespace dotlog::testing {
@@ -39,6 +41,18 @@ std::string JsonlDump(Store& store) {
     return absl::OkStatus();
   }));
   return out;
+}
+
+std::string OnePutSegment(uint64_t seq, const std::string& key,
+                          const std::string& value) {
+  constexpr int64_t kTs = 1767225600000;  // 2026-01-01T00:00:00Z
+  std::string bytes;
+  EncodeHeader(1, 8 << 20, kTs, &bytes);
+  std::vector<Mutation> put(1);
+  put[0].key = key;
+  put[0].value = value;
+  EncodeRecord(seq, kTs, put, &bytes);
+  return bytes;
 }
 
 }  // namespace dotlog::testing

@@ -3,6 +3,7 @@
 #ifndef DOTLOG_TESTS_SUPPORT_STORE_HELPERS_H_
 #define DOTLOG_TESTS_SUPPORT_STORE_HELPERS_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +27,11 @@ std::map<std::string, std::string> Contents(Store& store);
 
 // The jsonl dump of `store` (dump.h); fails the test if dumping fails.
 std::string JsonlDump(Store& store);
+
+// The bytes of segment 1 holding one put of `value` (JSON text) under
+// `key` with sequence number `seq`, as a writer would have written it.
+std::string OnePutSegment(uint64_t seq, const std::string& key,
+                          const std::string& value);
 
 }  // namespace dotlog::testing
 

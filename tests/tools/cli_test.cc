@@ -11,8 +11,7 @@
 #include <vector>
 
 #include "cli_fixture.h"
-#include "format/record.h"
-#include "store/mutation.h"
+#include "support/store_helpers.h"
 #include "run_process.h"
 #include "support/temp_dir.h"
 
@@ -550,12 +549,8 @@ TEST_CASE("a store whose sequence numbers are used up refuses a write with exit 
   Cli cli;
   std::filesystem::create_directories(cli.dir());
   std::filesystem::permissions(cli.dir(), std::filesystem::perms::owner_all);
-  std::string bytes;
-  EncodeHeader(1, 8 << 20, 1767225600000, &bytes);
-  std::vector<Mutation> put(1);
-  put[0].key = "k";
-  put[0].value = "\"old\"";
-  EncodeRecord(std::numeric_limits<uint64_t>::max(), 1767225600000, put, &bytes);
+  const std::string bytes =
+      testing::OnePutSegment(std::numeric_limits<uint64_t>::max(), "k", "\"old\"");
   testing::WriteFileBytes(cli.dir() + "/segment-000001.jsonl", bytes);
   ProcessResult r = cli.Run({"set", "k", "\"new\""});
   INFO("stderr: " << r.err);
