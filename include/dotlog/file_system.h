@@ -140,6 +140,20 @@ class DirWatcher {
   virtual absl::Status Wait(std::chrono::milliseconds timeout) = 0;
 };
 
+// Tells whether the names in one directory may have changed, without
+// blocking. Used by one thread at a time, and only in the process that made
+// it (a forked child makes its own).
+class NameWatcher {
+ public:
+  virtual ~NameWatcher() = default;
+  // True if, since the watcher was made or since the previous call, an
+  // entry of the directory may have been created, removed or renamed, or
+  // the directory itself moved or removed. False only when none was: any
+  // doubt (events lost, an error reading them) is true. Writing to a file
+  // does not count.
+  virtual bool NamesChanged() = 0;
+};
+
 // File-system operations. Implementations are thread-safe. Every error is
 // an absl::Status whose message names the path and the failed operation.
 class FileSystem {
@@ -232,6 +246,16 @@ class FileSystem {
   // the watcher's Wait. Unimplemented for file systems that cannot watch
   // (the default, so that other implementations need not provide it).
   virtual absl::StatusOr<std::unique_ptr<DirWatcher>> WatchDir(
+      const std::string& path) {
+    return absl::UnimplementedError("watch " + path +
+                                    ": not supported by this file system");
+  }
+
+  // Starts watching the names in directory `path`: a change of a name made
+  // after this returns makes the watcher's NamesChanged true. Unimplemented
+  // for file systems that cannot watch (the default); ResourceExhausted,
+  // among others, when the system's watchers are used up.
+  virtual absl::StatusOr<std::unique_ptr<NameWatcher>> WatchNames(
       const std::string& path) {
     return absl::UnimplementedError("watch " + path +
                                     ": not supported by this file system");

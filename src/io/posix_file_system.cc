@@ -416,6 +416,32 @@ class PosixDirWatcher final : public DirWatcher {
   const std::string path_;
 };
 
+// An inotify instance watching one directory's names. An event of any
+// kind, the queue's overflow among them, means "may have changed".
+class PosixNameWatcher final : public NameWatcher {
+ public:
+  explicit PosixNameWatcher(Fd fd) : fd_(std::move(fd)) {}
+
+  bool NamesChanged() override {
+    alignas(struct inotify_event) char events[4096];
+    bool changed = false;
+    for (;;) {
+      const ssize_t r = read(fd_.get(), events, sizeof(events));
+      if (r > 0) {
+        changed = true;
+      } else if (r < 0 && errno == EINTR) {
+        continue;
+      } else {
+        // EAGAIN: the queue is empty. Anything else: cannot tell.
+        return changed || !(r < 0 && errno == EAGAIN);
+      }
+    }
+  }
+
+ private:
+  Fd fd_;  // non-blocking inotify descriptor
+};
+
 class PosixFileSystem final : public FileSystem {
  public:
   absl::Status CreateDir(const std::string& path) override {
@@ -590,6 +616,19 @@ class PosixFileSystem final : public FileSystem {
       return PosixError("inotify_add_watch", path);
     }
     return std::make_unique<PosixDirWatcher>(std::move(fd), path);
+  }
+
+  absl::StatusOr<std::unique_ptr<NameWatcher>> WatchNames(
+      const std::string& path) override {
+    Fd fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    if (fd.get() < 0) return PosixError("inotify_init1", path);
+    constexpr uint32_t kEvents = IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+                                 IN_MOVED_TO | IN_DELETE_SELF |
+                                 IN_MOVE_SELF | IN_ONLYDIR;
+    if (inotify_add_watch(fd.get(), path.c_str(), kEvents) < 0) {
+      return PosixError("inotify_add_watch", path);
+    }
+    return std::make_unique<PosixNameWatcher>(std::move(fd));
   }
 
  private:

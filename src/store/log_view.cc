@@ -19,8 +19,12 @@ constexpr size_t kKeepBufferBytes = kLinePieceBytes;
 }  // namespace
 
 LogView::LogView(FileSystem* fs, std::string dir,
-                 std::function<void(const DamagedRecord&)> on_damage)
-    : fs_(fs), dir_(std::move(dir)), on_damage_(std::move(on_damage)) {}
+                 std::function<void(const DamagedRecord&)> on_damage,
+                 NameCheck* names)
+    : fs_(fs),
+      dir_(std::move(dir)),
+      on_damage_(std::move(on_damage)),
+      names_(names) {}
 
 Segment* LogView::newest() {
   return segments_.empty() ? nullptr : &segments_.rbegin()->second;
@@ -99,10 +103,17 @@ absl::StatusOr<bool> LogView::Replaced(Segment* seg,
   if (!open.ok()) return open.status();
   seg->identity = *open;
   *size = open->size;
+  if (open->size < seg->scanned_end) return true;
+  // The name still names the open file if it did when last looked up and
+  // no name in the directory has changed since.
+  const uint64_t names = names_ != nullptr ? names_->Current() : 0;
+  if (names != 0 && names == seg->name_checked) return false;
   auto named = fs_->Stat(seg->path);
   if (absl::IsNotFound(named.status())) return true;
   if (!named.ok()) return named.status();
-  return !named->SameFile(*open) || open->size < seg->scanned_end;
+  if (!named->SameFile(*open)) return true;
+  seg->name_checked = names;
+  return false;
 }
 
 absl::Status LogView::CatchUp() {

@@ -25,6 +25,7 @@
 #include "format/record.h"
 #include "format/segment_scanner.h"
 #include "store/index.h"
+#include "store/name_check.h"
 #include "store/segment.h"
 #include "store/snapshot.h"
 #include "store/verified_read.h"
@@ -35,8 +36,11 @@ namespace dotlog {
 // may run concurrently with other ReadValue calls.
 class LogView {
  public:
+  // `names`, if not null, lets Replaced skip looking up a segment's name
+  // while no name in `dir` has changed; it must outlive the view.
   LogView(FileSystem* fs, std::string dir,
-          std::function<void(const DamagedRecord&)> on_damage);
+          std::function<void(const DamagedRecord&)> on_damage,
+          NameCheck* names = nullptr);
 
   // Reads every segment in the directory from its start. FailedPrecondition
   // if a segment was written by a newer format version. If a compaction
@@ -175,6 +179,7 @@ class LogView {
   FileSystem* const fs_;
   const std::string dir_;
   const std::function<void(const DamagedRecord&)> on_damage_;
+  NameCheck* const names_;
 
   std::optional<std::pair<uint64_t, uint64_t>> read_limit_;
   std::map<uint64_t, Segment> segments_;

@@ -29,6 +29,9 @@ struct Segment {
   // The open file's identity (an open file's never changes), once a
   // catch-up has read it; nullopt until then.
   std::optional<FileInfo> identity;
+  // NameCheck::Current() when `path` was last found to name `file`; 0
+  // until then.
+  uint64_t name_checked = 0;
   uint64_t max_bytes = 0;       // from the header; 0 until one is read
   bool sealed = false;          // ends in a seal line
   uint64_t scanned_end = 0;     // bytes consumed: intact or reported

@@ -26,11 +26,13 @@ absl::StatusOr<bool> SameFile(const std::optional<FileInfo>& active,
 }  // namespace
 
 SegmentWriter::SegmentWriter(FileSystem* fs, std::string dir,
-                             uint64_t segment_bytes, SyncMode sync)
+                             uint64_t segment_bytes, SyncMode sync,
+                             NameCheck* names)
     : fs_(fs),
       dir_(std::move(dir)),
       segment_bytes_(segment_bytes),
-      sync_(sync) {}
+      sync_(sync),
+      names_(names) {}
 
 void SegmentWriter::Fail(absl::Status why) {
   assert(!why.ok());
@@ -46,6 +48,7 @@ absl::Status SegmentWriter::Activate(std::unique_ptr<AppendFile> file,
   active_ = std::move(file);
   active_number_ = number;
   active_identity_ = identity.ok() ? std::optional(*identity) : std::nullopt;
+  active_name_checked_ = 0;
   return absl::OkStatus();
 }
 
@@ -156,6 +159,10 @@ absl::Status SegmentWriter::Append(uint64_t number, uint64_t offset,
   // Another program may have replaced or removed the segment (not a dotlog
   // process: they wait for the lock) while the record was written. It went
   // into a file that is no longer part of the store: do not acknowledge it.
+  // The name is looked up unless no name in the directory has changed since
+  // it was last found to name the active file.
+  const uint64_t names = names_ != nullptr ? names_->Current() : 0;
+  if (names != 0 && names == active_name_checked_) return absl::OkStatus();
   const std::string path = SegmentPath(dir_, number);
   auto named = fs_->Stat(path);
   if (!absl::IsUnimplemented(named.status()) && active_identity_) {
@@ -166,6 +173,7 @@ absl::Status SegmentWriter::Append(uint64_t number, uint64_t offset,
           " was replaced or removed by another program while a record "
           "was written to it; the write is lost: try it again"));
     }
+    active_name_checked_ = names;
   }
   return absl::OkStatus();
 }

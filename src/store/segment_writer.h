@@ -17,6 +17,7 @@
 #include "dotlog/options.h"
 #include "format/line_decoder.h"
 #include "store/log_view.h"
+#include "store/name_check.h"
 #include "store/segment.h"
 
 namespace dotlog {
@@ -28,9 +29,11 @@ class SegmentWriter {
  public:
   // Writes segments of store directory `dir` through `fs`, which must
   // outlive the writer. New segments hold at most `segment_bytes`; with
-  // SyncMode::kAlways, Append syncs each append.
+  // SyncMode::kAlways, Append syncs each append. `names`, if not null, lets
+  // Append skip looking up the active segment's name while no name in
+  // `dir` has changed; it must outlive the writer.
   SegmentWriter(FileSystem* fs, std::string dir, uint64_t segment_bytes,
-                SyncMode sync);
+                SyncMode sync, NameCheck* names = nullptr);
 
   // OK until a failure left the files in a state this writer cannot vouch
   // for (a failed sync, a partly written record it could not remove), or
@@ -90,6 +93,7 @@ class SegmentWriter {
   const std::string dir_;
   const uint64_t segment_bytes_;
   const SyncMode sync_;
+  NameCheck* const names_;
   // Makes `file` (segment `number`) the active one, with its identity.
   absl::Status Activate(std::unique_ptr<AppendFile> file, uint64_t number);
 
@@ -98,6 +102,9 @@ class SegmentWriter {
   // The active file's identity, read once when it is opened (an open
   // file's never changes); nullopt where the file system cannot tell.
   std::optional<FileInfo> active_identity_;
+  // NameCheck::Current() when the active segment's name was last found to
+  // name active_; 0 until then.
+  uint64_t active_name_checked_ = 0;
   absl::Status error_;
 };
 

@@ -69,8 +69,9 @@ StoreImpl::StoreImpl(std::string dir, const Options& options, FileSystem* fs,
       read_only_because_(std::move(read_only_because)),
       region_(std::move(region)),
       shared_(region_.get()),
-      writer_(fs, dir_, options.segment_bytes, options.sync),
-      view_(fs, dir_, options.on_damage) {}
+      names_(fs, dir_),
+      writer_(fs, dir_, options.segment_bytes, options.sync, &names_),
+      view_(fs, dir_, options.on_damage, &names_) {}
 
 StoreImpl::~StoreImpl() {
   if (!closed_.load()) Close().IgnoreError();

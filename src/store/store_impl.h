@@ -23,6 +23,7 @@
 #include "format/line_decoder.h"
 #include "format/record.h"
 #include "store/log_view.h"
+#include "store/name_check.h"
 #include "store/segment_writer.h"
 #include "store/shared_state.h"
 
@@ -213,6 +214,9 @@ class StoreImpl final : public Store {
   const std::string read_only_because_;
   const std::unique_ptr<SharedRegion> region_;
   SharedState shared_;
+  // Whether any name in dir_ changed since LOCK's and the newest segment's
+  // names were last looked up (by writer_, view_ and CheckLockFile).
+  NameCheck names_;
   std::atomic<bool> closed_{false};
   std::atomic<bool> wrote_{false};  // this handle committed a write
   std::chrono::system_clock::time_point last_snapshot_ ABSL_GUARDED_BY(mu_);
@@ -251,6 +255,8 @@ class StoreImpl final : public Store {
   // The identity of the LOCK file lock_ holds open, read the first time it
   // is checked (an open file's never changes).
   std::optional<FileInfo> lock_identity_ ABSL_GUARDED_BY(write_mu_);
+  // names_.Current() when LOCK's name was last found to name that file.
+  uint64_t lock_name_checked_ ABSL_GUARDED_BY(write_mu_) = 0;
 
   // Guards the view: readers hold it shared while they look up and read
   // values; a writer holds it exclusively to catch up, decide and apply its

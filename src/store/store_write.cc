@@ -72,7 +72,10 @@ absl::Status StoreImpl::CheckLockFile() {
     lock_identity_ = *held;
   }
   const FileInfo* held = &*lock_identity_;
-  auto named = fs_->Stat(path);
+  // While no name in the directory has changed since LOCK was last found to
+  // name the held file, it still does: its handle tells the rest.
+  const uint64_t names = names_.Current();
+  auto named = names == lock_name_checked_ ? lock_->Stat() : fs_->Stat(path);
   if (absl::IsUnimplemented(named.status())) return absl::OkStatus();
   if (!named.ok() && !absl::IsNotFound(named.status())) return named.status();
   if (!named.ok() || !named->SameFile(*held)) {
@@ -92,6 +95,7 @@ absl::Status StoreImpl::CheckLockFile() {
         "the store and open it again")));
     return writer_.error();
   }
+  lock_name_checked_ = names;
   return absl::OkStatus();
 }
 

@@ -203,6 +203,22 @@ class FaultFileSystem::WatcherHandle final : public DirWatcher {
   uint64_t seen_;  // change_count_ when last looked
 };
 
+class FaultFileSystem::NameWatcherHandle final : public NameWatcher {
+ public:
+  NameWatcherHandle(FaultFileSystem* fs, uint64_t seen) : fs_(fs), seen_(seen) {}
+
+  bool NamesChanged() override {
+    absl::MutexLock lock(&fs_->mu_);
+    const bool changed = fs_->name_change_count_ != seen_;
+    seen_ = fs_->name_change_count_;
+    return changed;
+  }
+
+ private:
+  FaultFileSystem* const fs_;
+  uint64_t seen_;  // name_change_count_ when last looked
+};
+
 FaultFileSystem::FaultFileSystem() {
   dirs_["/"].owner = current_user_;
   dirs_["."].owner = current_user_;
@@ -214,6 +230,7 @@ absl::Status FaultFileSystem::CreateDir(const std::string& path) {
   absl::MutexLock lock(&mu_);
   const std::string clean = Clean(path);
   if (clean.empty()) return absl::InvalidArgumentError("mkdir: empty path");
+  ++name_change_count_;
   // Each prefix ending before a '/', then the whole path: parents first.
   for (size_t i = 1; i <= clean.size(); ++i) {
     if (i < clean.size() && clean[i] != '/') continue;
@@ -288,6 +305,7 @@ absl::StatusOr<std::unique_ptr<AppendFile>> FaultFileSystem::CreateFile(
   absl::MutexLock lock(&mu_);
   absl::Status status = BeginMutation(absl::StrCat("create ", path));
   if (!status.ok()) return status;
+  ++name_change_count_;
   std::string name;
   Dir* dir = ParentOf(path, &name);
   if (dir == nullptr) return NotFound("open", path);
@@ -321,6 +339,7 @@ absl::Status FaultFileSystem::Rename(const std::string& from,
   const std::string paths = absl::StrCat(from, " to ", to);
   absl::Status status = BeginMutation(absl::StrCat("rename ", paths));
   if (!status.ok()) return status;
+  ++name_change_count_;
   std::string from_name, to_name;
   Dir* from_dir = ParentOf(from, &from_name);
   Dir* to_dir = ParentOf(to, &to_name);
@@ -339,6 +358,7 @@ absl::Status FaultFileSystem::Remove(const std::string& path) {
   absl::MutexLock lock(&mu_);
   absl::Status status = BeginMutation(absl::StrCat("remove ", path));
   if (!status.ok()) return status;
+  ++name_change_count_;
   std::string name;
   Dir* dir = ParentOf(path, &name);
   if (dir == nullptr || dir->entries.erase(name) == 0) {
@@ -386,6 +406,13 @@ absl::StatusOr<std::unique_ptr<DirWatcher>> FaultFileSystem::WatchDir(
   absl::MutexLock lock(&mu_);
   if (FindDir(path) == nullptr) return NotFound("watch", path);
   return std::make_unique<WatcherHandle>(this, change_count_);
+}
+
+absl::StatusOr<std::unique_ptr<NameWatcher>> FaultFileSystem::WatchNames(
+    const std::string& path) {
+  absl::MutexLock lock(&mu_);
+  if (FindDir(path) == nullptr) return NotFound("watch", path);
+  return std::make_unique<NameWatcherHandle>(this, name_change_count_);
 }
 
 uint64_t FaultFileSystem::stat_count() const {
@@ -444,6 +471,7 @@ void FaultFileSystem::FailAtPoint(uint64_t n, absl::Status error,
 void FaultFileSystem::Recover(CrashMode mode, uint64_t seed) {
   absl::MutexLock lock(&mu_);
   std::mt19937_64 rng(seed);
+  ++name_change_count_;
   // Directory entries first: a file reachable only through an unsynced
   // entry is lost. Then each surviving file once, in a fixed order so that
   // `seed` alone decides the outcome.
@@ -481,6 +509,7 @@ absl::Status FaultFileSystem::WriteRaw(const std::string& path,
   if (dir == nullptr) return NotFound("write", path);
   if (dir->subdirs.count(name) != 0) return IsDirectory("write", path);
   ++change_count_;
+  ++name_change_count_;
   FilePtr file = NewFile(*dir);
   file->bytes = bytes;
   file->synced = std::move(bytes);
@@ -591,6 +620,7 @@ absl::StatusOr<FaultFileSystem::FilePtr> FaultFileSystem::FindOrCreate(
   Dir* dir = ParentOf(path, &name);
   if (dir == nullptr) return NotFound("open", path);
   if (dir->subdirs.count(name) != 0) return IsDirectory("open", path);
+  ++name_change_count_;
   FilePtr& file = dir->entries[name];
   file = NewFile(*dir);
   return file;

@@ -89,6 +89,10 @@ class FaultFileSystem final : public FileSystem {
   // happens (a spurious wake-up for other directories, which Wait allows).
   absl::StatusOr<std::unique_ptr<DirWatcher>> WatchDir(
       const std::string& path) override;
+  // Changed by every file or directory created, renamed or removed
+  // (WriteRaw and Recover included), wherever it happens.
+  absl::StatusOr<std::unique_ptr<NameWatcher>> WatchNames(
+      const std::string& path) override;
 
   // How many mutation points have been reached since construction or the
   // last Recover. Calls refused after a crash are not counted.
@@ -150,6 +154,7 @@ class FaultFileSystem final : public FileSystem {
   class LockHandle;
   class RegionHandle;
   class WatcherHandle;
+  class NameWatcherHandle;
 
   // One file (an inode). Fields guarded by mu_.
   struct File {
@@ -214,6 +219,8 @@ class FaultFileSystem final : public FileSystem {
   // Bumped by every mutation point and WriteRaw; watchers wait for it to
   // move (mu_ with a Condition is the condition variable).
   uint64_t change_count_ ABSL_GUARDED_BY(mu_) = 0;
+  // Bumped by every change of a name; name watchers compare it.
+  uint64_t name_change_count_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace dotlog::testing
