@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import pathlib
-import tempfile
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import dotlog
@@ -209,6 +208,7 @@ class StateManager:
         durable and replaced atomically, then records the backup."""
         target = pathlib.Path(_path(destination)).expanduser().absolute()
         text = self._h().dump()
+        import tempfile  # here: importing it costs a short-lived process time
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -1,13 +1,14 @@
-"""The records StateManager returns, built from the extension's dicts."""
+"""The records StateManager returns (named tuples, immutable), built from
+the extension's dicts."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import json
 import pathlib
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, NamedTuple, Optional
 
+from dotlog._types import repr_without
 from dotlog._values import from_micros
 
 
@@ -17,8 +18,7 @@ def _time(micros: int) -> _dt.datetime:
     return when
 
 
-@dataclasses.dataclass(frozen=True)
-class WallpaperEntry:
+class WallpaperEntry(NamedTuple):
     """A cached wallpaper. `metadata` is the stored entry whole: the fields
     below and every other field the caller gave."""
     path: pathlib.Path
@@ -35,7 +35,10 @@ class WallpaperEntry:
     size: int
     mtime_ns: int
     wallpaper_hash: int
-    metadata: Dict[str, Any] = dataclasses.field(repr=False)
+    metadata: Dict[str, Any]
+
+    def __repr__(self) -> str:
+        return repr_without(self, "metadata")
 
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "WallpaperEntry":
@@ -49,8 +52,7 @@ class WallpaperEntry:
             d["size"], d["mtime_ns"], d["wallpaper_hash"], json.loads(d["json"]))
 
 
-@dataclasses.dataclass(frozen=True)
-class CacheCheck:
+class CacheCheck(NamedTuple):
     """The outcome of a cache check: `miss` is None on a hit, else why it
     missed: "not_cached", "expired", "invalidated", "file_changed",
     "file_missing", "effects_dir_missing" or "colorscheme_dir_missing".
@@ -71,8 +73,7 @@ class CacheCheck:
         return cls(miss, None if entry is None else WallpaperEntry._from(entry))
 
 
-@dataclasses.dataclass(frozen=True)
-class MonitorWallpaper:
+class MonitorWallpaper(NamedTuple):
     """The wallpaper shown on a monitor."""
     monitor: str
     path: pathlib.Path
@@ -83,8 +84,7 @@ class MonitorWallpaper:
         return cls(d["monitor"], pathlib.Path(d["path"]), _time(d["set_at"]))
 
 
-@dataclasses.dataclass(frozen=True)
-class RecentWallpaper:
+class RecentWallpaper(NamedTuple):
     """One wallpaper of the recently used list."""
     path: pathlib.Path
     used_at: _dt.datetime
@@ -94,8 +94,7 @@ class RecentWallpaper:
         return cls(pathlib.Path(d["path"]), _time(d["used_at"]))
 
 
-@dataclasses.dataclass(frozen=True)
-class Favourite:
+class Favourite(NamedTuple):
     """A favourite wallpaper."""
     path: pathlib.Path
     added_at: _dt.datetime
@@ -105,8 +104,7 @@ class Favourite:
         return cls(pathlib.Path(d["path"]), _time(d["added_at"]))
 
 
-@dataclasses.dataclass(frozen=True)
-class ColorScheme:
+class ColorScheme(NamedTuple):
     """The active colour scheme."""
     name: str
     metadata: Dict[str, Any]
@@ -117,8 +115,7 @@ class ColorScheme:
         return cls(d["name"], json.loads(d["metadata"]), _time(d["set_at"]))
 
 
-@dataclasses.dataclass(frozen=True)
-class BackupRecord:
+class BackupRecord(NamedTuple):
     """The last successful backup: when, and where it went."""
     at: _dt.datetime
     location: str
@@ -128,8 +125,7 @@ class BackupRecord:
         return cls(_time(d["at"]), d["location"])
 
 
-@dataclasses.dataclass(frozen=True)
-class CleanupReport:
+class CleanupReport(NamedTuple):
     """What a cleanup removed (or, with dry_run, would remove): cache
     entries past their TTL or whose file is gone, event ids past retention,
     cache directories deleted, and whether the store was compacted."""
@@ -152,8 +148,7 @@ class CleanupReport:
                    d["compacted"], d["bytes_before"], d["bytes_after"])
 
 
-@dataclasses.dataclass(frozen=True)
-class Health:
+class Health(NamedTuple):
     """A component's last health report; status "ok", "degraded" or
     "failed"."""
     component: str
@@ -167,8 +162,7 @@ class Health:
                    d["message"])
 
 
-@dataclasses.dataclass(frozen=True)
-class Component:
+class Component(NamedTuple):
     """An installed component with its config overrides."""
     name: str
     version: str
@@ -182,8 +176,7 @@ class Component:
                    _time(d["installed_at"]), _time(d["updated_at"]))
 
 
-@dataclasses.dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """One logged event; ids rise in commit order across processes."""
     id: int
     time: _dt.datetime

@@ -1,15 +1,22 @@
-"""Plain records that dotlog.Store returns."""
+"""Plain records that dotlog.Store returns: named tuples, immutable."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import pathlib
-from typing import Any, List, Optional
+from typing import Any, List, NamedTuple, Optional
 
 
-@dataclasses.dataclass(frozen=True)
-class Item:
+def repr_without(record: Any, hidden: str) -> str:
+    """`record`'s repr without its field `hidden` (long, and shown by other
+    means)."""
+    shown = ", ".join(f"{name}={value!r}"
+                      for name, value in zip(record._fields, record)
+                      if name != hidden)
+    return f"{type(record).__name__}({shown})"
+
+
+class Item(NamedTuple):
     """A live key with its value, expiry and the sequence number of the
     record that wrote it (what compare_and_set expects)."""
     key: str
@@ -18,8 +25,7 @@ class Item:
     seq: int
 
 
-@dataclasses.dataclass(frozen=True)
-class Version:
+class Version(NamedTuple):
     """One version of a key, as Store.history returns them, newest first."""
     seq: int
     written: _dt.datetime
@@ -28,8 +34,7 @@ class Version:
     expires_at: Optional[_dt.datetime]
 
 
-@dataclasses.dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One put or delete committed to the store, by any process."""
     op: str  # "put" or "delete"
     key: str
@@ -39,8 +44,7 @@ class Change:
     expires_at: Optional[_dt.datetime]
 
 
-@dataclasses.dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     """Counters for the whole store (see include/dotlog/stats.h)."""
     live_keys: int
     records: int
@@ -55,22 +59,23 @@ class Stats:
     index_bytes: int
 
 
-@dataclasses.dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """A damaged or suspicious line of a segment file. `line` is 0 when the
     problem concerns the whole file. str() gives "FILE:LINE: reason"."""
     file: pathlib.Path
     line: int
     offset: int
     reason: str
-    text: str = dataclasses.field(repr=False, compare=False)
+    text: str
 
     def __str__(self) -> str:
         return self.text
 
+    def __repr__(self) -> str:
+        return repr_without(self, "text")
 
-@dataclasses.dataclass(frozen=True)
-class VerifyReport:
+
+class VerifyReport(NamedTuple):
     """What dotlog.verify found: damage in `errors`, harmless leftovers
     (a torn tail, replaced segments not yet removed) in `warnings`."""
     segments: int
