@@ -17,6 +17,7 @@ namespace {
 
 using testing::NoAutoCompaction;
 using testing::ReadFileBytes;
+using testing::SmallSegments;
 using testing::WriteFileBytes;
 
 constexpr char kSegment[] = "segment-000001.jsonl";
@@ -96,8 +97,7 @@ TEST_CASE("a full segment whose last record lacks its newline is ended when "
   // to leave the old one ending in an unterminated line.
   testing::TempDir tmp;
   const std::string path = tmp.Join(kSegment);
-  Options options = NoAutoCompaction();
-  options.segment_bytes = 4096;
+  const Options options = SmallSegments(SyncMode::kNone);
   {
     auto store = testing::OpenOrDie(tmp.path(), options);
     for (int i = 0; ReadFileBytes(path).size() < 4096; ++i) {
