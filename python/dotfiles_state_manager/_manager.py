@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import pathlib
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import (Any, Callable, Dict, List, Mapping, Optional, Sequence,
+                    TypeVar, Union)
 
 import dotlog
 from dotlog import _dotlog, NotFound, InvalidArgument
+from dotlog._closing import Closing
 from dotlog._values import decode, encode, key_text, to_micros
 
 from . import _settings
@@ -18,6 +20,15 @@ from ._records import (BackupRecord, CacheCheck, CleanupReport, ColorScheme,
 
 PathLike = Union[str, "os.PathLike[str]"]
 _MISSING: Any = object()
+_T = TypeVar("_T")
+
+
+def _or_none(read: Callable[[], _T]) -> Optional[_T]:
+    """What `read()` returns, or None where it raises NotFound."""
+    try:
+        return read()
+    except NotFound:
+        return None
 
 
 def _path(path: PathLike) -> str:
@@ -37,7 +48,7 @@ def _object(value: Optional[Mapping[str, Any]], what: str) -> str:
     return encode(dict(value))
 
 
-class StateManager:
+class StateManager(Closing):
     """The dotfiles system's state (wallpaper cache, monitors, recent
     wallpapers, favourites, colour scheme, backups, health, components,
     events and free-form state) in the dotlog store at `state_dir`.
@@ -139,11 +150,8 @@ class StateManager:
 
     def get_current_wallpaper(self, monitor: str) -> Optional[pathlib.Path]:
         """The wallpaper on `monitor`, or None if none was set."""
-        try:
-            return pathlib.Path(
-                self._h().get_monitor_wallpaper(key_text(monitor))["path"])
-        except NotFound:
-            return None
+        return _or_none(lambda: pathlib.Path(
+            self._h().get_monitor_wallpaper(key_text(monitor))["path"]))
 
     def list_current_wallpapers(self) -> Dict[str, pathlib.Path]:
         """monitor -> wallpaper for every monitor, by monitor name."""
@@ -183,10 +191,8 @@ class StateManager:
 
     def get_color_scheme(self) -> Optional[ColorScheme]:
         """The active colour scheme, or None if none was set."""
-        try:
-            return ColorScheme._from(self._h().get_color_scheme())
-        except NotFound:
-            return None
+        return _or_none(
+            lambda: ColorScheme._from(self._h().get_color_scheme()))
 
     def record_backup(self, location: str,
                       at: Optional[_dt.datetime] = None) -> BackupRecord:
@@ -197,10 +203,7 @@ class StateManager:
 
     def get_last_backup(self) -> Optional[BackupRecord]:
         """The last recorded backup, or None."""
-        try:
-            return BackupRecord._from(self._h().last_backup())
-        except NotFound:
-            return None
+        return _or_none(lambda: BackupRecord._from(self._h().last_backup()))
 
     def backup(self, destination: PathLike) -> BackupRecord:
         """Writes every live key of the store as one JSON object (the format
@@ -234,10 +237,8 @@ class StateManager:
 
     def get_health(self, component: str) -> Optional[Health]:
         """The component's last health report, or None."""
-        try:
-            return Health._from(self._h().get_health(key_text(component)))
-        except NotFound:
-            return None
+        return _or_none(lambda: Health._from(
+            self._h().get_health(key_text(component))))
 
     def list_health(self) -> List[Health]:
         """Every component's health, by name."""
@@ -258,10 +259,8 @@ class StateManager:
 
     def get_component(self, name: str) -> Optional[Component]:
         """The installed component `name`, or None."""
-        try:
-            return Component._from(self._h().get_component(key_text(name)))
-        except NotFound:
-            return None
+        return _or_none(lambda: Component._from(
+            self._h().get_component(key_text(name))))
 
     def list_components(self) -> List[Component]:
         """Every installed component, by name."""
@@ -333,12 +332,6 @@ class StateManager:
         m, self._m = self._m, None
         if m is not None:
             m.close()
-
-    def __enter__(self) -> "StateManager":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         state = "" if self._m is not None else " (closed)"

@@ -8,6 +8,7 @@ import pathlib
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from . import _dotlog
+from ._closing import Closing
 from ._errors import InvalidArgument, NotFound, PreconditionFailed
 from ._types import Item, Problem, Stats, Version, VerifyReport, problem
 from ._values import (Ttl, decode, encode, from_micros, key_text, path_text,
@@ -71,7 +72,7 @@ class Batch:
         self._ops = []
 
 
-class Store:
+class Store(Closing):
     """A handle on a dotlog store directory: a crash-safe key-value store
     whose values are JSON (dict, list, str, int, float, bool, None).
 
@@ -240,12 +241,6 @@ class Store:
         store, self._store = self._store, None
         if store is not None:
             store.close()
-
-    def __enter__(self) -> "Store":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __getitem__(self, key: str) -> Any:
         return self.get(key)

@@ -7,6 +7,7 @@ import time
 from typing import Deque, Iterator, Optional
 
 from . import _dotlog
+from ._closing import Closing
 from ._types import Change
 from ._values import decode, from_micros, from_rfc3339
 
@@ -21,7 +22,7 @@ def _change(raw: tuple) -> Change:
                   from_micros(expires_us))
 
 
-class Watch:
+class Watch(Closing):
     """Iterates over every change to keys starting with a prefix committed
     after the watch began (by this or any other process), in commit order,
     waiting for the next one when none is pending. Break out of the loop
@@ -60,9 +61,3 @@ class Watch:
         """Stops watching; iteration then ends."""
         self._feed = None
         self._pending.clear()
-
-    def __enter__(self) -> "Watch":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

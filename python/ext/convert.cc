@@ -3,6 +3,7 @@
 #include <string>
 
 namespace py = pybind11;
+using namespace pybind11::literals;
 
 namespace dotlog::python {
 
@@ -47,19 +48,13 @@ py::tuple ChangeTuple(const Change& change) {
 }
 
 py::dict StatsDict(const Stats& s) {
-  py::dict d;
-  d["live_keys"] = s.live_keys;
-  d["records"] = s.records;
-  d["segments"] = s.segments;
-  d["total_bytes"] = s.total_bytes;
-  d["live_bytes"] = s.live_bytes;
-  d["dead_bytes"] = s.dead_bytes;
-  d["damaged_records"] = s.damaged_records;
-  d["torn_tail_bytes"] = s.torn_tail_bytes;
-  d["last_seq"] = s.last_seq;
-  d["snapshot_keys"] = s.snapshot_keys;
-  d["index_bytes"] = s.index_bytes;
-  return d;
+  return py::dict(
+      "live_keys"_a = s.live_keys, "records"_a = s.records,
+      "segments"_a = s.segments, "total_bytes"_a = s.total_bytes,
+      "live_bytes"_a = s.live_bytes, "dead_bytes"_a = s.dead_bytes,
+      "damaged_records"_a = s.damaged_records,
+      "torn_tail_bytes"_a = s.torn_tail_bytes, "last_seq"_a = s.last_seq,
+      "snapshot_keys"_a = s.snapshot_keys, "index_bytes"_a = s.index_bytes);
 }
 
 namespace {

@@ -131,6 +131,15 @@ py::list QueryEvents(StateHandle& h, OptStr type, OptStr component,
 using S = std::string;
 using M = StateManager;
 
+// The binding of a StateManager method that takes nothing and returns a
+// list: the list of what `convert` makes of each item.
+template <typename T, typename Convert>
+auto ListBinding(absl::StatusOr<std::vector<T>> (M::*list)(), Convert convert) {
+  return [list, convert](StateHandle& h) {
+    return ListOf(Unwrap(Run(h, [&](M& s) { return (s.*list)(); })), convert);
+  };
+}
+
 // The settings LoadSettings reads from `files` (else $DOTFILES_SETTINGS,
 // else the user's settings.toml) and the environment, as the tools read
 // them: (values by the Python names, warnings). Durations in seconds.
@@ -204,12 +213,7 @@ void BindState(py::module_& m) {
              return Unwrap(
                  Run(h, [&](M& s) { return s.InvalidateAllWallpapers(); }));
            })
-      .def("list_wallpapers",
-           [](StateHandle& h) {
-             return ListOf(
-                 Unwrap(Run(h, [&](M& s) { return s.ListWallpapers(); })),
-                 CheckTuple);
-           })
+      .def("list_wallpapers", ListBinding(&M::ListWallpapers, CheckTuple))
       .def("set_monitor_wallpaper",
            [](StateHandle& h, const S& monitor, const S& path) {
              return MonitorDict(Unwrap(Run(h, [&](M& s) {
@@ -221,19 +225,9 @@ void BindState(py::module_& m) {
              return MonitorDict(Unwrap(
                  Run(h, [&](M& s) { return s.GetMonitorWallpaper(monitor); })));
            })
-      .def(
-          "list_monitor_wallpapers",
-          [](StateHandle& h) {
-            return ListOf(
-                Unwrap(Run(h, [&](M& s) { return s.ListMonitorWallpapers(); })),
-                MonitorDict);
-          })
-      .def("recent_wallpapers",
-           [](StateHandle& h) {
-             return ListOf(
-                 Unwrap(Run(h, [&](M& s) { return s.RecentWallpapers(); })),
-                 RecentDict);
-           })
+      .def("list_monitor_wallpapers",
+           ListBinding(&M::ListMonitorWallpapers, MonitorDict))
+      .def("recent_wallpapers", ListBinding(&M::RecentWallpapers, RecentDict))
       .def("set_color_scheme",
            [](StateHandle& h, const S& name, const S& meta) {
              return ColorSchemeDict(Unwrap(
@@ -268,11 +262,7 @@ void BindState(py::module_& m) {
              return HealthDict(
                  Unwrap(Run(h, [&](M& s) { return s.GetHealth(component); })));
            })
-      .def("list_health",
-           [](StateHandle& h) {
-             return ListOf(Unwrap(Run(h, [&](M& s) { return s.ListHealth(); })),
-                           HealthDict);
-           })
+      .def("list_health", ListBinding(&M::ListHealth, HealthDict))
       .def(
           "install_component",
           [](StateHandle& h, const S& name, const S& version, const S& config) {
@@ -290,12 +280,7 @@ void BindState(py::module_& m) {
              return ComponentDict(
                  Unwrap(Run(h, [&](M& s) { return s.GetComponent(name); })));
            })
-      .def("list_components",
-           [](StateHandle& h) {
-             return ListOf(
-                 Unwrap(Run(h, [&](M& s) { return s.ListComponents(); })),
-                 ComponentDict);
-           })
+      .def("list_components", ListBinding(&M::ListComponents, ComponentDict))
       .def("add_favourite",
            [](StateHandle& h, const S& path) {
              return FavouriteDict(
@@ -310,12 +295,7 @@ void BindState(py::module_& m) {
            [](StateHandle& h, const S& path) {
              return Unwrap(Run(h, [&](M& s) { return s.IsFavourite(path); }));
            })
-      .def("list_favourites",
-           [](StateHandle& h) {
-             return ListOf(
-                 Unwrap(Run(h, [&](M& s) { return s.ListFavourites(); })),
-                 FavouriteDict);
-           })
+      .def("list_favourites", ListBinding(&M::ListFavourites, FavouriteDict))
       .def("append_event",
            [](StateHandle& h, const S& type, const S& component,
               const S& details) {

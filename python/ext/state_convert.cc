@@ -5,27 +5,21 @@
 #include "convert.h"
 
 namespace py = pybind11;
+using namespace pybind11::literals;
 
 namespace dotlog::python {
 
 py::dict EntryDict(const WallpaperEntry& e) {
-  py::dict d;
-  d["path"] = e.path;
-  d["effects_dir"] = e.effects_dir;
-  d["colorscheme_dir"] = e.colorscheme_dir;
-  d["backend"] = e.backend;
-  d["effect_count"] = e.effect_count;
-  d["colorscheme_formats"] = e.colorscheme_formats;
-  d["cached_at"] = ToMicros(e.cached_at);
-  d["last_validated"] = ToMicros(e.last_validated);
-  d["expires_at"] = ToMicros(e.expires_at);
-  d["valid"] = e.valid;
-  d["invalid_reason"] = e.invalid_reason;
-  d["size"] = e.size;
-  d["mtime_ns"] = e.mtime_ns;
-  d["wallpaper_hash"] = e.wallpaper_hash;
-  d["json"] = e.json;
-  return d;
+  return py::dict("path"_a = e.path, "effects_dir"_a = e.effects_dir,
+                  "colorscheme_dir"_a = e.colorscheme_dir,
+                  "backend"_a = e.backend, "effect_count"_a = e.effect_count,
+                  "colorscheme_formats"_a = e.colorscheme_formats,
+                  "cached_at"_a = ToMicros(e.cached_at),
+                  "last_validated"_a = ToMicros(e.last_validated),
+                  "expires_at"_a = ToMicros(e.expires_at), "valid"_a = e.valid,
+                  "invalid_reason"_a = e.invalid_reason, "size"_a = e.size,
+                  "mtime_ns"_a = e.mtime_ns,
+                  "wallpaper_hash"_a = e.wallpaper_hash, "json"_a = e.json);
 }
 
 py::tuple CheckTuple(const CacheCheck& check) {
@@ -37,83 +31,55 @@ py::tuple CheckTuple(const CacheCheck& check) {
 }
 
 py::dict MonitorDict(const MonitorWallpaper& m) {
-  py::dict d;
-  d["monitor"] = m.monitor;
-  d["path"] = m.path;
-  d["set_at"] = ToMicros(m.set_at);
-  return d;
+  return py::dict("monitor"_a = m.monitor, "path"_a = m.path,
+                  "set_at"_a = ToMicros(m.set_at));
 }
 
 py::dict RecentDict(const RecentWallpaper& r) {
-  py::dict d;
-  d["path"] = r.path;
-  d["used_at"] = ToMicros(r.used_at);
-  return d;
+  return py::dict("path"_a = r.path, "used_at"_a = ToMicros(r.used_at));
 }
 
 py::dict ColorSchemeDict(const ColorScheme& c) {
-  py::dict d;
-  d["name"] = c.name;
-  d["metadata"] = c.metadata;
-  d["set_at"] = ToMicros(c.set_at);
-  return d;
+  return py::dict("name"_a = c.name, "metadata"_a = c.metadata,
+                  "set_at"_a = ToMicros(c.set_at));
 }
 
 py::dict BackupDict(const BackupRecord& b) {
-  py::dict d;
-  d["at"] = ToMicros(b.at);
-  d["location"] = b.location;
-  return d;
+  return py::dict("at"_a = ToMicros(b.at), "location"_a = b.location);
 }
 
 py::dict CleanupDict(const CleanupReport& r) {
-  py::dict d;
-  d["dry_run"] = r.dry_run;
-  d["ran_at"] = ToMicros(r.ran_at);
-  d["expired_wallpapers"] = r.expired_wallpapers;
-  d["missing_wallpapers"] = r.missing_wallpapers;
-  d["old_events"] = r.old_events;
-  d["pruned_dirs"] = r.pruned_dirs;
-  d["compacted"] = r.compacted;
-  d["bytes_before"] = r.bytes_before;
-  d["bytes_after"] = r.bytes_after;
-  return d;
+  return py::dict("dry_run"_a = r.dry_run, "ran_at"_a = ToMicros(r.ran_at),
+                  "expired_wallpapers"_a = r.expired_wallpapers,
+                  "missing_wallpapers"_a = r.missing_wallpapers,
+                  "old_events"_a = r.old_events,
+                  "pruned_dirs"_a = r.pruned_dirs, "compacted"_a = r.compacted,
+                  "bytes_before"_a = r.bytes_before,
+                  "bytes_after"_a = r.bytes_after);
 }
 
 py::dict HealthDict(const Health& h) {
-  py::dict d;
-  d["component"] = h.component;
-  d["status"] = std::string(HealthStatusName(h.status));
-  d["checked_at"] = ToMicros(h.checked_at);
-  d["message"] = h.message;
-  return d;
+  return py::dict("component"_a = h.component,
+                  "status"_a = std::string(HealthStatusName(h.status)),
+                  "checked_at"_a = ToMicros(h.checked_at),
+                  "message"_a = h.message);
 }
 
 py::dict ComponentDict(const Component& c) {
-  py::dict d;
-  d["name"] = c.name;
-  d["version"] = c.version;
-  d["config"] = c.config;
-  d["installed_at"] = ToMicros(c.installed_at);
-  d["updated_at"] = ToMicros(c.updated_at);
-  return d;
+  return py::dict("name"_a = c.name, "version"_a = c.version,
+                  "config"_a = c.config,
+                  "installed_at"_a = ToMicros(c.installed_at),
+                  "updated_at"_a = ToMicros(c.updated_at));
 }
 
 py::dict FavouriteDict(const Favourite& f) {
-  py::dict d;
-  d["path"] = f.path;
-  d["added_at"] = ToMicros(f.added_at);
-  return d;
+  return py::dict("path"_a = f.path, "added_at"_a = ToMicros(f.added_at));
 }
 
 py::dict EventDict(const Event& e) {
-  py::dict d;
-  d["id"] = e.id;
-  d["time"] = ToMicros(e.time);
-  d["event_type"] = e.event_type;
-  d["component"] = e.component;
-  d["details"] = e.details;
-  return d;
+  return py::dict("id"_a = e.id, "time"_a = ToMicros(e.time),
+                  "event_type"_a = e.event_type, "component"_a = e.component,
+                  "details"_a = e.details);
 }
 
 }  // namespace dotlog::python

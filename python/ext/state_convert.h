@@ -1,6 +1,6 @@
 // The state layer's records as Python dicts (times as microseconds since
 // the epoch, JSON fields as text), which dotfiles_state_manager turns into
-// its dataclasses.
+// its records.
 #ifndef DOTLOG_PYTHON_EXT_STATE_CONVERT_H_
 #define DOTLOG_PYTHON_EXT_STATE_CONVERT_H_
 

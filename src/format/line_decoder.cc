@@ -127,19 +127,33 @@ absl::Status CheckMutation(MutationFields* m) {
   return absl::OkStatus();
 }
 
-// Parses one element of a batch's "ops" array. Unknown fields are skipped.
-absl::Status ParseBatchElement(od::value element, std::string_view line,
-                               DecodedOp* out) {
-  od::object obj;
-  if (auto e = element.get_object().get(obj)) return JsonError("bad \"ops\" element", e);
-  MutationFields m;
+// Reads each field of `obj`: a mutation's into `m` (MutationField), any
+// other by `other(name, value)`, which returns its error.
+template <typename Other>
+absl::Status ReadFields(od::object& obj, std::string_view line, MutationFields* m,
+                        Other other) {
   for (auto field : obj) {
     std::string_view name;
     if (auto e = field.unescaped_key().get(name)) return JsonError("bad field", e);
     od::value v;
     if (auto e = field.value().get(v)) return JsonError("bad field", e);
     bool handled;
-    if (auto s = MutationField(name, v, line, &m, &handled); !s.ok()) return s;
+    if (auto s = MutationField(name, v, line, m, &handled); !s.ok()) return s;
+    if (handled) continue;
+    if (auto s = other(name, v); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// Parses one element of a batch's "ops" array. Unknown fields are skipped.
+absl::Status ParseBatchElement(od::value element, std::string_view line,
+                               DecodedOp* out) {
+  od::object obj;
+  if (auto e = element.get_object().get(obj)) return JsonError("bad \"ops\" element", e);
+  MutationFields m;
+  if (auto s = ReadFields(obj, line, &m, [](std::string_view, od::value) { return absl::OkStatus(); });
+      !s.ok()) {
+    return s;
   }
   if (auto s = CheckMutation(&m); !s.ok()) return s;
   *out = m.op;
@@ -175,14 +189,7 @@ absl::Status LineDecoder::Decode(std::string_view line, size_t readable,
 
   MutationFields single;
   bool has_seq = false, has_ops = false;
-  for (auto field : obj) {
-    std::string_view name;
-    if (auto e = field.unescaped_key().get(name)) return JsonError("bad field", e);
-    od::value v;
-    if (auto e = field.value().get(v)) return JsonError("bad field", e);
-    bool handled;
-    if (auto s = MutationField(name, v, line, &single, &handled); !s.ok()) return s;
-    if (handled) continue;
+  absl::Status fields = ReadFields(obj, line, &single, [&](std::string_view name, od::value v) {
     if (name == "dotlog") {
       out->is_header = true;
       if (auto e = v.get_uint64().get(out->format_version)) return JsonError("bad \"dotlog\"", e);
@@ -213,7 +220,9 @@ absl::Status LineDecoder::Decode(std::string_view line, size_t readable,
         out->ops.push_back(op);
       }
     }
-  }
+    return absl::OkStatus();
+  });
+  if (!fields.ok()) return fields;
   if (out->is_header || out->is_seal) return absl::OkStatus();
   if (!has_seq) return Damaged("missing \"seq\"");
   if (single.op_name == kOpBatch) {

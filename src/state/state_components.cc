@@ -12,16 +12,13 @@ namespace {
 using state::Cat;
 using state::TimePoint;
 
-absl::StatusOr<Component> DecodeComponent(std::string_view key,
-                                          std::string_view json) {
-  thread_local simdjson::dom::parser parser;
-  absl::StatusOr<state::JsonObject> o = state::ParseStored(parser, key, json);
-  if (!o.ok()) return o.status();
-  absl::StatusOr<std::string> name = state::GetString(*o, key, "name");
-  absl::StatusOr<std::string> version = state::GetString(*o, key, "version");
-  absl::StatusOr<std::string> config = state::GetRaw(*o, key, "config");
-  absl::StatusOr<TimePoint> installed = state::GetTime(*o, key, "installed_at");
-  absl::StatusOr<TimePoint> updated = state::GetTime(*o, key, "updated_at");
+absl::StatusOr<Component> DecodeComponentObject(std::string_view key,
+                                                const state::JsonObject& o) {
+  absl::StatusOr<std::string> name = state::GetString(o, key, "name");
+  absl::StatusOr<std::string> version = state::GetString(o, key, "version");
+  absl::StatusOr<std::string> config = state::GetRaw(o, key, "config");
+  absl::StatusOr<TimePoint> installed = state::GetTime(o, key, "installed_at");
+  absl::StatusOr<TimePoint> updated = state::GetTime(o, key, "updated_at");
   for (const absl::Status& s :
        {name.status(), version.status(), config.status(), installed.status(),
         updated.status()}) {
@@ -29,6 +26,14 @@ absl::StatusOr<Component> DecodeComponent(std::string_view key,
   }
   return Component{*std::move(name), *std::move(version), *std::move(config),
                    *installed, *updated};
+}
+
+absl::StatusOr<Component> DecodeComponent(std::string_view key,
+                                          std::string_view json) {
+  return state::DecodeStored<Component>(key, json,
+                                        [&](const state::JsonObject& o) {
+                                          return DecodeComponentObject(key, o);
+                                        });
 }
 
 std::string EncodeComponent(const Component& c) {
@@ -44,14 +49,14 @@ std::string EncodeComponent(const Component& c) {
 
 absl::StatusOr<Favourite> DecodeFavourite(std::string_view key,
                                           std::string_view json) {
-  thread_local simdjson::dom::parser parser;
-  absl::StatusOr<state::JsonObject> o = state::ParseStored(parser, key, json);
-  if (!o.ok()) return o.status();
-  absl::StatusOr<std::string> path = state::GetString(*o, key, "path");
-  absl::StatusOr<TimePoint> added = state::GetTime(*o, key, "added_at");
-  if (!path.ok()) return path.status();
-  if (!added.ok()) return added.status();
-  return Favourite{*std::move(path), *added};
+  return state::DecodeStored<Favourite>(
+      key, json, [&](const state::JsonObject& o) -> absl::StatusOr<Favourite> {
+        absl::StatusOr<std::string> path = state::GetString(o, key, "path");
+        absl::StatusOr<TimePoint> added = state::GetTime(o, key, "added_at");
+        if (!path.ok()) return path.status();
+        if (!added.ok()) return added.status();
+        return Favourite{*std::move(path), *added};
+      });
 }
 
 // Deletes `key` if present, atomically; NotFound with `missing` otherwise.
@@ -74,10 +79,8 @@ absl::StatusOr<Component> StateManager::InstallComponent(
     std::string_view config_json) {
   if (absl::Status w = CheckWritable(); !w.ok()) return w;
   if (absl::Status s = state::CheckName("component", name); !s.ok()) return s;
-  if (!version.empty()) {
-    if (absl::Status s = state::CheckName("version", version); !s.ok()) {
-      return s;
-    }
+  if (absl::Status s = state::CheckOptionalName("version", version); !s.ok()) {
+    return s;
   }
   absl::StatusOr<std::string> config =
       state::MinifiedInputObject("config", config_json);

@@ -12,22 +12,25 @@ namespace {
 using state::Cat;
 using state::TimePoint;
 
-absl::StatusOr<Event> DecodeEvent(std::string_view key, std::string_view json) {
-  thread_local simdjson::dom::parser parser;
-  absl::StatusOr<state::JsonObject> o = state::ParseStored(parser, key, json);
-  if (!o.ok()) return o.status();
-  absl::StatusOr<int64_t> id = state::GetInt(*o, key, "id");
-  absl::StatusOr<TimePoint> time = state::GetTime(*o, key, "time");
-  absl::StatusOr<std::string> type = state::GetString(*o, key, "event_type");
-  absl::StatusOr<std::string> component =
-      state::GetString(*o, key, "component");
-  absl::StatusOr<std::string> details = state::GetRaw(*o, key, "details");
+absl::StatusOr<Event> DecodeEventObject(std::string_view key,
+                                        const state::JsonObject& o) {
+  absl::StatusOr<int64_t> id = state::GetInt(o, key, "id");
+  absl::StatusOr<TimePoint> time = state::GetTime(o, key, "time");
+  absl::StatusOr<std::string> type = state::GetString(o, key, "event_type");
+  absl::StatusOr<std::string> component = state::GetString(o, key, "component");
+  absl::StatusOr<std::string> details = state::GetRaw(o, key, "details");
   for (const absl::Status& s : {id.status(), time.status(), type.status(),
                                 component.status(), details.status()}) {
     if (!s.ok()) return s;
   }
   return Event{static_cast<uint64_t>(*id), *time, *std::move(type),
                *std::move(component), *std::move(details)};
+}
+
+absl::StatusOr<Event> DecodeEvent(std::string_view key, std::string_view json) {
+  return state::DecodeStored<Event>(key, json, [&](const state::JsonObject& o) {
+    return DecodeEventObject(key, o);
+  });
 }
 
 bool Matches(const Event& e, const EventQuery& q) {
@@ -45,10 +48,9 @@ absl::StatusOr<Event> StateManager::AppendEvent(std::string_view event_type,
   if (absl::Status s = state::CheckName("event_type", event_type); !s.ok()) {
     return s;
   }
-  if (!component.empty()) {
-    if (absl::Status s = state::CheckName("component", component); !s.ok()) {
-      return s;
-    }
+  if (absl::Status s = state::CheckOptionalName("component", component);
+      !s.ok()) {
+    return s;
   }
   absl::StatusOr<std::string> details =
       state::MinifiedInputObject("details", details_json);
@@ -151,10 +153,10 @@ absl::StatusOr<std::string> StateManager::GetState(std::string_view key) {
     return absl::NotFoundError(Cat("state ", key, ": not set"));
   }
   if (!json.ok()) return json.status();
-  thread_local simdjson::dom::parser parser;
-  absl::StatusOr<state::JsonObject> o = state::ParseStored(parser, full, *json);
-  if (!o.ok()) return o.status();
-  return state::GetRaw(*o, full, "value");
+  return state::DecodeStored<std::string>(
+      full, *json, [&](const state::JsonObject& o) {
+        return state::GetRaw(o, full, "value");
+      });
 }
 
 absl::Status StateManager::DeleteState(std::string_view key) {

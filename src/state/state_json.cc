@@ -208,6 +208,10 @@ absl::Status CheckName(std::string_view field, std::string_view name) {
   return absl::OkStatus();
 }
 
+absl::Status CheckOptionalName(std::string_view field, std::string_view name) {
+  return name.empty() ? absl::OkStatus() : CheckName(field, name);
+}
+
 TimePoint ToMillis(TimePoint t) { return FromUnixMillis(ToUnixMillis(t)); }
 
 }  // namespace dotlog::state

@@ -75,6 +75,17 @@ absl::StatusOr<JsonObject> ParseStored(simdjson::dom::parser& parser,
                                        std::string_view key,
                                        std::string_view json);
 
+// What `decode(object)` makes of the value stored under `key`, parsed by
+// ParseStored with a parser of this thread; ParseStored's error otherwise.
+template <typename T, typename Decode>
+absl::StatusOr<T> DecodeStored(std::string_view key, std::string_view json,
+                               Decode decode) {
+  thread_local simdjson::dom::parser parser;
+  absl::StatusOr<JsonObject> object = ParseStored(parser, key, json);
+  if (!object.ok()) return object.status();
+  return decode(*object);
+}
+
 // Parses the caller's `json`, given as `field`: it must be a JSON object.
 // InvalidArgument naming `field` otherwise.
 absl::StatusOr<JsonObject> ParseInputObject(simdjson::dom::parser& parser,
@@ -108,6 +119,8 @@ std::string Minified(const JsonObject& object);
 // OK if `name`, given as `field`, is a usable name: non-empty, valid
 // UTF-8, no control characters. InvalidArgument naming the field otherwise.
 absl::Status CheckName(std::string_view field, std::string_view name);
+// CheckName, but OK too if `name` is empty: a name the caller may leave out.
+absl::Status CheckOptionalName(std::string_view field, std::string_view name);
 
 // `t` cut to whole milliseconds, as stored.
 TimePoint ToMillis(TimePoint t);

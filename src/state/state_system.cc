@@ -6,29 +6,31 @@
 #include "state/state_json.h"
 #include "state/state_keys.h"
 #include "state/state_store.h"
+#include "util/enum_names.h"
 
 namespace dotlog {
 
 using state::Cat;
 using state::TimePoint;
 
+namespace {
+
+// Every health status with the name that HealthStatusName gives and
+// ParseHealthStatus reads.
+constexpr EnumNames<HealthStatus, 3> kHealthStatusNames = {
+    {HealthStatus::kOk, "ok"},
+    {HealthStatus::kDegraded, "degraded"},
+    {HealthStatus::kFailed, "failed"},
+};
+
+}  // namespace
+
 std::string_view HealthStatusName(HealthStatus status) {
-  switch (status) {
-    case HealthStatus::kOk:
-      return "ok";
-    case HealthStatus::kDegraded:
-      return "degraded";
-    case HealthStatus::kFailed:
-      return "failed";
-  }
-  return "unknown";
+  return NameOf(kHealthStatusNames, status);
 }
 
 absl::StatusOr<HealthStatus> ParseHealthStatus(std::string_view name) {
-  for (HealthStatus status :
-       {HealthStatus::kOk, HealthStatus::kDegraded, HealthStatus::kFailed}) {
-    if (name == HealthStatusName(status)) return status;
-  }
+  if (auto status = ValueOf(kHealthStatusNames, name)) return *status;
   return absl::InvalidArgumentError(
       Cat("health status ", state::JsonString(name),
           ": must be \"ok\", \"degraded\" or \"failed\""));
@@ -41,15 +43,11 @@ namespace {
 template <typename T, typename Decode>
 absl::StatusOr<T> ReadStored(Store& store, std::string_view key,
                              std::string_view what, Decode decode) {
-  return state::GetDecoded<T>(
-      store, key, Cat(what, ": none recorded"),
-      [&](std::string_view key, std::string_view json) -> absl::StatusOr<T> {
-        thread_local simdjson::dom::parser parser;
-        absl::StatusOr<state::JsonObject> o =
-            state::ParseStored(parser, key, json);
-        if (!o.ok()) return o.status();
-        return decode(*o);
-      });
+  return state::GetDecoded<T>(store, key, Cat(what, ": none recorded"),
+                              [&](std::string_view key, std::string_view json) {
+                                return state::DecodeStored<T>(key, json,
+                                                              decode);
+                              });
 }
 
 absl::StatusOr<Health> DecodeHealthObject(std::string_view key,
@@ -181,13 +179,11 @@ absl::StatusOr<Health> StateManager::GetHealth(std::string_view component) {
 absl::StatusOr<std::vector<Health>> StateManager::ListHealth() {
   return state::ListDecoded<Health>(
       *store_, state::kHealthPrefix,
-      [](std::string_view key,
-         std::string_view json) -> absl::StatusOr<Health> {
-        thread_local simdjson::dom::parser parser;
-        absl::StatusOr<state::JsonObject> o =
-            state::ParseStored(parser, key, json);
-        if (!o.ok()) return o.status();
-        return DecodeHealthObject(key, *o);
+      [](std::string_view key, std::string_view json) {
+        return state::DecodeStored<Health>(key, json,
+                                           [&](const state::JsonObject& o) {
+                                             return DecodeHealthObject(key, o);
+                                           });
       });
 }
 

@@ -7,30 +7,30 @@
 #include "state/wallpaper_check.h"
 #include "state/wallpaper_entry.h"
 #include "state/wallpaper_file.h"
+#include "util/enum_names.h"
 #include "util/strings.h"
 
 namespace dotlog {
 
 using state::TimePoint;
 
+namespace {
+
+// Every cache miss with its name.
+constexpr EnumNames<CacheMiss, 7> kCacheMissNames = {
+    {CacheMiss::kNotCached, "not_cached"},
+    {CacheMiss::kExpired, "expired"},
+    {CacheMiss::kInvalidated, "invalidated"},
+    {CacheMiss::kFileChanged, "file_changed"},
+    {CacheMiss::kFileMissing, "file_missing"},
+    {CacheMiss::kEffectsDirMissing, "effects_dir_missing"},
+    {CacheMiss::kColorschemeDirMissing, "colorscheme_dir_missing"},
+};
+
+}  // namespace
+
 std::string_view CacheMissName(CacheMiss miss) {
-  switch (miss) {
-    case CacheMiss::kNotCached:
-      return "not_cached";
-    case CacheMiss::kExpired:
-      return "expired";
-    case CacheMiss::kInvalidated:
-      return "invalidated";
-    case CacheMiss::kFileChanged:
-      return "file_changed";
-    case CacheMiss::kFileMissing:
-      return "file_missing";
-    case CacheMiss::kEffectsDirMissing:
-      return "effects_dir_missing";
-    case CacheMiss::kColorschemeDirMissing:
-      return "colorscheme_dir_missing";
-  }
-  return "unknown";
+  return NameOf(kCacheMissNames, miss);
 }
 
 namespace {

@@ -27,10 +27,7 @@ using testing::WriteFileBytes;
 // compacted, with segment 1 put back as a crash before the cleanup leaves
 // it.
 void MakeStoreWithLeftover(const std::string& dir) {
-  Options options;
-  options.sync = SyncMode::kNone;
-  options.segment_bytes = 4096;
-  options.auto_compact = false;
+  const Options options = testing::SmallSegments(SyncMode::kNone);
   auto store = testing::OpenOrDie(dir, options);
   REQUIRE_OK(store->Put("gone", "\"old\""));
   for (int i = 0; i < 100; ++i) {

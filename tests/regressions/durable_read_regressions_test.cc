@@ -12,6 +12,7 @@
 #include "dotlog/file_system.h"
 #include "dotlog/store.h"
 #include "support/status_helpers.h"
+#include "support/forwarding_file_system.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
@@ -20,39 +21,16 @@ namespace {
 
 // The POSIX file system, but every file sync first runs `before_sync`: a
 // test stops a writer there, between its append and its fdatasync.
-class SyncHookFileSystem final : public FileSystem {
+class SyncHookFileSystem final : public testing::ForwardingFileSystem {
  public:
   std::function<void()> before_sync;
 
-  absl::Status CreateDir(const std::string& p) override { return base_->CreateDir(p); }
-  absl::StatusOr<std::vector<std::string>> ListDir(const std::string& p) override {
-    return base_->ListDir(p);
-  }
-  absl::Status SyncDir(const std::string& p) override { return base_->SyncDir(p); }
-  absl::StatusOr<bool> Exists(const std::string& p) override { return base_->Exists(p); }
-  absl::StatusOr<FileInfo> Stat(const std::string& p) override { return base_->Stat(p); }
-  uint32_t CurrentUser() override { return base_->CurrentUser(); }
   absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(const std::string& p) override {
-    return Hooked(base_->CreateFile(p));
+    return Hooked(base()->CreateFile(p));
   }
   absl::StatusOr<std::unique_ptr<AppendFile>> OpenAppendFile(
       const std::string& p) override {
-    return Hooked(base_->OpenAppendFile(p));
-  }
-  absl::StatusOr<std::unique_ptr<ReadableFile>> OpenReadableFile(
-      const std::string& p) override {
-    return base_->OpenReadableFile(p);
-  }
-  absl::Status Rename(const std::string& from, const std::string& to) override {
-    return base_->Rename(from, to);
-  }
-  absl::Status Remove(const std::string& p) override { return base_->Remove(p); }
-  absl::StatusOr<std::unique_ptr<FileLock>> OpenLock(const std::string& p) override {
-    return base_->OpenLock(p);
-  }
-  absl::StatusOr<std::unique_ptr<SharedRegion>> MapShared(const std::string& p,
-                                                          size_t bytes) override {
-    return base_->MapShared(p, bytes);
+    return Hooked(base()->OpenAppendFile(p));
   }
 
  private:
@@ -79,8 +57,6 @@ class SyncHookFileSystem final : public FileSystem {
     if (!file.ok()) return file.status();
     return std::unique_ptr<AppendFile>(std::make_unique<File>(std::move(*file), this));
   }
-
-  FileSystem* const base_ = DefaultFileSystem();
 };
 
 TEST_CASE("with sync always, no reader sees a write before it is synced",

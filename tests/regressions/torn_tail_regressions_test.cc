@@ -17,6 +17,7 @@ namespace {
 
 using testing::NoAutoCompaction;
 using testing::ReadFileBytes;
+using testing::SmallSegments;
 using testing::WriteFileBytes;
 
 constexpr char kSegment[] = "segment-000001.jsonl";
@@ -28,6 +29,11 @@ void WriteKeys(const std::string& dir, int n) {
     REQUIRE_OK(store->Put("k" + std::to_string(i), std::to_string(i)));
   }
   REQUIRE_OK(store->Close());
+}
+
+// The bytes of the one segment of the store in `tmp` now.
+std::string SegmentNow(const testing::TempDir& tmp) {
+  return ReadFileBytes(tmp.Join(kSegment));
 }
 
 // Writes keys k0..k{n-1} to a fresh store in `dir`, then replaces its one
@@ -45,7 +51,6 @@ TEST_CASE("a newest segment converted to CRLF is reported as damage and kept "
           "by the next write",
           "[regression]") {
   testing::TempDir tmp;
-  const std::string path = tmp.Join(kSegment);
   const std::string crlf = WriteKeysThenEdit(tmp.path(), 20, [](std::string b) {
     return absl::StrReplaceAll(b, {{"\n", "\r\n"}});
   });
@@ -56,7 +61,7 @@ TEST_CASE("a newest segment converted to CRLF is reported as damage and kept "
   REQUIRE_OK(store->Put("after", "1"));
   REQUIRE_OK(store->Close());
   // Every converted byte is still there, for the user to repair.
-  const std::string now = ReadFileBytes(path);
+  const std::string now = SegmentNow(tmp);
   CHECK(now.substr(0, crlf.size()) == crlf);
   auto reopened = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(reopened->Damage().size() == 21);
@@ -67,7 +72,6 @@ TEST_CASE("an intact last record without its newline is served, and the next "
           "write keeps it",
           "[regression]") {
   testing::TempDir tmp;
-  const std::string path = tmp.Join(kSegment);
   const std::string bytes = WriteKeysThenEdit(tmp.path(), 3, [](std::string b) {
     REQUIRE(b.back() == '\n');
     b.pop_back();  // what an editor with "no final newline" saves
@@ -80,7 +84,7 @@ TEST_CASE("an intact last record without its newline is served, and the next "
   CHECK(store->GetStats()->torn_tail_bytes == 0);
   REQUIRE_OK(store->Put("k3", "3"));
   REQUIRE_OK(store->Close());
-  CHECK(ReadFileBytes(path).substr(0, bytes.size() + 1) == bytes + "\n");
+  CHECK(SegmentNow(tmp).substr(0, bytes.size() + 1) == bytes + "\n");
   auto reopened = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(reopened->Damage().empty());
   CHECK(testing::Value(reopened->Get("k2")) == "2");
@@ -96,8 +100,7 @@ TEST_CASE("a full segment whose last record lacks its newline is ended when "
   // to leave the old one ending in an unterminated line.
   testing::TempDir tmp;
   const std::string path = tmp.Join(kSegment);
-  Options options = NoAutoCompaction();
-  options.segment_bytes = 4096;
+  const Options options = SmallSegments(SyncMode::kNone);
   {
     auto store = testing::OpenOrDie(tmp.path(), options);
     for (int i = 0; ReadFileBytes(path).size() < 4096; ++i) {
@@ -124,7 +127,6 @@ TEST_CASE("a full segment whose last record lacks its newline is ended when "
 TEST_CASE("a hand-edited last line is reported and kept by the next write",
           "[regression]") {
   testing::TempDir tmp;
-  const std::string path = tmp.Join(kSegment);
   const std::string bytes = WriteKeysThenEdit(tmp.path(), 3, [](std::string b) {
     const size_t value = b.rfind("\"value\":2");
     REQUIRE(value != std::string::npos);
@@ -137,7 +139,7 @@ TEST_CASE("a hand-edited last line is reported and kept by the next write",
   CHECK(store->Damage()[0].line == 4);
   REQUIRE_OK(store->Put("k3", "3"));
   REQUIRE_OK(store->Close());
-  CHECK(ReadFileBytes(path).substr(0, bytes.size()) == bytes);
+  CHECK(SegmentNow(tmp).substr(0, bytes.size()) == bytes);
   auto reopened = testing::OpenOrDie(tmp.path(), NoAutoCompaction());
   CHECK(reopened->Damage().size() == 1);
   CHECK(testing::Value(reopened->Get("k3")) == "3");
@@ -146,7 +148,6 @@ TEST_CASE("a hand-edited last line is reported and kept by the next write",
 TEST_CASE("a partial last line a crash left is still cut by the next write",
           "[regression]") {
   testing::TempDir tmp;
-  const std::string path = tmp.Join(kSegment);
   std::string intact;
   WriteKeysThenEdit(tmp.path(), 3, [&](std::string b) {
     intact = b;
@@ -158,7 +159,7 @@ TEST_CASE("a partial last line a crash left is still cut by the next write",
   CHECK(store->GetStats()->torn_tail_bytes > 0);
   REQUIRE_OK(store->Put("k3", "3"));
   REQUIRE_OK(store->Close());
-  const std::string now = ReadFileBytes(path);
+  const std::string now = SegmentNow(tmp);
   CHECK(now.substr(0, intact.size()) == intact);
   CHECK(now.find("2026-{") == std::string::npos);
   CHECK(testing::OpenOrDie(tmp.path(), NoAutoCompaction())->Damage().empty());

@@ -46,6 +46,16 @@ struct Fixture {
                          .overrides = std::move(overrides),
                          .getenv = env.Getenv()});
   }
+  // The message of Load(files, overrides), which must fail with
+  // InvalidArgument.
+  std::string Refusal(
+      std::vector<std::string> files = {},
+      std::vector<std::pair<std::string, std::string>> overrides = {}) {
+    absl::StatusOr<LoadedSettings> loaded =
+        Load(std::move(files), std::move(overrides));
+    REQUIRE(absl::IsInvalidArgument(loaded.status()));
+    return std::string(loaded.status().message());
+  }
 };
 
 const SettingValue& ValueOf(const LoadedSettings& loaded,
@@ -154,10 +164,7 @@ TEST_CASE("malformed TOML is an error naming file, line and column",
   Fixture f;
   const std::string path =
       f.Write("bad.toml", "[state_management]\nrecent_limit = = 3\n");
-  absl::StatusOr<LoadedSettings> loaded = f.Load({path});
-  REQUIRE(absl::IsInvalidArgument(loaded.status()));
-  CHECK_THAT(std::string(loaded.status().message()),
-             Catch::StartsWith(path + ":2:"));
+  CHECK_THAT(f.Refusal({path}), Catch::StartsWith(path + ":2:"));
 }
 
 TEST_CASE("a value of the wrong type names the key and what was expected",
@@ -165,11 +172,10 @@ TEST_CASE("a value of the wrong type names the key and what was expected",
   Fixture f;
   const std::string path = f.Write(
       "s.toml", "[state_management.cache]\nwallpaper_cache_ttl_days = \"30\"\n");
-  absl::StatusOr<LoadedSettings> loaded = f.Load({path});
-  REQUIRE(absl::IsInvalidArgument(loaded.status()));
-  CHECK(loaded.status().message() ==
-        path + ":2:28: state_management.cache.wallpaper_cache_ttl_days: "
-               "expected an integer from 1 to 36500, got a string");
+  CHECK(f.Refusal({path}) ==
+        path +
+            ":2:28: state_management.cache.wallpaper_cache_ttl_days: "
+            "expected an integer from 1 to 36500, got a string");
 }
 
 TEST_CASE("out-of-range numbers and unknown choices are refused",
@@ -177,22 +183,16 @@ TEST_CASE("out-of-range numbers and unknown choices are refused",
   Fixture f;
   const std::string zero =
       f.Write("zero.toml", "[state_management]\nrecent_limit = 0\n");
-  absl::StatusOr<LoadedSettings> loaded = f.Load({zero});
-  REQUIRE(absl::IsInvalidArgument(loaded.status()));
-  CHECK_THAT(std::string(loaded.status().message()),
+  CHECK_THAT(f.Refusal({zero}),
              Catch::Contains("recent_limit: 0 is not an integer from 1"));
 
   const std::string redis =
       f.Write("b.toml", "[state_management]\nbackend = \"redis\"\n");
-  loaded = f.Load({redis});
-  REQUIRE(absl::IsInvalidArgument(loaded.status()));
-  CHECK_THAT(std::string(loaded.status().message()),
+  CHECK_THAT(f.Refusal({redis}),
              Catch::Contains("\"redis\" is not one of \"file\", \"hybrid\""));
 
   f.env.vars["DOTLOG_SYNC"] = "sometimes";
-  loaded = f.Load();
-  REQUIRE(absl::IsInvalidArgument(loaded.status()));
-  CHECK(loaded.status().message() ==
+  CHECK(f.Refusal() ==
         "env DOTLOG_SYNC: state_management.sync: \"sometimes\" is not one of "
         "\"always\", \"none\"");
 }
@@ -202,9 +202,7 @@ TEST_CASE("a db_path ending in .db is refused with a pointer to import",
   Fixture f;
   const std::string path = f.Write(
       "s.toml", "[state_management]\ndb_path = \"~/.local/share/state.db\"\n");
-  absl::StatusOr<LoadedSettings> loaded = f.Load({path});
-  REQUIRE(absl::IsInvalidArgument(loaded.status()));
-  CHECK_THAT(std::string(loaded.status().message()),
+  CHECK_THAT(f.Refusal({path}),
              Catch::Contains("a dotlog store is a directory") &&
                  Catch::Contains("dotlog import") &&
                  Catch::StartsWith(path + ":2:11: state_management.db_path"));
@@ -251,9 +249,7 @@ TEST_CASE("an unknown key is a warning that suggests the closest known key",
 TEST_CASE("an unknown setting on the command line is an error with a guess",
           "[settings]") {
   Fixture f;
-  absl::StatusOr<LoadedSettings> loaded = f.Load({}, {{"recnt_limit", "3"}});
-  REQUIRE(absl::IsInvalidArgument(loaded.status()));
-  CHECK(loaded.status().message() ==
+  CHECK(f.Refusal({}, {{"recnt_limit", "3"}}) ==
         "unknown setting \"recnt_limit\" (did you mean recent_limit?)");
 }
 
@@ -278,10 +274,7 @@ TEST_CASE("history rules are read from [[state_management.history]]",
 
   const std::string bad = f.Write(
       "bad.toml", "[[state_management.history]]\nprefix = \"a/\"\nkeep = 3\n");
-  absl::StatusOr<LoadedSettings> refused = f.Load({bad});
-  REQUIRE(absl::IsInvalidArgument(refused.status()));
-  CHECK_THAT(std::string(refused.status().message()),
-             Catch::Contains("unknown field \"keep\""));
+  CHECK_THAT(f.Refusal({bad}), Catch::Contains("unknown field \"keep\""));
 }
 
 TEST_CASE("settings become the state layer's and the store's options",

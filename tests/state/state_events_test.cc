@@ -13,15 +13,10 @@ using testing::Value;
 
 constexpr auto kDay = std::chrono::hours(24);
 
-StateOptions Options(size_t max_count) {
-  StateOptions options;
-  options.event_max_count = max_count;
-  return options;
-}
-
 struct Fixture : testing::StateFixture {
   explicit Fixture(size_t max_count = 10000)
-      : StateFixture(Options(max_count)) {}
+      : StateFixture(
+            testing::OptionsWith(&StateOptions::event_max_count, max_count)) {}
 
   std::vector<uint64_t> Ids(const EventQuery& query = {}) {
     std::vector<uint64_t> ids;

@@ -11,15 +11,10 @@ namespace {
 
 using testing::Value;
 
-StateOptions Options(size_t recent_limit) {
-  StateOptions options;
-  options.recent_limit = recent_limit;
-  return options;
-}
-
 struct Fixture : testing::StateFixture {
   explicit Fixture(size_t recent_limit = 50)
-      : StateFixture(Options(recent_limit)) {}
+      : StateFixture(
+            testing::OptionsWith(&StateOptions::recent_limit, recent_limit)) {}
 
   std::vector<std::string> RecentPaths() {
     std::vector<std::string> paths;

@@ -58,6 +58,11 @@ struct Fixture : testing::StateFixture {
   }
 };
 
+// A Fixture whose wallpaper is cached already, without metadata.
+struct CachedFixture : Fixture {
+  CachedFixture() { REQUIRE_OK(state->CacheWallpaper(wall)); }
+};
+
 int64_t MtimeNs(const std::string& path) {
   struct stat st;
   REQUIRE(stat(path.c_str(), &st) == 0);
@@ -123,16 +128,14 @@ TEST_CASE(
 }
 
 TEST_CASE("An unchanged wallpaper's check writes nothing") {
-  Fixture f;
-  REQUIRE_OK(f.state->CacheWallpaper(f.wall));
+  CachedFixture f;
   const uint64_t before = Value(f.state->store().GetStats()).last_seq;
   CHECK(Value(f.state->IsWallpaperCached(f.wall)));
   CHECK(Value(f.state->store().GetStats()).last_seq == before);
 }
 
 TEST_CASE("An edited wallpaper is a miss: file_changed, then invalidated") {
-  Fixture f;
-  REQUIRE_OK(f.state->CacheWallpaper(f.wall));
+  CachedFixture f;
   WriteFileBytes(f.wall, "sea pixels, brighter");
   CHECK(f.Miss(f.wall) == CacheMiss::kFileChanged);
   WallpaperEntry stored = f.Stored();
@@ -144,8 +147,7 @@ TEST_CASE("An edited wallpaper is a miss: file_changed, then invalidated") {
 TEST_CASE(
     "A wallpaper replaced by one of the same size is a miss: "
     "file_changed") {
-  Fixture f;
-  REQUIRE_OK(f.state->CacheWallpaper(f.wall));
+  CachedFixture f;
   const int64_t mtime = MtimeNs(f.wall);
   WriteFileBytes(f.wall, "sky pixels");  // same 10 bytes
   testing::SetMtimeNs(f.wall, mtime + 1'000'000'000);
@@ -154,8 +156,7 @@ TEST_CASE(
 }
 
 TEST_CASE("A deleted wallpaper is a miss: file_missing, then invalidated") {
-  Fixture f;
-  REQUIRE_OK(f.state->CacheWallpaper(f.wall));
+  CachedFixture f;
   std::filesystem::remove(f.wall);
   CHECK(f.Miss(f.wall) == CacheMiss::kFileMissing);
   CHECK(f.Stored().invalid_reason == "file_missing");
@@ -180,8 +181,7 @@ TEST_CASE("A removed effects or colour-scheme directory is a miss naming it") {
 TEST_CASE(
     "An entry expires after the cache TTL, and the store drops it one "
     "TTL later") {
-  Fixture f;
-  REQUIRE_OK(f.state->CacheWallpaper(f.wall));
+  CachedFixture f;
   f.clock.Advance(30 * kDay - std::chrono::milliseconds(1));
   CHECK(f.Miss(f.wall) == std::nullopt);
   f.clock.Advance(std::chrono::milliseconds(1));
@@ -216,8 +216,7 @@ TEST_CASE("A symlink and its target name one entry") {
 TEST_CASE(
     "A path whose directory became a symlink after caching is checked "
     "against its entry as spelled, by the file it now leads to") {
-  Fixture f;
-  REQUIRE_OK(f.state->CacheWallpaper(f.wall));
+  CachedFixture f;
   std::filesystem::rename(f.tmp.Join("walls"), f.tmp.Join("moved"));
   std::filesystem::create_directory_symlink(f.tmp.Join("moved"),
                                             f.tmp.Join("walls"));
@@ -229,8 +228,7 @@ TEST_CASE(
 }
 
 TEST_CASE("Relative, dotted and ~ paths name the same entry") {
-  Fixture f;
-  REQUIRE_OK(f.state->CacheWallpaper(f.wall));
+  CachedFixture f;
   const std::string old_cwd = std::filesystem::current_path();
   const char* old_home = getenv("HOME");
   const std::string saved_home = old_home ? old_home : "";
@@ -250,8 +248,7 @@ TEST_CASE("Relative, dotted and ~ paths name the same entry") {
 }
 
 TEST_CASE("Invalidating one wallpaper marks it invalidated") {
-  Fixture f;
-  REQUIRE_OK(f.state->CacheWallpaper(f.wall));
+  CachedFixture f;
   REQUIRE_OK(f.state->InvalidateWallpaper(f.wall));
   CHECK(f.Miss(f.wall) == CacheMiss::kInvalidated);
   CHECK(f.Stored().invalid_reason == "invalidated");

@@ -172,17 +172,14 @@ TEST_CASE(
     "kill -9 of a compacting process at random moments (100+ rounds) leaves "
     "the store reading exactly as before compaction",
     "[crash][process][compaction]") {
-  const uint64_t seed = TestSeed();
-  WARN("seed " << seed << " (replay with DOTLOG_TEST_SEED=" << seed << ")");
+  const uint64_t seed = ReportedTestSeed();
   INFO("seed " << seed);
   std::mt19937_64 rng(seed);
   TempDir tmp;
   const std::string known_dir = tmp.Join("known");
   const std::string dir = tmp.Join("store");
-  Options options;
-  options.sync = SyncMode::kAlways;
-  options.segment_bytes = 4096;
-  options.auto_compact = false;  // the child compacts on purpose
+  // The child compacts on purpose.
+  const Options options = SmallSegments(SyncMode::kAlways);
 
   // The known state, written once and kept in `known_dir`.
   Listing known_listing;

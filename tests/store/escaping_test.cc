@@ -1,6 +1,8 @@
 // Keys and values that need escaping, through a real store on disk: they
 // read back identical, and every segment line is JSON that jq and Python
 // parse, with jq's `.key` equal to the key written.
+#include "absl/strings/escaping.h"
+
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -11,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "dotlog/store.h"
 #include "dotlog/write_batch.h"
+#include "support/required_tool.h"
 #include "support/status_helpers.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
@@ -238,8 +240,7 @@ TEST_CASE("every segment line parses with jq, and jq's .key is the key written",
           "[escaping]") {
   TempDir tmp;
   const std::vector<std::string> files = WriteAllToSegmentFiles(tmp.Join("db"));
-  INFO("jq must be installed: this test fails rather than skips without it");
-  REQUIRE(std::system("command -v jq >/dev/null 2>&1") == 0);
+  testing::RequireTool("jq");
   size_t file_lines = 0;
   for (const std::string& file : files) {
     const std::string bytes = ReadFileBytes(file);
@@ -278,8 +279,7 @@ TEST_CASE("every segment line parses with python3's json module",
           "[escaping]") {
   TempDir tmp;
   const std::vector<std::string> files = WriteAllToSegmentFiles(tmp.Join("db"));
-  INFO("python3 must be installed: this test fails rather than skips without it");
-  REQUIRE(std::system("command -v python3 >/dev/null 2>&1") == 0);
+  testing::RequireTool("python3");
   // Splits on b"\n" only (not on U+2028 or \r), decodes strict UTF-8, parses
   // each line strictly, and prints each key as hex, then the line count.
   const char* script =

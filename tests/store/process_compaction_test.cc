@@ -125,11 +125,10 @@ TEST_CASE(
     "[process][compaction]") {
   TempDir tmp;
   const std::string dir = tmp.Join("store");
-  Options options;
-  options.sync = SyncMode::kAlways;
-  options.segment_bytes = 4096;  // every compaction has sealed segments
-  options.auto_compact = false;  // the compacting process alone compacts
-  options.lock_timeout = 120s;   // see process_increments_test.cc
+  // Every compaction has sealed segments; the compacting process alone
+  // compacts.
+  Options options = SmallSegments(SyncMode::kAlways);
+  options.lock_timeout = 120s;  // see process_increments_test.cc
   auto observer = OpenOrDie(dir, options);
   CompactingProcess compactor(dir, options);
 
@@ -237,10 +236,7 @@ TEST_CASE(
     "[process][compaction]") {
   TempDir tmp;
   const std::string dir = tmp.Join("store");
-  Options options;
-  options.sync = SyncMode::kNone;
-  options.segment_bytes = 4096;
-  options.auto_compact = false;
+  const Options options = SmallSegments(SyncMode::kNone);
 
   // Several segments of keys, written before the reader opens. No handle
   // of this process is open from here on: the children would inherit its

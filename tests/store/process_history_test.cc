@@ -145,16 +145,12 @@ TEST_CASE(
     "deleted keys stay deleted through any sequence of compactions and "
     "reopens, with history retention on",
     "[process][compaction]") {
-  const uint64_t seed = TestSeed();
-  WARN("seed " << seed << " (replay with DOTLOG_TEST_SEED=" << seed << ")");
+  const uint64_t seed = ReportedTestSeed();
   INFO("seed " << seed);
   std::mt19937_64 rng(seed);
   TempDir tmp;
   const std::string dir = tmp.Join("store");
-  Options options;
-  options.sync = SyncMode::kNone;
-  options.segment_bytes = 4096;
-  options.auto_compact = false;
+  Options options = SmallSegments(SyncMode::kNone);
   options.history = {{"v/", 3, std::chrono::milliseconds(0)},
                      {"t/", 0, std::chrono::hours(24)}};
 

@@ -75,111 +75,114 @@ class LockHolder {
 // ---------------------------------------------------------------------------
 // The write lock.
 
+// A store in a fresh directory whose writes wait up to `lock_timeout` for
+// the write lock, and the options it was opened with.
+struct LockFixture {
+  explicit LockFixture(std::chrono::milliseconds lock_timeout)
+      : dir(tmp.Join("store")) {
+    options.lock_timeout = lock_timeout;
+    store = OpenOrDie(dir, options);
+  }
+
+  TempDir tmp;
+  const std::string dir;
+  Options options;
+  std::unique_ptr<Store> store;
+};
+
 TEST_CASE("a process killed while holding the write lock does not block others",
           "[process][lock]") {
-  TempDir tmp;
-  const std::string dir = tmp.Join("store");
-  Options options;
-  options.lock_timeout = 0ms;
-  auto store = OpenOrDie(dir, options);
-  LockHolder holder(dir);
+  LockFixture f(0ms);
+  LockHolder holder(f.dir);
   // The lock is held: a write that may not wait fails.
-  REQUIRE(absl::IsDeadlineExceeded(store->Put("k", "1")));
+  REQUIRE(absl::IsDeadlineExceeded(f.store->Put("k", "1")));
 
   const int status = holder.Kill();
   REQUIRE(WIFSIGNALED(status));
   REQUIRE(WTERMSIG(status) == SIGKILL);
   // The kernel released the dead holder's lock: no wait, no timeout.
-  absl::Status s = store->Put("k", "2");
+  absl::Status s = f.store->Put("k", "2");
   INFO(s.ToString());
   REQUIRE_OK(s);
-  CHECK(store->Get("k").value_or("") == "2");
+  CHECK(f.store->Get("k").value_or("") == "2");
   // So does a process that opens the store afresh.
-  auto other = OpenOrDie(dir, options);
+  auto other = OpenOrDie(f.dir, f.options);
   CHECK_OK(other->Put("k", "3"));
-  CHECK(store->Get("k").value_or("") == "3");
+  CHECK(f.store->Get("k").value_or("") == "3");
 }
 
 TEST_CASE(
     "a write fails with DeadlineExceeded naming the lock while another process "
     "holds it",
     "[process][lock]") {
-  TempDir tmp;
-  const std::string dir = tmp.Join("store");
-  Options options;
-  options.lock_timeout = 50ms;
-  auto store = OpenOrDie(dir, options);
-  REQUIRE_OK(store->Put("before", "1"));
-  LockHolder holder(dir);
+  LockFixture f(50ms);
+  REQUIRE_OK(f.store->Put("before", "1"));
+  LockHolder holder(f.dir);
 
   const auto begin = std::chrono::steady_clock::now();
-  absl::Status s = store->Put("k", "1");
+  absl::Status s = f.store->Put("k", "1");
   const auto waited = std::chrono::steady_clock::now() - begin;
   INFO(s.ToString());
   REQUIRE(absl::IsDeadlineExceeded(s));
-  CHECK(std::string(s.message()).find(dir + "/LOCK") != std::string::npos);
+  CHECK(std::string(s.message()).find(f.dir + "/LOCK") != std::string::npos);
   CHECK(waited >= 50ms);  // it waited for the lock, as long as allowed
   CHECK(waited < 5s);     // and no longer
   // Every kind of write is refused the same way, and none wrote anything.
-  CHECK(absl::IsDeadlineExceeded(store->Delete("before")));
+  CHECK(absl::IsDeadlineExceeded(f.store->Delete("before")));
   WriteBatch batch;
   batch.Put("b", "1");
-  CHECK(absl::IsDeadlineExceeded(store->Write(batch)));
-  CHECK(absl::IsDeadlineExceeded(store->Increment("n", 1).status()));
+  CHECK(absl::IsDeadlineExceeded(f.store->Write(batch)));
+  CHECK(absl::IsDeadlineExceeded(f.store->Increment("n", 1).status()));
 
   REQUIRE(ExitedWith(holder.Release(), 0));
-  auto reopened = OpenOrDie(dir, options);
+  auto reopened = OpenOrDie(f.dir, f.options);
   auto keys = reopened->ListKeys("");
   REQUIRE_OK(keys);
   CHECK(*keys == std::vector<std::string>{"before"});
   // Once the holder let go, the same handle writes again.
-  CHECK_OK(store->Put("k", "2"));
+  CHECK_OK(f.store->Put("k", "2"));
   CHECK(reopened->Get("k").value_or("") == "2");
 }
 
 TEST_CASE("readers never wait for the write lock", "[process][lock]") {
-  TempDir tmp;
-  const std::string dir = tmp.Join("store");
-  Options options;
-  options.lock_timeout = 50ms;
-  auto store = OpenOrDie(dir, options);
-  REQUIRE_OK(store->Put("mine", "1"));
-  REQUIRE(absl::IsNotFound(store->Get("theirs").status()));
+  LockFixture f(50ms);
+  REQUIRE_OK(f.store->Put("mine", "1"));
+  REQUIRE(absl::IsNotFound(f.store->Get("theirs").status()));
 
   // Another process writes, so this handle must catch up while the lock is
   // held by a third.
   ChildProcess writer = ChildProcess::Start([&] {
-    auto other = Store::Open(dir, options);
+    auto other = Store::Open(f.dir, f.options);
     return other.ok() && (*other)->Put("theirs", "2").ok() ? 0 : 2;
   });
   REQUIRE(ExitedWith(writer.Wait(), 0));
-  LockHolder holder(dir);
+  LockHolder holder(f.dir);
 
   const auto begin = std::chrono::steady_clock::now();
-  CHECK(store->Get("mine").value_or("") == "1");
-  CHECK(store->Get("theirs").value_or("") == "2");
-  auto item = store->Lookup("theirs");
+  CHECK(f.store->Get("mine").value_or("") == "1");
+  CHECK(f.store->Get("theirs").value_or("") == "2");
+  auto item = f.store->Lookup("theirs");
   REQUIRE_OK(item);
   CHECK(item->value == "2");
-  CHECK(store->Contains("mine").value_or(false));
-  auto keys = store->ListKeys("");
+  CHECK(f.store->Contains("mine").value_or(false));
+  auto keys = f.store->ListKeys("");
   REQUIRE_OK(keys);
   CHECK(*keys == std::vector<std::string>{"mine", "theirs"});
-  auto items = store->List("");
+  auto items = f.store->List("");
   REQUIRE_OK(items);
   CHECK(items->size() == 2);
-  auto stats = store->GetStats();
+  auto stats = f.store->GetStats();
   REQUIRE_OK(stats);
   CHECK(stats->live_keys == 2);
   CHECK(stats->last_seq == 2);
   // A store opened while the lock is held reads too.
-  auto late = OpenOrDie(dir, options);
+  auto late = OpenOrDie(f.dir, f.options);
   CHECK(late->Get("theirs").value_or("") == "2");
   const auto reads_took = std::chrono::steady_clock::now() - begin;
   CHECK(reads_took < 2s);
 
   // The lock really was held all along.
-  CHECK(absl::IsDeadlineExceeded(store->Put("probe", "1")));
+  CHECK(absl::IsDeadlineExceeded(f.store->Put("probe", "1")));
   REQUIRE(ExitedWith(holder.Release(), 0));
 }
 

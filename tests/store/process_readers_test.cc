@@ -83,10 +83,9 @@ struct ReaderRun {
 void CheckReaderSeesEveryWrite(const ReaderRun& run) {
   TempDir tmp;
   const std::string dir = tmp.Join("store");
-  Options options;
-  options.sync = SyncMode::kNone;  // visibility does not depend on syncing
-  options.segment_bytes = 4096;    // so the reader also follows rollovers
-  options.auto_compact = false;    // the writer compacts when told to
+  // Visibility does not depend on syncing; small segments, so that the
+  // reader also follows rollovers; the writer compacts when told to.
+  const Options options = SmallSegments(SyncMode::kNone);
 
   auto reader = OpenOrDie(dir, options);
   REQUIRE(absl::IsNotFound(reader->Get("key/0").status()));

@@ -16,6 +16,7 @@ namespace {
 using testing::Contents;
 using testing::NoAutoCompaction;
 using testing::OpenOrDie;
+using testing::SmallSegments;
 using testing::TempDir;
 
 // Writes enough records for the writer to leave a snapshot behind, then a
@@ -165,8 +166,7 @@ TEST_CASE("a handle opened from a snapshot leaves a newer one the next open uses
 TEST_CASE("a snapshot spanning several segments is used, and ignored once one "
           "of them changes", "[snapshot]") {
   TempDir tmp;
-  Options small = NoAutoCompaction();
-  small.segment_bytes = 4096;
+  const Options small = SmallSegments(SyncMode::kNone);
   std::map<std::string, std::string> expected;
   {
     auto store = OpenOrDie(tmp.path(), small);

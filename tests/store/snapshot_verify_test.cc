@@ -26,6 +26,7 @@
 #include "dotlog/store.h"
 #include "format/record.h"
 #include "support/status_helpers.h"
+#include "support/forwarding_file_system.h"
 #include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
@@ -33,6 +34,7 @@ namespace dotlog {
 namespace {
 
 using testing::ReadFileBytes;
+using testing::SmallSegments;
 using testing::TempDir;
 using testing::WriteFileBytes;
 using Answers = std::map<std::string, std::optional<std::string>>;
@@ -101,47 +103,23 @@ class TimedFile final : public ReadableFile {
 // The POSIX file system, except that it reports the times of segment files
 // and of the snapshot as `times` says: a file system whose timestamps do
 // not show a change (bit rot, a clock too coarse, times restored by hand).
-class TimesFileSystem final : public FileSystem {
+class TimesFileSystem final : public testing::ForwardingFileSystem {
  public:
   Times times;
 
-  absl::Status CreateDir(const std::string& p) override { return fs_->CreateDir(p); }
-  absl::StatusOr<std::vector<std::string>> ListDir(const std::string& p) override {
-    return fs_->ListDir(p);
-  }
-  absl::Status SyncDir(const std::string& p) override { return fs_->SyncDir(p); }
-  absl::StatusOr<bool> Exists(const std::string& p) override { return fs_->Exists(p); }
   absl::StatusOr<FileInfo> Stat(const std::string& p) override {
-    auto info = fs_->Stat(p);
+    auto info = base()->Stat(p);
     if (info.ok()) Adjust(times, p, &*info);
     return info;
   }
-  uint32_t CurrentUser() override { return fs_->CurrentUser(); }
-  absl::StatusOr<std::unique_ptr<AppendFile>> CreateFile(const std::string& p) override {
-    return fs_->CreateFile(p);
-  }
-  absl::StatusOr<std::unique_ptr<AppendFile>> OpenAppendFile(const std::string& p) override {
-    return fs_->OpenAppendFile(p);
-  }
   absl::StatusOr<std::unique_ptr<ReadableFile>> OpenReadableFile(
       const std::string& p) override {
-    auto file = fs_->OpenReadableFile(p);
+    auto file = base()->OpenReadableFile(p);
     if (!file.ok()) return file.status();
     return std::unique_ptr<ReadableFile>(new TimedFile(std::move(*file), p, &times));
   }
-  absl::Status Rename(const std::string& from, const std::string& to) override {
-    return fs_->Rename(from, to);
-  }
-  absl::Status Remove(const std::string& p) override { return fs_->Remove(p); }
-  absl::StatusOr<std::unique_ptr<FileLock>> OpenLock(const std::string& p) override {
-    return fs_->OpenLock(p);
-  }
-  absl::StatusOr<std::unique_ptr<SharedRegion>> MapShared(const std::string& p,
-                                                          size_t bytes) override {
-    return fs_->MapShared(p, bytes);
-  }
   bool WaitPastFileTime(int64_t ns, std::chrono::milliseconds most) override {
-    if (times.tick_ns == 0) return fs_->WaitPastFileTime(ns, most);
+    if (times.tick_ns == 0) return base()->WaitPastFileTime(ns, most);
     const auto deadline = std::chrono::steady_clock::now() + most;
     while (CoarseNowNs(times.tick_ns) <= ns) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
@@ -149,16 +127,10 @@ class TimesFileSystem final : public FileSystem {
     }
     return true;
   }
-
- private:
-  FileSystem* const fs_ = DefaultFileSystem();
 };
 
 Options OptionsFor(FileSystem* fs) {
-  Options options;
-  options.sync = SyncMode::kNone;
-  options.auto_compact = false;
-  options.segment_bytes = 4096;
+  Options options = SmallSegments(SyncMode::kNone);
   options.file_system = fs;
   return options;
 }

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
@@ -19,6 +20,13 @@ using testing::FakeClock;
 using testing::OpenOrDie;
 using testing::TempDir;
 using namespace std::chrono_literals;
+
+// Calls `calls` and checks that they wrote no byte to `store`'s files.
+void CheckWritesNothing(Store& store, const std::function<void()>& calls) {
+  const uint64_t before = store.GetStats()->total_bytes;
+  calls();
+  CHECK(store.GetStats()->total_bytes == before);
+}
 
 TEST_CASE("a value put is returned by get, minified", "[store]") {
   TempDir tmp;
@@ -62,9 +70,7 @@ TEST_CASE("deleting an absent key succeeds and writes nothing", "[store]") {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
   REQUIRE_OK(store->Put("a", "1"));
-  const uint64_t before = store->GetStats()->total_bytes;
-  REQUIRE_OK(store->Delete("absent"));
-  CHECK(store->GetStats()->total_bytes == before);
+  CheckWritesNothing(*store, [&] { REQUIRE_OK(store->Delete("absent")); });
 }
 
 TEST_CASE("every write survives closing and reopening", "[store]") {
@@ -204,7 +210,6 @@ TEST_CASE("bad input is refused with InvalidArgument and writes nothing", "[stor
   TempDir tmp;
   auto store = OpenOrDie(tmp.path());
   REQUIRE_OK(store->Put("keep", "1"));
-  const uint64_t before = store->GetStats()->total_bytes;
   struct Case { std::string key, value, expect; };
   const std::vector<Case> cases = {
       {"", "1", "key is empty"},
@@ -215,15 +220,16 @@ TEST_CASE("bad input is refused with InvalidArgument and writes nothing", "[stor
       {"k", "", "not valid JSON"},
       {"k", "\"" + std::string(kMaxValueBytes, 'v') + "\"", "over the limit"},
   };
-  for (const Case& c : cases) {
-    INFO(c.expect);
-    auto s = store->Put(c.key, c.value);
-    REQUIRE(absl::IsInvalidArgument(s));
-    CHECK(std::string(s.message()).find(c.expect) != std::string::npos);
-  }
-  CHECK(absl::IsInvalidArgument(store->Put("k", "1", {.ttl = 1s, .expires_at = std::chrono::system_clock::now()})));
-  CHECK(absl::IsInvalidArgument(store->Delete("")));
-  CHECK(store->GetStats()->total_bytes == before);
+  CheckWritesNothing(*store, [&] {
+    for (const Case& c : cases) {
+      INFO(c.expect);
+      auto s = store->Put(c.key, c.value);
+      REQUIRE(absl::IsInvalidArgument(s));
+      CHECK(std::string(s.message()).find(c.expect) != std::string::npos);
+    }
+    CHECK(absl::IsInvalidArgument(store->Put("k", "1", {.ttl = 1s, .expires_at = std::chrono::system_clock::now()})));
+    CHECK(absl::IsInvalidArgument(store->Delete("")));
+  });
 }
 
 TEST_CASE("segments roll over at the configured size", "[store]") {

@@ -59,11 +59,9 @@ Options Synced(Options options) {
 CrashRounds::CrashRounds(Options options, Workload workload)
     : dir_(tmp_.Join("store")),
       options_(Synced(std::move(options))),
-      seed_(TestSeed()),
+      seed_(ReportedTestSeed()),
       workload_(workload),
-      rng_(seed_) {
-  WARN("seed " << seed_ << " (replay with DOTLOG_TEST_SEED=" << seed_ << ")");
-}
+      rng_(seed_) {}
 
 void CrashRounds::RunRound(uint64_t round) {
   const uint64_t round_seed = rng_();

@@ -317,20 +317,22 @@ absl::StatusOr<std::unique_ptr<AppendFile>> FaultFileSystem::CreateFile(
   return std::make_unique<FileHandle>(this, std::move(file), path);
 }
 
-absl::StatusOr<std::unique_ptr<AppendFile>> FaultFileSystem::OpenAppendFile(
-    const std::string& path) {
+absl::StatusOr<std::unique_ptr<FaultFileSystem::FileHandle>>
+FaultFileSystem::OpenExisting(const std::string& path) {
   absl::MutexLock lock(&mu_);
   FilePtr file = FindFile(path);
   if (file == nullptr) return NotFound("open", path);
   return std::make_unique<FileHandle>(this, std::move(file), path);
 }
 
+absl::StatusOr<std::unique_ptr<AppendFile>> FaultFileSystem::OpenAppendFile(
+    const std::string& path) {
+  return OpenExisting(path);
+}
+
 absl::StatusOr<std::unique_ptr<ReadableFile>> FaultFileSystem::OpenReadableFile(
     const std::string& path) {
-  absl::MutexLock lock(&mu_);
-  FilePtr file = FindFile(path);
-  if (file == nullptr) return NotFound("open", path);
-  return std::make_unique<FileHandle>(this, std::move(file), path);
+  return OpenExisting(path);
 }
 
 absl::Status FaultFileSystem::Rename(const std::string& from,

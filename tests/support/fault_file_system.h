@@ -189,6 +189,9 @@ class FaultFileSystem final : public FileSystem {
   Dir* FindDir(const std::string& path) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The file at `path`, or null.
   FilePtr FindFile(const std::string& path) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A handle on the file at `path`, which must exist: NotFound otherwise.
+  absl::StatusOr<std::unique_ptr<FileHandle>> OpenExisting(
+      const std::string& path) ABSL_LOCKS_EXCLUDED(mu_);
   // The directory that would hold `path` (or null if it is missing); sets
   // *name to the entry's name in it.
   Dir* ParentOf(const std::string& path, std::string* name)

@@ -5,7 +5,6 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <utility>
 
 #include "support/status_helpers.h"
 #include "support/temp_dir.h"
@@ -14,10 +13,7 @@ namespace dotlog::testing {
 
 std::unique_ptr<StateManager> OpenStateOrDie(const std::string& dir,
                                              const StateOptions& options) {
-  auto state = StateManager::Open(dir, options);
-  INFO(state.status().ToString());
-  REQUIRE_OK(state);
-  return std::move(*state);
+  return Value(StateManager::Open(dir, options));
 }
 
 StateFixture::StateFixture(StateOptions options) {

@@ -20,6 +20,14 @@ namespace dotlog::testing {
 std::unique_ptr<StateManager> OpenStateOrDie(const std::string& dir,
                                              const StateOptions& options = {});
 
+// The default StateOptions but for `*field`, which is `value`.
+template <typename T>
+StateOptions OptionsWith(T StateOptions::*field, T value) {
+  StateOptions options;
+  options.*field = value;
+  return options;
+}
+
 // A StateManager on a store in a fresh directory ("db" in `tmp`), timed by
 // a clock that the test moves.
 struct StateFixture {

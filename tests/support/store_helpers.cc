@@ -1,7 +1,6 @@
 #include "support/store_helpers.h"
 
 #include <catch2/catch.hpp>
-#include <utility>
 #include <vector>
 
 #include "dotlog/dump.h"
@@ -12,16 +11,20 @@ namespace dotlog::testing {
 
 std::unique_ptr<Store> OpenOrDie(const std::string& dir,
                                  const Options& options) {
-  auto store = Store::Open(dir, options);
-  INFO(store.status().ToString());
-  REQUIRE_OK(store);
-  return std::move(*store);
+  return Value(Store::Open(dir, options));
 }
 
 Options NoAutoCompaction() {
   Options options;
   options.sync = SyncMode::kNone;
   options.auto_compact = false;
+  return options;
+}
+
+Options SmallSegments(SyncMode sync) {
+  Options options = NoAutoCompaction();
+  options.sync = sync;
+  options.segment_bytes = 4096;
   return options;
 }
 

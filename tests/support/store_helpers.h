@@ -21,6 +21,10 @@ std::unique_ptr<Store> OpenOrDie(const std::string& dir,
 // compaction runs: SyncMode::kNone (fast), no automatic compaction.
 Options NoAutoCompaction();
 
+// Options for tests that want many segments and compact only when they say
+// so: `sync`, 4096-byte segments, no automatic compaction.
+Options SmallSegments(SyncMode sync);
+
 // The live keys and values of `store`; fails the test, printing the status,
 // if the listing fails.
 std::map<std::string, std::string> Contents(Store& store);

@@ -2,6 +2,7 @@
 #ifndef DOTLOG_TESTS_SUPPORT_TEST_SEED_H_
 #define DOTLOG_TESTS_SUPPORT_TEST_SEED_H_
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +25,14 @@ inline uint64_t TestSeed(std::string_view test = "randomized test") {
   std::fprintf(stderr, "%s: seed %llu (replay with DOTLOG_TEST_SEED=%llu)\n",
                std::string(test).c_str(), static_cast<unsigned long long>(seed),
                static_cast<unsigned long long>(seed));
+  return seed;
+}
+
+// TestSeed(test), shown too among the test's results (a Catch WARN), so
+// that the report of a failure names the seed that replays it.
+inline uint64_t ReportedTestSeed(std::string_view test = "randomized test") {
+  const uint64_t seed = TestSeed(test);
+  WARN("seed " << seed << " (replay with DOTLOG_TEST_SEED=" << seed << ")");
   return seed;
 }
 

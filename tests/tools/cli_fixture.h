@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "run_process.h"
@@ -66,6 +68,12 @@ class Cli {
     return r.out;
   }
 
+  // Runs `set KEY VALUE` for each pair in turn and requires success.
+  void SetEach(
+      const std::vector<std::pair<std::string, std::string>>& pairs) const {
+    for (const auto& [key, value] : pairs) Ok({"set", key, value});
+  }
+
   // Every file of the store directory with its bytes.
   std::map<std::string, std::string> Files() const {
     std::map<std::string, std::string> files;
@@ -87,6 +95,24 @@ inline void CheckOneErrorLine(const ProcessResult& r,
   CHECK(r.err.rfind(start, 0) == 0);
   CHECK(r.err.find('\n') == r.err.size() - 1);
   CHECK(r.out.empty());
+}
+
+// A run refused as bad input: exit 2 and the one error line, which starts
+// with `start`.
+inline void CheckBadInput(const ProcessResult& r, const std::string& start) {
+  CHECK(r.exit_code == 2);
+  CheckOneErrorLine(r, start);
+}
+
+// The next line `process` prints: that it comes, that it starts with
+// `start` and that it ends with `end`.
+inline void CheckNextLine(ToolProcess& process, const std::string& start,
+                          const std::string& end = "") {
+  std::optional<std::string> line = process.ReadLine();
+  REQUIRE(line);
+  INFO("line: " << *line);
+  CHECK(line->rfind(start, 0) == 0);
+  CHECK(line->ends_with(end));
 }
 
 }  // namespace dotlog::testing

@@ -11,8 +11,9 @@
 #include <vector>
 
 #include "cli_fixture.h"
-#include "support/store_helpers.h"
 #include "run_process.h"
+#include "support/required_tool.h"
+#include "support/store_helpers.h"
 #include "support/temp_dir.h"
 
 namespace dotlog::testing {
@@ -25,12 +26,6 @@ const std::vector<std::string> kHostileKeys = {
     "line\u2028sep", "{\"json\":1}",    "-looks-like-an-option",
     "'single'",      "$HOME and `cmd`", "wallpaper/current/DP-1",
 };
-
-// Fails the test when jq is missing: a check that cannot run is not passed.
-void RequireJq() {
-  INFO("jq must be installed: this test fails rather than skips without it");
-  REQUIRE(RunProcess({"jq", "--version"}).exit_code == 0);
-}
 
 TEST_CASE("set stores JSON and get prints it compact on one line", "[cli]") {
   Cli cli;
@@ -77,28 +72,23 @@ TEST_CASE("bad input exits 2 with one error line and changes no byte",
 
   SECTION("invalid JSON names the key and the reason") {
     ProcessResult r = cli.Run({"set", "k", "{not json"});
-    CHECK(r.exit_code == 2);
-    CheckOneErrorLine(r, "dotlog: key \"k\": value is not valid JSON: ");
+    CheckBadInput(r, "dotlog: key \"k\": value is not valid JSON: ");
   }
   SECTION("a bad --ttl") {
     ProcessResult r = cli.Run({"set", "--ttl", "5 minutes", "k", "1"});
-    CHECK(r.exit_code == 2);
-    CheckOneErrorLine(r, "dotlog: duration \"5 minutes\"");
+    CheckBadInput(r, "dotlog: duration \"5 minutes\"");
   }
   SECTION("a key that is not UTF-8") {
     ProcessResult r = cli.Run({"set", "bad\xff", "1"});
-    CHECK(r.exit_code == 2);
-    CheckOneErrorLine(r, "dotlog: key ");
+    CheckBadInput(r, "dotlog: key ");
   }
   SECTION("del with one invalid key deletes none") {
     ProcessResult r = cli.Run({"del", "k", ""});
-    CHECK(r.exit_code == 2);
-    CheckOneErrorLine(r, "dotlog: key is empty");
+    CheckBadInput(r, "dotlog: key is empty");
   }
   SECTION("incr of a value that is not an integer") {
     ProcessResult r = cli.Run({"incr", "k"});
-    CHECK(r.exit_code == 2);
-    CheckOneErrorLine(r, "dotlog: value of key \"k\" is not an integer");
+    CheckBadInput(r, "dotlog: value of key \"k\" is not an integer");
   }
   SECTION("incr that would overflow") {
     cli.Ok({"set", "big", "9223372036854775807"});
@@ -109,26 +99,24 @@ TEST_CASE("bad input exits 2 with one error line and changes no byte",
     CHECK(cli.Ok({"get", "big"}) == "9223372036854775807\n");
     return;
   }
+  // `load -` of a good line and then `second`.
+  const auto load_after_good = [&](const std::string& second) {
+    return cli.Run({"load", "-"},
+                   "{\"key\":\"a\",\"value\":1,\"expires\":null}\n" + second);
+  };
   SECTION("load of a file with one bad line among good ones") {
-    const std::string input =
-        "{\"key\":\"a\",\"value\":1,\"expires\":null}\n"
-        "{\"key\":\"b\",\"value\":nope,\"expires\":null}\n";
-    ProcessResult r = cli.Run({"load", "-"}, input);
-    CHECK(r.exit_code == 2);
-    CheckOneErrorLine(r, "dotlog: standard input: line 2: ");
+    CheckBadInput(
+        load_after_good("{\"key\":\"b\",\"value\":nope,\"expires\":null}\n"),
+        "dotlog: standard input: line 2: ");
   }
   SECTION("load of a value the store refuses") {
-    const std::string input =
-        "{\"key\":\"a\",\"value\":1,\"expires\":null}\n"
-        "{\"key\":\"\",\"value\":2,\"expires\":null}\n";
-    ProcessResult r = cli.Run({"load", "-"}, input);
-    CHECK(r.exit_code == 2);
-    CheckOneErrorLine(r, "dotlog: ");
+    CheckBadInput(
+        load_after_good("{\"key\":\"\",\"value\":2,\"expires\":null}\n"),
+        "dotlog: ");
   }
   SECTION("a usage error") {
     ProcessResult r = cli.Run({"set", "only-a-key"});
-    CHECK(r.exit_code == 2);
-    CheckOneErrorLine(r, "dotlog: VALUE is required");
+    CheckBadInput(r, "dotlog: VALUE is required");
   }
   CHECK(cli.Files() == before);
 }
@@ -192,9 +180,9 @@ TEST_CASE("two processes running incr lose no update", "[cli][multi_process]") {
 TEST_CASE("ls lists live keys sorted, by prefix, or as one JSON object",
           "[cli]") {
   Cli cli;
-  cli.Ok({"set", "wallpaper/b", "2"});
-  cli.Ok({"set", "wallpaper/a", "\"x\""});
-  cli.Ok({"set", "theme", "{\"dark\":true}"});
+  cli.SetEach({{"wallpaper/b", "2"},
+               {"wallpaper/a", "\"x\""},
+               {"theme", "{\"dark\":true}"}});
   cli.Ok({"set", "--ttl", "0s", "wallpaper/expired", "1"});
   CHECK(cli.Ok({"ls"}) == "theme\nwallpaper/a\nwallpaper/b\n");
   CHECK(cli.Ok({"ls", "wallpaper/"}) == "wallpaper/a\nwallpaper/b\n");
@@ -247,7 +235,7 @@ TEST_CASE("hostile keys survive set, get, ls and dump", "[cli]") {
   std::string ls;
   for (const std::string& key : sorted) ls += key + "\n";
   CHECK(cli.Ok({"ls"}) == ls);
-  RequireJq();
+  RequireTool("jq");
   // jq reads the keys back exactly, from both ls --json and the dump.
   const std::string json = cli.Ok({"ls", "--json"});
   ProcessResult dump = cli.Dump();
@@ -262,7 +250,7 @@ TEST_CASE("hostile keys survive set, get, ls and dump", "[cli]") {
 }
 
 TEST_CASE("dotlog-dump | jq finds a key's value as get prints it", "[cli]") {
-  RequireJq();
+  RequireTool("jq");
   Cli cli;
   cli.Ok({"set", "wallpaper/current/DP-1",
           "{\"path\":\"/w/a.png\",\"mode\":\"fill\",\"n\":[1,2.0,{}]}"});
@@ -358,26 +346,18 @@ TEST_CASE("watch prints changes made by another process", "[cli][watch]") {
   ToolProcess watch({BinPath("DOTLOG_BIN"), "--dir", cli.dir(), "watch",
                       "--initial", "wallpaper/"});
   // The initial line proves the watch is set up: later changes reach it.
-  auto initial = watch.ReadLine();
-  REQUIRE(initial);
-  CHECK(initial->rfind(
-            "{\"op\":\"put\",\"key\":\"wallpaper/a\",\"value\":1,\"ts\":\"",
-            0) == 0);
+  CheckNextLine(
+      watch, "{\"op\":\"put\",\"key\":\"wallpaper/a\",\"value\":1,\"ts\":\"");
 
   cli.Ok({"set", "theme", "\"light\""});  // outside the prefix: not shown
   cli.Ok({"set", "wallpaper/b", "{\"path\":\"/x.png\"}"});
-  auto put = watch.ReadLine();
-  REQUIRE(put);
-  CHECK(put->rfind("{\"op\":\"put\",\"key\":\"wallpaper/"
-                   "b\",\"value\":{\"path\":\"/x.png\"},\"ts\":\"",
-                   0) == 0);
-  CHECK(put->ends_with("Z\"}"));
+  CheckNextLine(watch,
+                "{\"op\":\"put\",\"key\":\"wallpaper/"
+                "b\",\"value\":{\"path\":\"/x.png\"},\"ts\":\"",
+                "Z\"}");
 
   cli.Ok({"del", "wallpaper/a"});
-  auto del = watch.ReadLine();
-  REQUIRE(del);
-  CHECK(del->rfind("{\"op\":\"del\",\"key\":\"wallpaper/a\",\"ts\":\"", 0) ==
-        0);
+  CheckNextLine(watch, "{\"op\":\"del\",\"key\":\"wallpaper/a\",\"ts\":\"");
 
   watch.Signal(SIGTERM);
   CHECK(watch.ReadLine() == std::nullopt);

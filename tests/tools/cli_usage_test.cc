@@ -43,19 +43,14 @@ TEST_CASE("a mistyped command is named, with the closest one suggested",
           "[cli][usage]") {
   Cli cli;
   ProcessResult r = cli.Run({"gte", "foo"});
-  CHECK(r.exit_code == 2);
-  CheckOneErrorLine(r,
-                    "dotlog: unknown command \"gte\" (did you mean \"get\"?)");
+  CheckBadInput(r, "dotlog: unknown command \"gte\" (did you mean \"get\"?)");
 
   // Global options and their values before it are skipped.
   r = cli.Run({"--sync", "none", "lss", "wallpaper/"});
-  CHECK(r.exit_code == 2);
-  CheckOneErrorLine(r,
-                    "dotlog: unknown command \"lss\" (did you mean \"ls\"?)");
+  CheckBadInput(r, "dotlog: unknown command \"lss\" (did you mean \"ls\"?)");
 
   r = cli.Run({"frobnicate"});
-  CHECK(r.exit_code == 2);
-  CheckOneErrorLine(r, "dotlog: unknown command \"frobnicate\"; see dotlog");
+  CheckBadInput(r, "dotlog: unknown command \"frobnicate\"; see dotlog");
   CHECK_FALSE(std::filesystem::exists(cli.dir()));
 }
 
@@ -75,8 +70,7 @@ TEST_CASE("each bad duration exits 2 saying what is wrong and leaves expiry",
   for (const auto& [ttl, why] : bad) {
     INFO("--ttl '" << ttl << "'");
     ProcessResult r = cli.Run({"set", "--ttl", ttl, "k", "2"});
-    CHECK(r.exit_code == 2);
-    CheckOneErrorLine(r, "dotlog: duration \"" + ttl + "\": " + why);
+    CheckBadInput(r, "dotlog: duration \"" + ttl + "\": " + why);
     CHECK(Contains(r.err, "90s, 15m, 12h, 30d"));
   }
   CHECK(cli.Files() == files);
@@ -89,10 +83,9 @@ TEST_CASE("a plain string given as VALUE gets the --string hint",
   Cli cli;
   ProcessResult r =
       cli.Run({"set", "wallpaper/current/DP-1", "/home/me/walls/x.png"});
-  CHECK(r.exit_code == 2);
-  CheckOneErrorLine(r,
-                    "dotlog: key \"wallpaper/current/DP-1\": value is not "
-                    "valid JSON: ");
+  CheckBadInput(r,
+                "dotlog: key \"wallpaper/current/DP-1\": value is not "
+                "valid JSON: ");
   CHECK(Contains(r.err, "a plain string needs --string"));
   CHECK_FALSE(std::filesystem::exists(cli.dir()));
   // A broken object is not a plain string: no hint.
@@ -104,22 +97,18 @@ TEST_CASE("a plain string given as VALUE gets the --string hint",
 TEST_CASE("out-of-range numbers are usage errors naming the argument",
           "[cli][usage]") {
   Cli cli;
-  cli.Ok({"set", "k", "1"});
-  cli.Ok({"set", "k", "2"});
-  cli.Ok({"set", "n", "5"});
+  cli.SetEach({{"k", "1"}, {"k", "2"}, {"n", "5"}});
   for (const char* n : {"-1", "0", "x"}) {
     INFO("-n " << n);
     ProcessResult r = cli.Run({"history", "-n", n, "k"});
-    CHECK(r.exit_code == 2);
-    CheckOneErrorLine(r, std::string("dotlog: -n \"") + n +
-                             "\": expected a whole number from 1 to ");
+    CheckBadInput(r, std::string("dotlog: -n \"") + n +
+                         "\": expected a whole number from 1 to ");
   }
   ProcessResult r = cli.Run({"incr", "n", "99999999999999999999"});
-  CHECK(r.exit_code == 2);
-  CheckOneErrorLine(r,
-                    "dotlog: BY \"99999999999999999999\": expected a whole "
-                    "number from -9223372036854775808 to "
-                    "9223372036854775807");
+  CheckBadInput(r,
+                "dotlog: BY \"99999999999999999999\": expected a whole "
+                "number from -9223372036854775808 to "
+                "9223372036854775807");
   CHECK(cli.Ok({"get", "n"}) == "5\n");
   CHECK(cli.Ok({"incr", "n", "-7"}) == "-2\n");
 }

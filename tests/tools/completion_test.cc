@@ -89,9 +89,9 @@ TEST_CASE("bash completes subcommands, options and their values",
 TEST_CASE("bash completes the keys of the store named on the command line",
           "[cli][completion]") {
   Cli cli;
-  cli.Ok({"set", "wallpaper/current/DP-1", "1"});
-  cli.Ok({"set", "wallpaper/with space", "2"});
-  cli.Ok({"set", "theme", "3"});
+  cli.SetEach({{"wallpaper/current/DP-1", "1"},
+               {"wallpaper/with space", "2"},
+               {"theme", "3"}});
   CHECK(Complete({"dotlog", "--dir", cli.dir(), "get", "wall"}) ==
         "wallpaper/current/DP-1\nwallpaper/with\\ space\n");
   CHECK(Complete({"dotlog", "--dir", cli.dir(), "del", "t"}) == "theme\n");

@@ -59,16 +59,23 @@ struct Fixture {
     options.auto_compact = false;
     return Value(Store::Open(kDir, options));
   }
+  // OpenStore's store after `count` puts of a string of `value_bytes` v's,
+  // to keys k0 .. k(keys - 1) in turn.
+  std::unique_ptr<Store> StoreAfterPuts(int count, int keys,
+                                        size_t value_bytes) {
+    std::unique_ptr<Store> store = OpenStore();
+    for (int i = 0; i < count; ++i) {
+      REQUIRE_OK(store->Put("k" + std::to_string(i % keys),
+                            "\"" + std::string(value_bytes, 'v') + "\""));
+    }
+    return store;
+  }
   FaultFileSystem fs;
 };
 
 TEST_CASE("a store written by the store verifies clean", "[verify]") {
   Fixture f;
-  auto store = f.OpenStore();
-  for (int i = 0; i < 30; ++i) {
-    REQUIRE_OK(store->Put("k" + std::to_string(i % 7),
-                          "\"" + std::string(200, 'v') + "\""));
-  }
+  auto store = f.StoreAfterPuts(30, 7, 200);
   VerifyReport report = f.Verify();
   CHECK(report.clean());
   CHECK(report.errors.empty());
@@ -79,11 +86,7 @@ TEST_CASE("a store written by the store verifies clean", "[verify]") {
 
 TEST_CASE("a compacted store verifies clean", "[verify][compaction]") {
   Fixture f;
-  auto store = f.OpenStore();
-  for (int i = 0; i < 30; ++i) {
-    REQUIRE_OK(store->Put("k" + std::to_string(i % 3),
-                          "\"" + std::string(300, 'v') + "\""));
-  }
+  auto store = f.StoreAfterPuts(30, 3, 300);
   REQUIRE_OK(store->Compact());
   REQUIRE_OK(store->Put("after", "1"));
   VerifyReport report = f.Verify();

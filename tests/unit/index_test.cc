@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dotlog {
@@ -29,6 +30,13 @@ IndexEntry Tombstone(uint64_t seq) {
   e.segment = 1;
   e.value_size = IndexEntry::kTombstone;
   return e;
+}
+
+// The entry `index` holds for `key`; fails the test if it holds none.
+const IndexEntry& Found(const Index& index, std::string_view key) {
+  const IndexEntry* e = index.Find(key);
+  REQUIRE(e != nullptr);
+  return *e;
 }
 
 std::vector<std::string> Keys(const Index& index, std::string_view prefix,
@@ -63,9 +71,8 @@ TEST_CASE("a later seq wins", "[index]") {
   Index index;
   index.Apply("k", Value(1), false);
   index.Apply("k", Value(2), false);
-  REQUIRE(index.Find("k") != nullptr);
-  CHECK(index.Find("k")->seq == 2);
-  CHECK(index.Find("k")->value_offset == 200);
+  CHECK(Found(index, "k").seq == 2);
+  CHECK(Found(index, "k").value_offset == 200);
   CHECK(index.size() == 1);
 }
 
@@ -73,9 +80,8 @@ TEST_CASE("an older seq applied later is ignored", "[index]") {
   Index index;
   index.Apply("k", Value(5, 50), false);
   index.Apply("k", Value(3, 30), false);
-  REQUIRE(index.Find("k") != nullptr);
-  CHECK(index.Find("k")->seq == 5);
-  CHECK(index.Find("k")->value_offset == 500);
+  CHECK(Found(index, "k").seq == 5);
+  CHECK(Found(index, "k").value_offset == 500);
   CHECK(index.live_bytes() == 50);
 }
 
@@ -85,8 +91,7 @@ TEST_CASE("among equal seqs (one batch) the later call wins", "[index]") {
   IndexEntry second = Value(4, 20);
   second.value_offset = 999;
   index.Apply("k", second, false);
-  REQUIRE(index.Find("k") != nullptr);
-  CHECK(index.Find("k")->value_offset == 999);
+  CHECK(Found(index, "k").value_offset == 999);
   CHECK(index.live_bytes() == 20);
 }
 
@@ -105,12 +110,10 @@ TEST_CASE("an older tombstone does not remove a newer value", "[index]") {
   Index index;
   index.Apply("k", Value(5), false);
   index.Apply("k", Tombstone(4), false);
-  REQUIRE(index.Find("k") != nullptr);
-  CHECK(index.Find("k")->seq == 5);
+  CHECK(Found(index, "k").seq == 5);
   index.Apply("j", Value(5), true);
   index.Apply("j", Tombstone(4), true);
-  REQUIRE(index.Find("j") != nullptr);
-  CHECK(index.Find("j")->seq == 5);
+  CHECK(Found(index, "j").seq == 5);
 }
 
 TEST_CASE("tombstones are kept while loading so an older put met later stays "
@@ -128,8 +131,7 @@ TEST_CASE("tombstones are kept while loading so an older put met later stays "
   CHECK(index.Prefix("", kNow).empty());
   // A newer put does bring the key back.
   index.Apply("k", Value(3), true);
-  REQUIRE(index.Find("k") != nullptr);
-  CHECK(index.Find("k")->seq == 3);
+  CHECK(Found(index, "k").seq == 3);
 }
 
 TEST_CASE("DropTombstones drops every kept tombstone and nothing else",

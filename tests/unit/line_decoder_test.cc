@@ -78,6 +78,16 @@ Decoded DecodeOk(const std::string& line) {
   return d;
 }
 
+// Checks that `d` is the header of segment `segment`, of format version
+// kFormatVersion and at most `max_bytes` bytes, with no operations.
+void CheckHeader(const Decoded& d, uint64_t segment, uint64_t max_bytes) {
+  CHECK(d.out.is_header);
+  CHECK(d.out.format_version == kFormatVersion);
+  CHECK(d.out.segment == segment);
+  CHECK(d.out.max_bytes == max_bytes);
+  CHECK(d.out.ops.empty());
+}
+
 // Requires `line` to be rejected as DataLoss with a message that contains
 // `reason` (with any message when `reason` is empty).
 void CheckDamaged(const std::string& line, std::string_view reason = "") {
@@ -203,12 +213,7 @@ TEST_CASE("a header decodes its version, segment number and size",
   std::string line;
   EncodeHeader(12, 4096, kTs, &line);
   line.pop_back();
-  Decoded d = DecodeOk(line);
-  CHECK(d.out.is_header);
-  CHECK(d.out.format_version == kFormatVersion);
-  CHECK(d.out.segment == 12);
-  CHECK(d.out.max_bytes == 4096);
-  CHECK(d.out.ops.empty());
+  CheckHeader(DecodeOk(line), 12, 4096);
 }
 
 TEST_CASE("a base header decodes as base, a plain header as not",
@@ -322,12 +327,10 @@ TEST_CASE("unknown fields inside batch operations are ignored",
 }
 
 TEST_CASE("unknown fields in a header are ignored", "[line_decoder]") {
-  Decoded d = DecodeOk(Seal(
-      "{\"dotlog\":1,\"segment\":3,\"writer\":\"v2\",\"max_bytes\":8192,"
-      "\"created\":\"2026-01-01T00:00:00.000Z\""));
-  CHECK(d.out.is_header);
-  CHECK(d.out.segment == 3);
-  CHECK(d.out.max_bytes == 8192);
+  CheckHeader(DecodeOk(Seal("{\"dotlog\":1,\"segment\":3,\"writer\":\"v2\","
+                            "\"max_bytes\":8192,"
+                            "\"created\":\"2026-01-01T00:00:00.000Z\"")),
+              3, 8192);
 }
 
 TEST_CASE("field order does not matter", "[line_decoder]") {
@@ -353,12 +356,10 @@ TEST_CASE("field order does not matter", "[line_decoder]") {
   CHECK(b.out.ops[0].is_delete);
   CHECK(b.value(1) == "2");
 
-  Decoded h = DecodeOk(Seal(
-      "{\"max_bytes\":8192,\"created\":\"2026-01-01T00:00:00.000Z\","
-      "\"segment\":5,\"dotlog\":1"));
-  CHECK(h.out.is_header);
-  CHECK(h.out.segment == 5);
-  CHECK(h.out.format_version == 1);
+  CheckHeader(DecodeOk(Seal("{\"max_bytes\":8192,"
+                            "\"created\":\"2026-01-01T00:00:00.000Z\","
+                            "\"segment\":5,\"dotlog\":1")),
+              5, 8192);
 }
 
 // ---- Damaged lines ---------------------------------------------------------

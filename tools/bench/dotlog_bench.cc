@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "index_probe.h"
@@ -141,12 +142,14 @@ std::string MakeScratchDir(std::string parent) {
 // every peer compiled in, keeping only those in `only` if it is not empty.
 std::vector<Engine> AvailableEngines(const std::vector<std::string>& only) {
   std::vector<Engine> engines = {{kDotlog, NewDotlogKv}};
-  const std::vector<Engine> peers = {
-      {"sqlite", NewSqliteKv}, {"lmdb", NewLmdbKv}, {"leveldb", NewLeveldbKv}};
-  for (const Engine& peer : peers) {
-    const bool wanted = only.empty() || std::find(only.begin(), only.end(),
-                                                  peer.name) != only.end();
-    if (wanted && peer.make() != nullptr) engines.push_back(peer);
+  const std::vector<std::pair<std::string, Peer>> peers = {
+      {"sqlite", SqlitePeer()},
+      {"lmdb", LmdbPeer()},
+      {"leveldb", LeveldbPeer()}};
+  for (const auto& [name, peer] : peers) {
+    const bool wanted =
+        only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+    if (wanted && peer.make != nullptr) engines.push_back({name, peer.make});
   }
   return engines;
 }
@@ -156,7 +159,8 @@ void PrintMethod(const Config& c, const std::vector<Engine>& engines,
   std::printf(
       "  peers        sqlite %s, lmdb %s, leveldb %s (blank: not "
       "built)\n",
-      SqliteVersion().c_str(), LmdbVersion().c_str(), LeveldbVersion().c_str());
+      SqlitePeer().version.c_str(), LmdbPeer().version.c_str(),
+      LeveldbPeer().version.c_str());
   std::printf("  timer        steady_clock::now() costs %.0f ns\n\n", timer_ns);
   std::printf("method   median of %d repeat(s) of every figure\n", c.repeats);
   std::printf(

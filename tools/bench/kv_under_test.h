@@ -4,6 +4,7 @@
 #ifndef DOTLOG_TOOLS_BENCH_KV_UNDER_TEST_H_
 #define DOTLOG_TOOLS_BENCH_KV_UNDER_TEST_H_
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,16 +52,26 @@ class KvUnderTest {
   virtual bool shares_handle_across_threads() const = 0;
 };
 
-// The adapters. Each returns nullptr when compiled without its engine.
-std::unique_ptr<KvUnderTest> NewDotlogKv();
-std::unique_ptr<KvUnderTest> NewSqliteKv();
-std::unique_ptr<KvUnderTest> NewLmdbKv();
-std::unique_ptr<KvUnderTest> NewLeveldbKv();
+// Makes directory `dir` and its parents where missing, as an adapter's Open
+// does first; a failure is left for the engine's own open to report.
+inline void MakeDirs(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+}
 
-// The engine's library version, e.g. "3.40.1"; empty when not compiled in.
-std::string SqliteVersion();
-std::string LmdbVersion();
-std::string LeveldbVersion();
+// The adapter of dotlog itself.
+std::unique_ptr<KvUnderTest> NewDotlogKv();
+
+// A peer engine as this build has it: the maker of its adapter and its
+// library version, e.g. "3.40.1"; nullptr and empty when compiled without
+// the engine.
+struct Peer {
+  std::unique_ptr<KvUnderTest> (*make)() = nullptr;
+  std::string version;
+};
+Peer SqlitePeer();
+Peer LmdbPeer();
+Peer LeveldbPeer();
 
 }  // namespace dotlog::bench
 

@@ -9,7 +9,6 @@
 #include <leveldb/db.h>
 #include <leveldb/write_batch.h>
 
-#include <filesystem>
 
 namespace dotlog::bench {
 namespace {
@@ -25,8 +24,7 @@ class LeveldbKv final : public KvUnderTest {
  public:
   absl::Status Open(const std::string& dir, bool durable) override {
     db_.reset();
-    std::error_code ec;  // LevelDB makes the directory, not its parents
-    std::filesystem::create_directories(dir, ec);
+    MakeDirs(dir);  // LevelDB makes the directory, not its parents
     leveldb::Options options;
     options.create_if_missing = true;
     leveldb::DB* db = nullptr;
@@ -86,22 +84,18 @@ class LeveldbKv final : public KvUnderTest {
 
 }  // namespace
 
-std::unique_ptr<KvUnderTest> NewLeveldbKv() {
-  return std::make_unique<LeveldbKv>();
-}
-
-std::string LeveldbVersion() {
-  return std::to_string(leveldb::kMajorVersion) + "." +
-         std::to_string(leveldb::kMinorVersion);
+Peer LeveldbPeer() {
+  return {[]() -> std::unique_ptr<KvUnderTest> {
+            return std::make_unique<LeveldbKv>();
+          },
+          std::to_string(leveldb::kMajorVersion) + "." +
+              std::to_string(leveldb::kMinorVersion)};
 }
 
 }  // namespace dotlog::bench
 
 #else  // !HAVE_LEVELDB
 
-namespace dotlog::bench {
-std::unique_ptr<KvUnderTest> NewLeveldbKv() { return nullptr; }
-std::string LeveldbVersion() { return ""; }
-}  // namespace dotlog::bench
+dotlog::bench::Peer dotlog::bench::LeveldbPeer() { return {}; }
 
 #endif  // HAVE_LEVELDB

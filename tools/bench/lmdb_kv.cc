@@ -9,7 +9,6 @@
 #ifdef HAVE_LMDB
 #include <lmdb.h>
 
-#include <filesystem>
 
 namespace dotlog::bench {
 namespace {
@@ -27,8 +26,7 @@ class LmdbKv final : public KvUnderTest {
 
   absl::Status Open(const std::string& dir, bool durable) override {
     if (absl::Status s = Close(); !s.ok()) return s;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
+    MakeDirs(dir);
     int rc = mdb_env_create(&env_);
     if (rc == 0) rc = mdb_env_set_mapsize(env_, kMapBytes);
     if (rc == 0) {
@@ -116,22 +114,20 @@ class LmdbKv final : public KvUnderTest {
 
 }  // namespace
 
-std::unique_ptr<KvUnderTest> NewLmdbKv() { return std::make_unique<LmdbKv>(); }
-
-std::string LmdbVersion() {
+Peer LmdbPeer() {
   int major = 0, minor = 0, patch = 0;
   mdb_version(&major, &minor, &patch);
-  return std::to_string(major) + "." + std::to_string(minor) + "." +
-         std::to_string(patch);
+  return {[]() -> std::unique_ptr<KvUnderTest> {
+            return std::make_unique<LmdbKv>();
+          },
+          std::to_string(major) + "." + std::to_string(minor) + "." +
+              std::to_string(patch)};
 }
 
 }  // namespace dotlog::bench
 
 #else  // !HAVE_LMDB
 
-namespace dotlog::bench {
-std::unique_ptr<KvUnderTest> NewLmdbKv() { return nullptr; }
-std::string LmdbVersion() { return ""; }
-}  // namespace dotlog::bench
+dotlog::bench::Peer dotlog::bench::LmdbPeer() { return {}; }
 
 #endif  // HAVE_LMDB

@@ -8,7 +8,6 @@
 #ifdef HAVE_SQLITE
 #include <sqlite3.h>
 
-#include <filesystem>
 
 namespace dotlog::bench {
 namespace {
@@ -23,8 +22,7 @@ class SqliteKv final : public KvUnderTest {
 
   absl::Status Open(const std::string& dir, bool durable) override {
     if (absl::Status s = Close(); !s.ok()) return s;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
+    MakeDirs(dir);
     const std::string path = dir + "/state.db";
     // NOMUTEX: a connection is used by one thread at a time.
     const int flags =
@@ -140,19 +138,17 @@ class SqliteKv final : public KvUnderTest {
 
 }  // namespace
 
-std::unique_ptr<KvUnderTest> NewSqliteKv() {
-  return std::make_unique<SqliteKv>();
+Peer SqlitePeer() {
+  return {[]() -> std::unique_ptr<KvUnderTest> {
+            return std::make_unique<SqliteKv>();
+          },
+          sqlite3_libversion()};
 }
-
-std::string SqliteVersion() { return sqlite3_libversion(); }
 
 }  // namespace dotlog::bench
 
 #else  // !HAVE_SQLITE
 
-namespace dotlog::bench {
-std::unique_ptr<KvUnderTest> NewSqliteKv() { return nullptr; }
-std::string SqliteVersion() { return ""; }
-}  // namespace dotlog::bench
+dotlog::bench::Peer dotlog::bench::SqlitePeer() { return {}; }
 
 #endif  // HAVE_SQLITE

@@ -42,13 +42,11 @@ std::string HealthJson(const Health& h) {
 
 absl::Status RunComponentAdd(Session& session, const Args&) {
   const StateArgs& a = StateArgsOfThisRun();
-  auto config = MetadataObject(a.json, a.sets);
-  if (!config.ok()) return config.status();
-  auto state = OpenState(session);
-  if (!state.ok()) return state.status();
-  auto c = (*state)->InstallComponent(a.name, a.version, *config);
-  if (!c.ok()) return c.status();
-  return a.json_out ? WriteStdout(ComponentJson(*c) + "\n") : absl::OkStatus();
+  auto opened = ObjectThenState(session);
+  if (!opened.ok()) return opened.status();
+  return EchoJson(
+      opened->state->InstallComponent(a.name, a.version, opened->object),
+      ComponentJson);
 }
 
 absl::Status RunComponentRm(Session& session, const Args&) {
@@ -67,15 +65,11 @@ absl::Status RunComponentShow(Session& session, const Args&) {
 }
 
 absl::Status RunComponentLs(Session& session, const Args&) {
-  const StateArgs& a = StateArgsOfThisRun();
   auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
-  auto list = (*state)->ListComponents();
-  if (!list.ok()) return list.status();
-  return WriteStdout(
-      ListText(*list, a.json_out, ComponentJson, [](const Component& c) {
-        return absl::StrCat(c.name, "\t", c.version);
-      }));
+  return PrintList(
+      (*state)->ListComponents(), ComponentJson,
+      [](const Component& c) { return absl::StrCat(c.name, "\t", c.version); });
 }
 
 absl::Status RunHealthSet(Session& session, const Args&) {

@@ -26,13 +26,11 @@ std::string EventText(const Event& e) {
 
 absl::Status RunEventLog(Session& session, const Args&) {
   const StateArgs& a = StateArgsOfThisRun();
-  auto details = MetadataObject(a.json, a.sets);
-  if (!details.ok()) return details.status();
-  auto state = OpenState(session);
-  if (!state.ok()) return state.status();
-  auto event = (*state)->AppendEvent(a.name, a.component, *details);
-  if (!event.ok()) return event.status();
-  return a.json_out ? WriteStdout(EventJson(*event) + "\n") : absl::OkStatus();
+  auto opened = ObjectThenState(session);
+  if (!opened.ok()) return opened.status();
+  return EchoJson(
+      opened->state->AppendEvent(a.name, a.component, opened->object),
+      EventJson);
 }
 
 // The query that `ls` and `tail` share: the filters given, and the limit.

@@ -32,9 +32,7 @@ absl::Status RunWallpaperSet(Session& session, const Args&) {
   const StateArgs& a = StateArgsOfThisRun();
   auto state = OpenState(session);
   if (!state.ok()) return state.status();
-  auto set = (*state)->SetMonitorWallpaper(a.name, a.path);
-  if (!set.ok()) return set.status();
-  return a.json_out ? WriteStdout(MonitorJson(*set) + "\n") : absl::OkStatus();
+  return EchoJson((*state)->SetMonitorWallpaper(a.name, a.path), MonitorJson);
 }
 
 absl::Status RunWallpaperCurrent(Session& session, const Args&) {
@@ -47,12 +45,10 @@ absl::Status RunWallpaperCurrent(Session& session, const Args&) {
     if (!one.ok()) return one.status();
     return WriteStdout((a.json_out ? MonitorJson(*one) : one->path) + "\n");
   }
-  auto all = (*state)->ListMonitorWallpapers();
-  if (!all.ok()) return all.status();
-  return WriteStdout(
-      ListText(*all, a.json_out, MonitorJson, [](const MonitorWallpaper& m) {
-        return absl::StrCat(m.monitor, "\t", m.path);
-      }));
+  return PrintList((*state)->ListMonitorWallpapers(), MonitorJson,
+                   [](const MonitorWallpaper& m) {
+                     return absl::StrCat(m.monitor, "\t", m.path);
+                   });
 }
 
 absl::Status RunWallpaperRecent(Session& session, const Args&) {
@@ -72,13 +68,10 @@ absl::Status RunWallpaperRecent(Session& session, const Args&) {
 }
 
 absl::Status RunFavAdd(Session& session, const Args&) {
-  const StateArgs& a = StateArgsOfThisRun();
   auto state = OpenState(session);
   if (!state.ok()) return state.status();
-  auto fav = (*state)->AddFavourite(a.path);
-  if (!fav.ok()) return fav.status();
-  return a.json_out ? WriteStdout(FavouriteJson(*fav) + "\n")
-                    : absl::OkStatus();
+  return EchoJson((*state)->AddFavourite(StateArgsOfThisRun().path),
+                  FavouriteJson);
 }
 
 absl::Status RunFavRm(Session& session, const Args&) {
@@ -98,11 +91,8 @@ absl::Status RunFavHas(Session& session, const Args&) {
 absl::Status RunFavLs(Session& session, const Args&) {
   auto state = OpenState(session, StateAccess::kRead);
   if (!state.ok()) return state.status();
-  auto favs = (*state)->ListFavourites();
-  if (!favs.ok()) return favs.status();
-  return WriteStdout(ListText(*favs, StateArgsOfThisRun().json_out,
-                              FavouriteJson,
-                              [](const Favourite& f) { return f.path; }));
+  return PrintList((*state)->ListFavourites(), FavouriteJson,
+                   [](const Favourite& f) { return f.path; });
 }
 
 void AddFavVerbs(CLI::App& group, VerbRunner* run) {

@@ -34,6 +34,15 @@ absl::StatusOr<StateManager*> OpenState(Session& session,
   return state.get();
 }
 
+absl::StatusOr<ObjectAndState> ObjectThenState(Session& session) {
+  const StateArgs& a = StateArgsOfThisRun();
+  auto object = MetadataObject(a.json, a.sets);
+  if (!object.ok()) return object.status();
+  auto state = OpenState(session);
+  if (!state.ok()) return state.status();
+  return ObjectAndState{.object = *std::move(object), .state = *state};
+}
+
 CLI::App* AddGroup(CLI::App& app, const char* name, const char* what,
                    const char* footer) {
   CLI::App* group = app.add_subcommand(name, what);

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "cli/io.h"
 #include "cli/session.h"
 #include "cli/state_verbs.h"
 #include "dotlog/state/state_manager.h"
@@ -56,6 +57,14 @@ enum class StateAccess { kRead, kWrite, kMaintain };
 absl::StatusOr<StateManager*> OpenState(
     Session& session, StateAccess access = StateAccess::kWrite);
 
+// The JSON object that AddObjectOptions gathered (MetadataObject), checked
+// before the state is opened for writing, so that bad input writes nothing.
+struct ObjectAndState {
+  std::string object;
+  StateManager* state;
+};
+absl::StatusOr<ObjectAndState> ObjectThenState(Session& session);
+
 // Adds the verb group `name` (a subcommand that requires one of its own)
 // with `what` as its description and `footer` after its help.
 CLI::App* AddGroup(CLI::App& app, const char* name, const char* what,
@@ -93,6 +102,25 @@ std::string ListText(const std::vector<T>& items, bool json, JsonFn to_json,
   for (const T& item : items) rows.Add(json ? to_json(item) : to_text(item));
   rows.Close();
   return std::move(rows.text);
+}
+
+// What a writing verb made, printed as `to_json(made)` and a newline when
+// --json was given, else nothing; a failure to make it is returned.
+template <typename T, typename JsonFn>
+absl::Status EchoJson(const absl::StatusOr<T>& made, JsonFn to_json) {
+  if (!made.ok()) return made.status();
+  if (!StateArgsOfThisRun().json_out) return absl::OkStatus();
+  return WriteStdout(to_json(*made) + "\n");
+}
+
+// A listing read from the state, printed as ListText with --json deciding
+// the form; a failure to read it is returned.
+template <typename T, typename JsonFn, typename TextFn>
+absl::Status PrintList(const absl::StatusOr<std::vector<T>>& items,
+                       JsonFn to_json, TextFn to_text) {
+  if (!items.ok()) return items.status();
+  return WriteStdout(
+      ListText(*items, StateArgsOfThisRun().json_out, to_json, to_text));
 }
 
 // A yes/no answer as a status: OK (exit 0) or an empty NotFound (exit 1,

@@ -21,12 +21,11 @@ absl::Status Quiet(const absl::Status& s) {
 }
 
 absl::Status RunColorschemeSet(Session& session, const Args&) {
-  const StateArgs& a = StateArgsOfThisRun();
-  auto metadata = MetadataObject(a.json, a.sets);
-  if (!metadata.ok()) return metadata.status();
-  auto state = OpenState(session);
-  if (!state.ok()) return state.status();
-  return (*state)->SetColorScheme(a.name, *metadata).status();
+  auto opened = ObjectThenState(session);
+  if (!opened.ok()) return opened.status();
+  return opened->state
+      ->SetColorScheme(StateArgsOfThisRun().name, opened->object)
+      .status();
 }
 
 absl::Status RunColorschemeGet(Session& session, const Args&) {

@@ -62,15 +62,11 @@ absl::Status RunWallpaperCheck(Session& session, const Args&) {
 }
 
 absl::Status RunWallpaperCache(Session& session, const Args&) {
-  const StateArgs& a = StateArgsOfThisRun();
-  // The metadata is checked before the store is opened.
-  auto metadata = MetadataObject(a.json, a.sets);
-  if (!metadata.ok()) return metadata.status();
-  auto state = OpenState(session);
-  if (!state.ok()) return state.status();
-  auto entry = (*state)->CacheWallpaper(a.path, *metadata);
-  if (!entry.ok()) return entry.status();
-  return a.json_out ? WriteStdout(entry->json + "\n") : absl::OkStatus();
+  auto opened = ObjectThenState(session);
+  if (!opened.ok()) return opened.status();
+  return EchoJson(
+      opened->state->CacheWallpaper(StateArgsOfThisRun().path, opened->object),
+      [](const WallpaperEntry& entry) { return entry.json; });
 }
 
 absl::Status RunWallpaperInvalidate(Session& session, const Args&) {
