@@ -303,9 +303,8 @@ uint32_t FaultFileSystem::CurrentUser() {
 absl::StatusOr<std::unique_ptr<AppendFile>> FaultFileSystem::CreateFile(
     const std::string& path) {
   absl::MutexLock lock(&mu_);
-  absl::Status status = BeginMutation(absl::StrCat("create ", path));
+  absl::Status status = BeginNameChange(absl::StrCat("create ", path));
   if (!status.ok()) return status;
-  ++name_change_count_;
   std::string name;
   Dir* dir = ParentOf(path, &name);
   if (dir == nullptr) return NotFound("open", path);
@@ -339,9 +338,8 @@ absl::Status FaultFileSystem::Rename(const std::string& from,
                                      const std::string& to) {
   absl::MutexLock lock(&mu_);
   const std::string paths = absl::StrCat(from, " to ", to);
-  absl::Status status = BeginMutation(absl::StrCat("rename ", paths));
+  absl::Status status = BeginNameChange(absl::StrCat("rename ", paths));
   if (!status.ok()) return status;
-  ++name_change_count_;
   std::string from_name, to_name;
   Dir* from_dir = ParentOf(from, &from_name);
   Dir* to_dir = ParentOf(to, &to_name);
@@ -358,9 +356,8 @@ absl::Status FaultFileSystem::Rename(const std::string& from,
 
 absl::Status FaultFileSystem::Remove(const std::string& path) {
   absl::MutexLock lock(&mu_);
-  absl::Status status = BeginMutation(absl::StrCat("remove ", path));
+  absl::Status status = BeginNameChange(absl::StrCat("remove ", path));
   if (!status.ok()) return status;
-  ++name_change_count_;
   std::string name;
   Dir* dir = ParentOf(path, &name);
   if (dir == nullptr || dir->entries.erase(name) == 0) {
@@ -564,6 +561,12 @@ FileInfo FaultFileSystem::InfoOf(const File& file) const {
   info.mode = 0600;
   info.owner = file.owner;
   return info;
+}
+
+absl::Status FaultFileSystem::BeginNameChange(std::string what) {
+  absl::Status status = BeginMutation(std::move(what));
+  if (status.ok()) ++name_change_count_;
+  return status;
 }
 
 absl::Status FaultFileSystem::BeginMutation(std::string what,

@@ -185,6 +185,10 @@ class FaultFileSystem final : public FileSystem {
   // *partial_bytes (if not null) is how many bytes to apply first.
   absl::Status BeginMutation(std::string what, size_t* partial_bytes = nullptr)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // BeginMutation for a call that creates, renames or removes a name: when
+  // it may proceed, name watchers are told.
+  absl::Status BeginNameChange(std::string what)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The directory named `path`, or null.
   Dir* FindDir(const std::string& path) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The file at `path`, or null.
