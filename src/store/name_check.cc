@@ -9,9 +9,9 @@
 namespace dotlog {
 namespace {
 
-// How many times this process's ancestors, up from the process that first
-// made a NameCheck, forked into it: a child sees a count its parent never
-// had.
+// Counts, in each process, the forks that made it since the first
+// NameCheck::Current: a forked child's count is one more than its
+// parent's was at the fork.
 std::atomic<uint64_t> fork_count{0};
 
 void CountFork() { fork_count.fetch_add(1, std::memory_order_relaxed); }
