@@ -51,10 +51,6 @@ void AppendJsonDump(const std::vector<Item>& items, std::string* out);
 void AppendJsonlLine(const Item& item, std::string* out);
 // Appends one history line (ending in '\n') for `change`.
 void AppendHistoryLine(const Change& change, std::string* out);
-// Appends one line (ending in '\n') as `dotlog watch` prints it:
-// {"op":"put","key":"k","value":1,"ts":"..."} ("expires" added when set),
-// {"op":"del","key":"k","ts":"..."}.
-void AppendWatchLine(const Change& change, std::string* out);
 
 // Writes the live items of `store` whose keys start with `prefix` in
 // format kJson or kJsonl, from one Store::ForEach call: a consistent

@@ -1,5 +1,5 @@
 // Which release of the dotlog library a program runs. (A key's versions,
-// as Store::History returns them, are in version.h.)
+// as Store::History returns them, are in key_version.h.)
 #ifndef DOTLOG_RELEASE_H_
 #define DOTLOG_RELEASE_H_
 

@@ -18,7 +18,7 @@
 #include "dotlog/options.h"
 #include "dotlog/progress.h"
 #include "dotlog/stats.h"
-#include "dotlog/version.h"
+#include "dotlog/key_version.h"
 #include "dotlog/write_batch.h"
 
 namespace dotlog {
@@ -126,7 +126,7 @@ class Store {
   // `max_versions` of them: its current value, then superseded values and
   // deletes that compaction has not dropped (see Options::history). Reads
   // the whole log: its cost grows with the store, not with the answer.
-  virtual absl::StatusOr<std::vector<Version>> History(
+  virtual absl::StatusOr<std::vector<KeyVersion>> History(
       std::string_view key, size_t max_versions) = 0;
 
   // Rewrites the log's sealed records as one compacted segment holding only

@@ -2,6 +2,7 @@
 #ifndef DOTLOG_WRITE_BATCH_H_
 #define DOTLOG_WRITE_BATCH_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,13 +17,6 @@ namespace dotlog {
 // is a plain value owned by the caller; it is not thread-safe.
 class WriteBatch {
  public:
-  struct Op {
-    bool is_delete = false;
-    std::string key;
-    std::string value;  // JSON text as given; validated by Store::Write
-    PutOptions options;
-  };
-
   // Adds a put of `json_value` (any JSON text) under `key`.
   void Put(std::string_view key, std::string_view json_value,
            const PutOptions& options = {});
@@ -31,10 +25,21 @@ class WriteBatch {
   // Removes every operation.
   void Clear() { ops_.clear(); }
 
+  // True when no operation was added since construction or Clear().
   bool empty() const { return ops_.empty(); }
-  const std::vector<Op>& ops() const { return ops_; }
+  // How many operations were added since construction or Clear(), a key
+  // added twice counting twice.
+  size_t size() const { return ops_.size(); }
 
  private:
+  // The store reads the operations through WriteBatchInternal.
+  friend class WriteBatchInternal;
+  struct Op {
+    bool is_delete = false;
+    std::string key;
+    std::string value;  // JSON text as given; validated by Store::Write
+    PutOptions options;
+  };
   std::vector<Op> ops_;
 };
 

@@ -13,13 +13,14 @@ from ._errors import (Conflict, Corruption, Error, InvalidArgument,
                       LockTimeout, NotFound, OutOfRange, PreconditionFailed,
                       StorageError)
 from ._store import Batch, Store, verify
-from ._types import Change, Item, Problem, Stats, Version, VerifyReport
+from ._types import Change, Item, KeyVersion, Problem, Stats, VerifyReport
 from ._watch import Watch
 
 __all__ = [
     "Batch", "Change", "Conflict", "Corruption", "Error", "InvalidArgument",
-    "Item", "LockTimeout", "NotFound", "OutOfRange", "PreconditionFailed",
-    "Problem", "Stats", "StorageError", "Store", "Version", "VerifyReport",
+    "Item", "KeyVersion", "LockTimeout", "NotFound", "OutOfRange",
+    "PreconditionFailed", "Problem", "Stats", "StorageError", "Store",
+    "VerifyReport",
     "Watch", "verify",
 ]
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 from . import _dotlog
 from ._closing import Closing
 from ._errors import InvalidArgument, NotFound, PreconditionFailed
-from ._types import Item, Problem, Stats, Version, VerifyReport, problem
+from ._types import Item, KeyVersion, Problem, Stats, VerifyReport, problem
 from ._values import (Ttl, decode, encode, from_micros, key_text, path_text,
                       to_micros, ttl_ms)
 from ._watch import Watch
@@ -191,11 +191,11 @@ class Store(Closing):
             raise InvalidArgument(f"by {by} exceeds 64 bits")
         return self._handle().increment(key_text(key), by)
 
-    def history(self, key: str, limit: int = 10) -> List[Version]:
+    def history(self, key: str, limit: int = 10) -> List[KeyVersion]:
         """Up to `limit` versions of `key` still in the log, newest first."""
         if limit < 0:
             raise InvalidArgument("limit must not be negative")
-        return [Version(seq, from_micros(written), deleted,  # type: ignore[arg-type]
+        return [KeyVersion(seq, from_micros(written), deleted,  # type: ignore[arg-type]
                         None if deleted else decode(value),
                         from_micros(expires))
                 for seq, written, deleted, value, expires

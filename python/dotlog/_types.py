@@ -25,7 +25,7 @@ class Item(NamedTuple):
     seq: int
 
 
-class Version(NamedTuple):
+class KeyVersion(NamedTuple):
     """One version of a key, as Store.history returns them, newest first."""
     seq: int
     written: _dt.datetime

@@ -36,7 +36,7 @@ py::tuple ItemTuple(const Item& item) {
                         item.seq);
 }
 
-py::tuple VersionTuple(const Version& version) {
+py::tuple KeyVersionTuple(const KeyVersion& version) {
   return py::make_tuple(version.seq, ToMicros(version.written), version.deleted,
                         version.value, ToMicros(version.expires_at));
 }

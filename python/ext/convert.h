@@ -16,7 +16,7 @@
 #include "dotlog/options.h"
 #include "dotlog/stats.h"
 #include "dotlog/verify.h"
-#include "dotlog/version.h"
+#include "dotlog/key_version.h"
 
 namespace dotlog::python {
 
@@ -32,7 +32,7 @@ PutOptions MakePutOptions(std::optional<int64_t> ttl_ms,
 // (key, value_json, expires_at_us | None, seq)
 pybind11::tuple ItemTuple(const Item& item);
 // (seq, written_us, deleted, value_json, expires_at_us | None)
-pybind11::tuple VersionTuple(const Version& version);
+pybind11::tuple KeyVersionTuple(const KeyVersion& version);
 // (is_delete, key, value_json, ts, seq, expires_at_us | None)
 pybind11::tuple ChangeTuple(const Change& change);
 // A dict with one entry per Stats field.

@@ -111,10 +111,10 @@ py::list Items(StoreHandle& h, const std::string& prefix) {
 
 py::list History(StoreHandle& h, const std::string& key, size_t max) {
   std::shared_ptr<Store> store = h.Get();
-  std::vector<Version> versions =
+  std::vector<KeyVersion> versions =
       Unwrap(Unlocked([&] { return store->History(key, max); }));
   py::list list;
-  for (const Version& v : versions) list.append(VersionTuple(v));
+  for (const KeyVersion& v : versions) list.append(KeyVersionTuple(v));
   return list;
 }
 

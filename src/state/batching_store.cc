@@ -5,6 +5,7 @@
 #include "dotlog/write_batch.h"
 #include "format/timestamp.h"
 #include "store/mutation.h"
+#include "store/write_batch_internal.h"
 #include "util/strings.h"
 
 namespace dotlog::state {
@@ -54,7 +55,7 @@ absl::Status BatchingStore::Write(const WriteBatch& batch) {
   if (auto m = MakeBatch(batch, ToUnixMillis(clock_->Now())); !m.ok()) {
     return m.status();
   }
-  for (const WriteBatch::Op& op : batch.ops()) {
+  for (const auto& op : WriteBatchInternal::Ops(batch)) {
     absl::Status s =
         op.is_delete ? Delete(op.key) : Put(op.key, op.value, op.options);
     if (!s.ok()) return s;
@@ -167,7 +168,7 @@ absl::StatusOr<uint64_t> BatchingStore::Commit() {
     options.expires_at = item->expires_at;
     batch.Put(key, item->value, options);
   }
-  const uint64_t ops = batch.ops().size();
+  const uint64_t ops = batch.size();
   if (ops > 0) {
     if (absl::Status s = base_->Write(batch); !s.ok()) return s;
   }

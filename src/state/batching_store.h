@@ -52,7 +52,7 @@ class BatchingStore final : public Store {
   absl::Status ForEach(
       std::string_view prefix,
       absl::FunctionRef<absl::Status(const Item&)> fn) override;
-  absl::StatusOr<std::vector<Version>> History(std::string_view key,
+  absl::StatusOr<std::vector<KeyVersion>> History(std::string_view key,
                                                size_t max_versions) override {
     return base_->History(key, max_versions);
   }

@@ -106,7 +106,7 @@ absl::Status DeleteKeys(Store& store, const std::vector<std::string>& keys) {
   WriteBatch batch;
   for (size_t i = 0; i < keys.size(); ++i) {
     batch.Delete(keys[i]);
-    if (batch.ops().size() == kBatchKeys || i + 1 == keys.size()) {
+    if (batch.size() == kBatchKeys || i + 1 == keys.size()) {
       if (absl::Status s = store.Write(batch); !s.ok()) return s;
       batch.Clear();
     }

@@ -8,6 +8,7 @@
 #include "format/json_text.h"
 #include "format/timestamp.h"
 #include "store/history_rules.h"
+#include "store/write_batch_internal.h"
 #include "util/strings.h"
 
 namespace dotlog {
@@ -106,10 +107,12 @@ absl::StatusOr<std::vector<Mutation>> MakeBatch(const WriteBatch& batch,
                                                 int64_t now_ms) {
   if (batch.empty()) return absl::InvalidArgumentError("batch is empty");
   std::vector<Mutation> out;
-  out.reserve(batch.ops().size());
+  const std::vector<WriteBatchInternal::Op>& ops =
+      WriteBatchInternal::Ops(batch);
+  out.reserve(ops.size());
   size_t bytes = kRecordOverheadBytes;
-  for (size_t i = 0; i < batch.ops().size(); ++i) {
-    const WriteBatch::Op& op = batch.ops()[i];
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const WriteBatchInternal::Op& op = ops[i];
     auto m = op.is_delete ? MakeDelete(op.key)
                           : MakePut(op.key, op.value, op.options, now_ms);
     if (!m.ok()) {

@@ -9,11 +9,11 @@
 
 namespace dotlog {
 
-absl::StatusOr<std::vector<Version>> StoreImpl::History(std::string_view key,
+absl::StatusOr<std::vector<KeyVersion>> StoreImpl::History(std::string_view key,
                                                         size_t max_versions) {
   if (absl::Status s = CheckKey(key); !s.ok()) return s;
   if (absl::Status s = Refresh(); !s.ok()) return s;
-  std::vector<Version> versions;
+  std::vector<KeyVersion> versions;
   SegmentScanner scanner;
   PaddedBuffer buffer;
   absl::ReaderMutexLock l(&mu_);
@@ -29,7 +29,7 @@ absl::StatusOr<std::vector<Version>> StoreImpl::History(std::string_view key,
           const DecodedLine& d = *line.decoded;
           for (const DecodedOp& op : d.ops) {
             if (op.key != key) continue;
-            Version v;
+            KeyVersion v;
             v.seq = d.seq;
             auto ts = ParseTimestamp(d.ts);
             if (ts.ok()) v.written = FromUnixMillis(*ts);
@@ -48,7 +48,7 @@ absl::StatusOr<std::vector<Version>> StoreImpl::History(std::string_view key,
   // Newest first; within a batch the later operation is newer.
   std::reverse(versions.begin(), versions.end());
   std::stable_sort(versions.begin(), versions.end(),
-                   [](const Version& a, const Version& b) { return a.seq > b.seq; });
+                   [](const KeyVersion& a, const KeyVersion& b) { return a.seq > b.seq; });
   if (versions.size() > max_versions) versions.resize(max_versions);
   return versions;
 }

@@ -63,7 +63,7 @@ class StoreImpl final : public Store {
       std::string_view prefix,
       absl::FunctionRef<absl::Status(const Item&)> fn) override;
   absl::StatusOr<std::vector<Item>> List(std::string_view prefix) override;
-  absl::StatusOr<std::vector<Version>> History(std::string_view key,
+  absl::StatusOr<std::vector<KeyVersion>> History(std::string_view key,
                                                size_t max_versions) override;
   using Store::Compact;
   absl::Status Compact(const ProgressFn& progress) override;

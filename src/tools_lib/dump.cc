@@ -6,7 +6,7 @@
 #include "format/timestamp.h"
 #include "format/pretty_json.h"
 #include "store/store_directory.h"
-#include "util/strings.h"
+#include "tools_lib/change_json.h"
 
 namespace dotlog {
 namespace {
@@ -28,20 +28,6 @@ void AppendExpires(
   out->push_back('"');
   AppendTimestamp(out, ToUnixMillis(*t));
   out->push_back('"');
-}
-
-std::string_view OpName(Change::Op op) {
-  return op == Change::Op::kPut ? "put" : "del";
-}
-
-// Appends `"name":` followed by the change's op, key and (for a put) value.
-void AppendOpKeyValue(const Change& c, std::string* out) {
-  absl::StrAppend(out, "\"op\":\"", AV(OpName(c.op)), "\",\"key\":");
-  AppendJsonString(out, c.key);
-  if (c.op == Change::Op::kPut) {
-    out->append(",\"value\":");
-    out->append(c.value);
-  }
 }
 
 // Writes the json format one item at a time: an object of key to pretty
@@ -99,22 +85,7 @@ void AppendHistoryLine(const Change& change, std::string* out) {
   AppendJsonString(out, change.ts);
   out->push_back(',');
   AppendOpKeyValue(change, out);
-  if (change.expires_at) {
-    out->append(",\"expires\":");
-    AppendExpires(change.expires_at, out);
-  }
-  out->append("}\n");
-}
-
-void AppendWatchLine(const Change& change, std::string* out) {
-  out->push_back('{');
-  AppendOpKeyValue(change, out);
-  out->append(",\"ts\":");
-  AppendJsonString(out, change.ts);
-  if (change.expires_at) {
-    out->append(",\"expires\":");
-    AppendExpires(change.expires_at, out);
-  }
+  AppendExpiresField(change, out);
   out->append("}\n");
 }
 

@@ -222,7 +222,7 @@ absl::StatusOr<LoadResult> LoadItems(
     // Escaping at most sextuples a key byte (see MakeBatch).
     const size_t bytes = 6 * m->key.size() + m->value.size() + kOpOverheadBytes;
     WriteBatch* batch = &batches.back();
-    if (batch->ops().size() == kLoadBatchKeys ||
+    if (batch->size() == kLoadBatchKeys ||
         (!batch->empty() && batch_bytes + bytes > kBatchBytes)) {
       batch = &batches.emplace_back();
       batch_bytes = 0;
@@ -239,7 +239,7 @@ absl::StatusOr<LoadResult> LoadItems(
                                  " keys, were loaded before)"));
     }
     ++result.batches;
-    result.loaded += batch.ops().size();
+    result.loaded += batch.size();
     if (progress) progress("keys loaded", result.loaded, items.size());
   }
   return result;

@@ -7,6 +7,7 @@
 #include "format/timestamp.h"
 #include "io/whole_file.h"
 #include "store/mutation.h"
+#include "store/write_batch_internal.h"
 #include "tools_lib/backup_state.h"
 
 namespace dotlog {
@@ -99,17 +100,17 @@ absl::StatusOr<RestoreResult> RestoreBackup(const std::string& backup_file,
   auto current = (*store)->ListKeys("");
   if (!current.ok()) return current.status();
   absl::flat_hash_set<std::string_view> restored;
-  for (const WriteBatch::Op& op : puts->ops()) restored.insert(op.key);
+  for (const auto& op : WriteBatchInternal::Ops(*puts)) restored.insert(op.key);
   WriteBatch batch;
   for (const std::string& key : *current) {
     if (restored.contains(key)) continue;
     batch.Delete(key);
     ++result.removed;
   }
-  for (const WriteBatch::Op& op : puts->ops()) {
+  for (const auto& op : WriteBatchInternal::Ops(*puts)) {
     batch.Put(op.key, op.value, op.options);
   }
-  result.restored = puts->ops().size();
+  result.restored = puts->size();
   if (options.progress) options.progress("keys restored", 0, result.restored);
   if (!batch.empty()) {
     if (absl::Status s = (*store)->Write(batch); !s.ok()) return s;

@@ -126,7 +126,7 @@ size_t CheckHistoryStore(Store& store,
       CHECK(absl::IsNotFound(store.Get(key).status()));
       CHECK_FALSE(store.Contains(key).value_or(true));
       if (!history->empty()) {
-        const Version& newest = history->front();
+        const KeyVersion& newest = history->front();
         CHECK((newest.deleted ||
                (newest.expires_at && *newest.expires_at <= now)));
       }

@@ -11,6 +11,7 @@
 #include <dotlog/dump.h>
 #include <dotlog/file_system.h>
 #include <dotlog/item.h>
+#include <dotlog/key_version.h>
 #include <dotlog/limits.h>
 #include <dotlog/options.h>
 #include <dotlog/release.h>
@@ -23,7 +24,6 @@
 #include <dotlog/sync/stream_entry.h>
 #include <dotlog/sync/sync_round.h>
 #include <dotlog/verify.h>
-#include <dotlog/version.h>
 #include <dotlog/write_batch.h>
 
 #include <catch2/catch.hpp>
@@ -254,9 +254,7 @@ TEST_CASE("the public headers alone are enough to use a store",
   dotlog::WriteBatch batch;
   batch.Put("c", "[3]");
   batch.Delete("a");
-  REQUIRE(batch.ops().size() == 2);
-  const dotlog::WriteBatch::Op& op = batch.ops()[1];
-  CHECK(op.is_delete);
+  REQUIRE(batch.size() == 2);
   REQUIRE(store->Write(batch).ok());
 
   const dotlog::Store::UpdateFn add_one =
@@ -282,11 +280,11 @@ TEST_CASE("the public headers alone are enough to use a store",
   clock.Advance(std::chrono::milliseconds(1000));
   CHECK_FALSE(*store->Contains("b"));
 
-  absl::StatusOr<std::vector<dotlog::Version>> history =
+  absl::StatusOr<std::vector<dotlog::KeyVersion>> history =
       store->History("c", 10);
   REQUIRE(history.ok());
   REQUIRE_FALSE(history->empty());
-  const dotlog::Version& newest = history->front();
+  const dotlog::KeyVersion& newest = history->front();
   CHECK(newest.value == "[3]");
   CHECK_FALSE(newest.deleted);
   CHECK_FALSE(newest.expires_at.has_value());

@@ -99,11 +99,15 @@ TEST_CASE("a batch applies all its operations, later ones winning", "[store]") {
   batch.Put("b", "[1,2]");
   batch.Delete("gone");
   batch.Put("a", "3");
+  CHECK(batch.size() == 4);
   REQUIRE_OK(store->Write(batch));
   CHECK(testing::Value(store->Get("a")) == "3");
   CHECK(testing::Value(store->Get("b")) == "[1,2]");
   CHECK(absl::IsNotFound(store->Get("gone").status()));
   CHECK(store->GetStats()->records == 2);
+  batch.Clear();
+  CHECK(batch.empty());
+  CHECK(batch.size() == 0);
 }
 
 TEST_CASE("a batch with one invalid operation writes nothing", "[store]") {

@@ -36,7 +36,7 @@ class DotlogKv final : public KvUnderTest {
     WriteBatch batch;
     for (size_t i = 0; i < entries.size(); ++i) {
       batch.Put(entries[i].key, entries[i].value);
-      if (batch.ops().size() == kLoadBatchKeys || i + 1 == entries.size()) {
+      if (batch.size() == kLoadBatchKeys || i + 1 == entries.size()) {
         if (absl::Status s = store_->Write(batch); !s.ok()) return s;
         batch.Clear();
       }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"
 #include "store/mutation.h"
+#include "tools_lib/change_json.h"
 #include "cli/verb_output.h"
 #include "util/strings.h"
 
@@ -85,6 +86,15 @@ std::string StatusTemplate::Render(const Change& change) const {
     out.append(p.field ? Field(p.text, change) : p.text);
   }
   return out;
+}
+
+void AppendWatchLine(const Change& change, std::string* out) {
+  out->push_back('{');
+  AppendOpKeyValue(change, out);
+  out->append(",\"ts\":");
+  AppendJsonString(out, change.ts);
+  AppendExpiresField(change, out);
+  out->append("}\n");
 }
 
 void AppendWaybarLine(const Change& change, const StatusTemplate& text,

@@ -1,6 +1,6 @@
-// Lines for status bars: what `dotlog watch --format waybar` prints for each
-// change, for waybar's custom module (`return-type: json`) and eww's
-// `deflisten`.
+// The lines `dotlog watch` prints for each change: its own JSON line, and
+// the status-bar line of `--format waybar`, for waybar's custom module
+// (`return-type: json`) and eww's `deflisten`.
 #ifndef DOTLOG_TOOLS_CLI_STATUS_LINE_H_
 #define DOTLOG_TOOLS_CLI_STATUS_LINE_H_
 
@@ -12,6 +12,11 @@
 #include "dotlog/change_feed.h"
 
 namespace dotlog::cli {
+
+// Appends one line (ending in '\n') as `dotlog watch` prints it:
+// {"op":"put","key":"k","value":1,"ts":"..."} ("expires" added when set),
+// {"op":"del","key":"k","ts":"..."}.
+void AppendWatchLine(const Change& change, std::string* out);
 
 // The text of a status line: literal text with fields in braces, filled in
 // from a change:

@@ -75,7 +75,7 @@ absl::StatusOr<size_t> DeleteKeys(Store& store,
   }
   if (batch.empty()) return 0;
   if (absl::Status s = store.Write(batch); !s.ok()) return s;
-  return batch.ops().size();
+  return batch.size();
 }
 
 absl::StatusOr<std::string> ListText(Store& store, std::string_view prefix,
@@ -195,7 +195,7 @@ absl::StatusOr<std::string> HistoryText(Store& store, std::string_view key,
     return absl::NotFoundError(absl::StrCat("key ", AV(key), " has no history"));
   }
   std::string out;
-  for (const Version& v : *versions) {
+  for (const KeyVersion& v : *versions) {
     Change change;
     change.op = v.deleted ? Change::Op::kDelete : Change::Op::kPut;
     change.key = std::string(key);

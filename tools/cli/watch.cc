@@ -11,7 +11,6 @@
 
 #include "cli/io.h"
 #include "dotlog/change_feed.h"
-#include "dotlog/dump.h"
 
 namespace dotlog::cli {
 namespace {

@@ -1,6 +1,6 @@
 // One version of a key, as returned by Store::History.
-#ifndef DOTLOG_VERSION_H_
-#define DOTLOG_VERSION_H_
+#ifndef DOTLOG_KEY_VERSION_H_
+#define DOTLOG_KEY_VERSION_H_
 
 #include <chrono>
 #include <cstdint>
@@ -9,7 +9,7 @@
 
 namespace dotlog {
 
-struct Version {
+struct KeyVersion {
   uint64_t seq = 0;  // sequence number of the record
   std::chrono::system_clock::time_point written;  // the record's "ts"
   bool deleted = false;  // a delete; `value` is then empty
@@ -20,4 +20,4 @@ struct Version {
 
 }  // namespace dotlog
 
-#endif  // DOTLOG_VERSION_H_
+#endif  // DOTLOG_KEY_VERSION_H_
