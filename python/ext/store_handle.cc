@@ -1,9 +1,9 @@
 #include "store_handle.h"
 
 #include <pybind11/pybind11.h>
-#include <unistd.h>
 
 #include "status.h"
+#include "util/fork_count.h"
 
 namespace py = pybind11;
 
@@ -15,7 +15,7 @@ StoreHandle::StoreHandle(std::string dir, Options options)
 }
 
 StoreHandle::~StoreHandle() {
-  if (pid_ != getpid() && !closed_) {
+  if (forks_ != ForkCount() && !closed_) {
     Abandon();
     return;
   }
@@ -30,7 +30,7 @@ void StoreHandle::Open() {
     store = Store::Open(dir_, options_);
   }
   store_ = Unwrap(std::move(store));
-  pid_ = getpid();
+  forks_ = ForkCount();
 }
 
 void StoreHandle::Abandon() {
@@ -41,7 +41,7 @@ void StoreHandle::Abandon() {
 }
 
 std::shared_ptr<Store> StoreHandle::Get() {
-  if (pid_ != getpid() && !closed_) {
+  if (forks_ != ForkCount() && !closed_) {
     Abandon();
     Open();
   }

@@ -3,8 +3,7 @@
 #ifndef DOTLOG_PYTHON_EXT_STORE_HANDLE_H_
 #define DOTLOG_PYTHON_EXT_STORE_HANDLE_H_
 
-#include <sys/types.h>
-
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -44,7 +43,9 @@ class StoreHandle {
 
   const std::string dir_;
   const Options options_;
-  pid_t pid_ = 0;
+  // ForkCount() when the store was opened: another count means a forked
+  // child, which must not use its parent's store.
+  uint64_t forks_ = 0;
   bool closed_ = false;
   std::shared_ptr<Store> store_;
 };

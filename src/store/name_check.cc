@@ -1,29 +1,10 @@
 #include "store/name_check.h"
 
-#include <pthread.h>
-
-#include <atomic>
-#include <mutex>
 #include <utility>
 
+#include "util/fork_count.h"
+
 namespace dotlog {
-namespace {
-
-// Counts, in each process, the forks that made it since the first
-// NameCheck::Current: a forked child's count is one more than its
-// parent's was at the fork.
-std::atomic<uint64_t> fork_count{0};
-
-void CountFork() { fork_count.fetch_add(1, std::memory_order_relaxed); }
-
-uint64_t ForkCount() {
-  static std::once_flag registered;
-  std::call_once(registered,
-                 [] { pthread_atfork(nullptr, nullptr, &CountFork); });
-  return fork_count.load(std::memory_order_relaxed);
-}
-
-}  // namespace
 
 NameCheck::NameCheck(FileSystem* fs, std::string dir)
     : fs_(fs), dir_(std::move(dir)) {}
