@@ -20,6 +20,7 @@ declare -A deps=(
   [pybind11-dev]=/usr/include/pybind11/pybind11.h
   [python3-dev]=/usr/include/python3.11/Python.h
   [python3-pytest]=/usr/lib/python3/dist-packages/pytest/__init__.py
+  [mypy]=/usr/bin/mypy
   [python3-mesonpy]=/usr/lib/python3/dist-packages/mesonpy/__init__.py
   [python3.11-venv]=/usr/lib/python3.11/ensurepip/__init__.py
   [libtomlplusplus-dev]=/usr/include/toml++/toml.h

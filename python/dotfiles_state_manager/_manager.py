@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import pathlib
-from typing import (Any, Callable, Dict, List, Mapping, Optional, Sequence,
-                    TypeVar, Union)
+from collections.abc import Mapping
 
 import dotlog
 from dotlog import _dotlog, NotFound, InvalidArgument
 from dotlog._closing import Closing
-from dotlog._values import decode, encode, key_text, to_micros
+from dotlog._values import as_path, decode, encode, key_text, to_micros
 
 from . import _settings
 from ._records import (BackupRecord, CacheCheck, CleanupReport, ColorScheme,
                        Component, Event, Favourite, Health, MonitorWallpaper,
                        RecentWallpaper, WallpaperEntry)
 
-PathLike = Union[str, "os.PathLike[str]"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pathlib
+    from typing import (Any, Callable, Dict, List, Optional, Sequence,
+                        TypeVar, Union)
+
+    PathLike = Union[str, "os.PathLike[str]"]
+    _T = TypeVar("_T")
+
 _MISSING: Any = object()
-_T = TypeVar("_T")
 
 
 def _or_none(read: Callable[[], _T]) -> Optional[_T]:
@@ -73,10 +78,9 @@ class StateManager(Closing):
                                  Sequence[PathLike]] = None,
                  db_path: Optional[PathLike] = None) -> None:
         self.settings: Dict[str, Any] = _settings.resolve(settings)
-        self._dir = pathlib.Path(
-            _settings.state_dir(state_dir, db_path, self.settings))
+        self._dir = _settings.state_dir(state_dir, db_path, self.settings)
         self._m: Optional[_dotlog.StateManager] = _dotlog.StateManager(
-            str(self._dir), *_settings.store_args(self.settings))
+            self._dir, *_settings.store_args(self.settings))
 
     def _h(self) -> _dotlog.StateManager:
         m = self._m
@@ -87,12 +91,12 @@ class StateManager(Closing):
     @property
     def state_dir(self) -> pathlib.Path:
         """The store directory."""
-        return self._dir
+        return as_path(self._dir)
 
     def normalize_path(self, path: PathLike) -> pathlib.Path:
         """`path` as the state layer keys it: "~" expanded, absolute, no
         "." or "..", symlinks resolved when the file exists."""
-        return pathlib.Path(self._h().normalize_path(_path(path)))
+        return as_path(self._h().normalize_path(_path(path)))
 
     # ---- Wallpaper cache: the dotfiles system's names ----
 
@@ -150,12 +154,12 @@ class StateManager(Closing):
 
     def get_current_wallpaper(self, monitor: str) -> Optional[pathlib.Path]:
         """The wallpaper on `monitor`, or None if none was set."""
-        return _or_none(lambda: pathlib.Path(
+        return _or_none(lambda: as_path(
             self._h().get_monitor_wallpaper(key_text(monitor))["path"]))
 
     def list_current_wallpapers(self) -> Dict[str, pathlib.Path]:
         """monitor -> wallpaper for every monitor, by monitor name."""
-        return {m["monitor"]: pathlib.Path(m["path"])
+        return {m["monitor"]: as_path(m["path"])
                 for m in self._h().list_monitor_wallpapers()}
 
     def recent_wallpapers(self) -> List[RecentWallpaper]:
@@ -209,7 +213,7 @@ class StateManager(Closing):
         """Writes every live key of the store as one JSON object (the format
         of `dotlog dump`, which `dotlog load` reads) to `destination`, made
         durable and replaced atomically, then records the backup."""
-        target = pathlib.Path(_path(destination)).expanduser().absolute()
+        target = as_path(_path(destination)).expanduser().absolute()
         text = self._h().dump()
         import tempfile  # here: importing it costs a short-lived process time
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
@@ -335,4 +339,4 @@ class StateManager(Closing):
 
     def __repr__(self) -> str:
         state = "" if self._m is not None else " (closed)"
-        return f"StateManager({str(self._dir)!r}){state}"
+        return f"StateManager({self._dir!r}){state}"

@@ -4,12 +4,16 @@ the extension's dicts."""
 from __future__ import annotations
 
 import datetime as _dt
-import json
-import pathlib
-from typing import Any, Dict, List, NamedTuple, Optional
 
 from dotlog._types import repr_without
-from dotlog._values import from_micros
+from dotlog._values import as_path, decode, from_micros
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pathlib
+    from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+else:
+    from dotlog._record import NamedTuple
 
 
 def _time(micros: int) -> _dt.datetime:
@@ -43,13 +47,13 @@ class WallpaperEntry(NamedTuple):
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "WallpaperEntry":
         return cls(
-            pathlib.Path(d["path"]),
-            pathlib.Path(d["effects_dir"]) if d["effects_dir"] else None,
-            pathlib.Path(d["colorscheme_dir"]) if d["colorscheme_dir"] else None,
+            as_path(d["path"]),
+            as_path(d["effects_dir"]) if d["effects_dir"] else None,
+            as_path(d["colorscheme_dir"]) if d["colorscheme_dir"] else None,
             d["backend"], d["effect_count"], list(d["colorscheme_formats"]),
             _time(d["cached_at"]), _time(d["last_validated"]),
             _time(d["expires_at"]), d["valid"], d["invalid_reason"] or None,
-            d["size"], d["mtime_ns"], d["wallpaper_hash"], json.loads(d["json"]))
+            d["size"], d["mtime_ns"], d["wallpaper_hash"], decode(d["json"]))
 
 
 class CacheCheck(NamedTuple):
@@ -68,7 +72,7 @@ class CacheCheck(NamedTuple):
         return self.cached
 
     @classmethod
-    def _from(cls, raw: tuple) -> "CacheCheck":
+    def _from(cls, raw: Tuple[Any, ...]) -> "CacheCheck":
         miss, entry = raw
         return cls(miss, None if entry is None else WallpaperEntry._from(entry))
 
@@ -81,7 +85,7 @@ class MonitorWallpaper(NamedTuple):
 
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "MonitorWallpaper":
-        return cls(d["monitor"], pathlib.Path(d["path"]), _time(d["set_at"]))
+        return cls(d["monitor"], as_path(d["path"]), _time(d["set_at"]))
 
 
 class RecentWallpaper(NamedTuple):
@@ -91,7 +95,7 @@ class RecentWallpaper(NamedTuple):
 
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "RecentWallpaper":
-        return cls(pathlib.Path(d["path"]), _time(d["used_at"]))
+        return cls(as_path(d["path"]), _time(d["used_at"]))
 
 
 class Favourite(NamedTuple):
@@ -101,7 +105,7 @@ class Favourite(NamedTuple):
 
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "Favourite":
-        return cls(pathlib.Path(d["path"]), _time(d["added_at"]))
+        return cls(as_path(d["path"]), _time(d["added_at"]))
 
 
 class ColorScheme(NamedTuple):
@@ -112,7 +116,7 @@ class ColorScheme(NamedTuple):
 
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "ColorScheme":
-        return cls(d["name"], json.loads(d["metadata"]), _time(d["set_at"]))
+        return cls(d["name"], decode(d["metadata"]), _time(d["set_at"]))
 
 
 class BackupRecord(NamedTuple):
@@ -142,9 +146,9 @@ class CleanupReport(NamedTuple):
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "CleanupReport":
         return cls(d["dry_run"], _time(d["ran_at"]),
-                   [pathlib.Path(p) for p in d["expired_wallpapers"]],
-                   [pathlib.Path(p) for p in d["missing_wallpapers"]],
-                   list(d["old_events"]), [pathlib.Path(p) for p in d["pruned_dirs"]],
+                   [as_path(p) for p in d["expired_wallpapers"]],
+                   [as_path(p) for p in d["missing_wallpapers"]],
+                   list(d["old_events"]), [as_path(p) for p in d["pruned_dirs"]],
                    d["compacted"], d["bytes_before"], d["bytes_after"])
 
 
@@ -172,7 +176,7 @@ class Component(NamedTuple):
 
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "Component":
-        return cls(d["name"], d["version"], json.loads(d["config"]),
+        return cls(d["name"], d["version"], decode(d["config"]),
                    _time(d["installed_at"]), _time(d["updated_at"]))
 
 
@@ -187,4 +191,4 @@ class Event(NamedTuple):
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "Event":
         return cls(d["id"], _time(d["time"]), d["event_type"], d["component"],
-                   json.loads(d["details"]))
+                   decode(d["details"]))

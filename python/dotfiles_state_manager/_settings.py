@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import warnings
-from typing import Any, Dict, Mapping, Optional, Sequence, Union
+from collections.abc import Mapping
 
 from dotlog import InvalidArgument
 from dotlog import _dotlog
 from dotlog._values import path_text, ttl_ms
 
-PathLike = Union[str, "os.PathLike[str]"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+    PathLike = Union[str, "os.PathLike[str]"]
 
 # Name -> default. Durations are seconds or timedelta.
 DEFAULTS: Dict[str, Any] = {
@@ -67,7 +71,7 @@ def resolve(settings: Union[None, Mapping[str, Any], PathLike,
     return merged
 
 
-def store_args(s: Dict[str, Any]) -> tuple:
+def store_args(s: Dict[str, Any]) -> Tuple[Any, ...]:
     """The extension's StateManager arguments after the directory."""
     lock = s["lock_timeout"]
     lock_ms = ttl_ms(lock) if lock else 0

@@ -3,8 +3,9 @@ status codes to them."""
 
 from __future__ import annotations
 
-import re
-from typing import Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional, Tuple
 
 __all__ = [
     "Error",
@@ -91,29 +92,41 @@ _CLASS_BY_CODE = {
 
 # "OP PATH: reason", the form of every file-system error; "lock PATH: ..."
 # for lock timeouts, "store directory PATH does not exist" at open.
-_FILE_OP = re.compile(
-    r"^(?:open|read|write|pread|fstat|stat|fsync|fdatasync|ftruncate|mmap|"
-    r"flock|lock|poll|mkdir|opendir|readdir|rename|unlink) (/[^:]*):")
-_MISSING_DIR = re.compile(r"^store directory (.*) does not exist$")
-_DAMAGED_FILE = re.compile(r"^(/[^:]*): ")
+# Compiled at the first error, so that importing dotlog does not load re.
+_PATTERNS: Optional[Tuple[Any, Any, Any]] = None
+
+
+def _patterns() -> Tuple[Any, Any, Any]:
+    """The file-operation, missing-directory and damaged-file patterns."""
+    global _PATTERNS
+    if _PATTERNS is None:
+        import re
+        _PATTERNS = (
+            re.compile(
+                r"^(?:open|read|write|pread|fstat|stat|fsync|fdatasync|"
+                r"ftruncate|mmap|flock|lock|poll|mkdir|opendir|readdir|"
+                r"rename|unlink) (/[^:]*):"),
+            re.compile(r"^store directory (.*) does not exist$"),
+            re.compile(r"^(/[^:]*): "))
+    return _PATTERNS
 
 
 def from_status(code: int, message: str) -> Error:
     """The exception for a failed absl::Status of `code` and `message`."""
     cls = _CLASS_BY_CODE.get(code, StorageError)
+    file_op, missing_dir, damaged_file = _patterns()
     path = None
-    for pattern in (_FILE_OP, _MISSING_DIR, _DAMAGED_FILE):
+    for pattern in (file_op, missing_dir, damaged_file):
         match = pattern.match(message)
         if match:
             path = match.group(1)
             break
-    if path is not None and pattern is not _DAMAGED_FILE and not issubclass(
+    if path is not None and pattern is not damaged_file and not issubclass(
             cls, StorageError):
         # A file operation failed: errno's code (NotFound, PermissionDenied,
         # FailedPrecondition...) is about a file, not a key or the store.
         cls = StorageError
-    if issubclass(cls, StorageError):
-        error = cls(message)
+    error = cls(message)
+    if isinstance(error, StorageError):
         error.filename = path
-        return error
-    return cls(message)
+    return error

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import pathlib
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from . import _dotlog
 from ._closing import Closing
 from ._errors import InvalidArgument, NotFound, PreconditionFailed
 from ._types import Item, KeyVersion, Problem, Stats, VerifyReport, problem
-from ._values import (Ttl, decode, encode, from_micros, key_text, path_text,
-                      to_micros, ttl_ms)
+from ._values import (as_path, decode, encode, from_micros, key_text,
+                      path_text, to_micros, ttl_ms)
 from ._watch import Watch
 
-PathLike = Union[str, "os.PathLike[str]"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pathlib
+    from typing import (Any, Callable, Dict, Iterator, List, Optional, Tuple,
+                        Union)
+
+    from ._values import Ttl
+
+    PathLike = Union[str, "os.PathLike[str]"]
+
 _MISSING: Any = object()
 
 
@@ -27,7 +34,7 @@ def _expiry(ttl: Optional[Ttl],
     return ttl_ms(ttl), to_micros(expires_at)
 
 
-def _item(raw: tuple) -> Item:
+def _item(raw: Tuple[Any, ...]) -> Item:
     key, value, expires_us, seq = raw
     return Item(key, decode(value), from_micros(expires_us), seq)
 
@@ -48,7 +55,8 @@ class Batch:
 
     def __init__(self, store: "Store") -> None:
         self._store = store
-        self._ops: List[tuple] = []
+        self._ops: List[Tuple[bool, str, str, Optional[int],
+                              Optional[int]]] = []
 
     def put(self, key: str, value: Any, *, ttl: Optional[Ttl] = None,
             expires_at: Optional[_dt.datetime] = None) -> None:
@@ -91,11 +99,11 @@ class Store(Closing):
     def __init__(self, path: PathLike, *, sync: bool = True,
                  create: bool = True, lock_timeout: float = 5.0,
                  auto_compact: bool = True) -> None:
-        self._path = pathlib.Path(path_text(path))
+        self._path = path_text(path)
         if lock_timeout < 0:
             raise InvalidArgument("lock_timeout must not be negative")
         self._store: Optional[_dotlog.Store] = _dotlog.Store(
-            str(self._path), bool(sync), bool(create),
+            self._path, bool(sync), bool(create),
             int(lock_timeout * 1000), bool(auto_compact))
 
     def _handle(self) -> _dotlog.Store:
@@ -107,7 +115,7 @@ class Store(Closing):
     @property
     def path(self) -> pathlib.Path:
         """The store directory."""
-        return self._path
+        return as_path(self._path)
 
     def get(self, key: str, default: Any = _MISSING) -> Any:
         """The value of `key`. If the key is absent or expired, `default`
@@ -217,7 +225,7 @@ class Store(Closing):
     def damage(self) -> List[Problem]:
         """Every damaged record this handle skipped since it opened the
         store, in the order met (dotlog.verify checks the whole store)."""
-        return [Problem(pathlib.Path(file), line, offset, reason,
+        return [Problem(as_path(file), line, offset, reason,
                         f"{file}:{line}: {reason}")
                 for file, line, offset, reason in self._handle().damage()]
 
@@ -232,7 +240,7 @@ class Store(Closing):
         first a put for every live key. With `timeout`, iteration ends after
         that many seconds without a change."""
         self._handle()
-        return Watch(str(self._path), key_text(prefix), initial, timeout)
+        return Watch(self._path, key_text(prefix), initial, timeout)
 
     def close(self) -> None:
         """Syncs and closes the store; later calls raise
@@ -259,4 +267,4 @@ class Store(Closing):
 
     def __repr__(self) -> str:
         state = "" if self._store is not None else " (closed)"
-        return f"dotlog.Store({str(self._path)!r}){state}"
+        return f"dotlog.Store({self._path!r}){state}"

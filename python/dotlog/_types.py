@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
-import pathlib
-from typing import Any, List, NamedTuple, Optional
+from ._values import as_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pathlib
+    from typing import Any, List, NamedTuple, Optional, Tuple
+else:
+    from ._record import NamedTuple
 
 
 def repr_without(record: Any, hidden: str) -> str:
@@ -89,6 +95,6 @@ class VerifyReport(NamedTuple):
         return not self.errors
 
 
-def problem(raw: tuple) -> Problem:
+def problem(raw: Tuple[Any, ...]) -> Problem:
     file, line, offset, reason, text = raw
-    return Problem(pathlib.Path(file), line, offset, reason, text)
+    return Problem(as_path(file), line, offset, reason, text)

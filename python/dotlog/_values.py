@@ -4,17 +4,30 @@ as JSON text, times as microseconds since the epoch, paths as str."""
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import math
 import os
-from typing import Any, Optional, Union
 
 from ._errors import InvalidArgument
 
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
-_DECODER = json.JSONDecoder()
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pathlib
+    from typing import Any, Optional, Union
 
-Ttl = Union[int, float, _dt.timedelta]
+    Ttl = Union[int, float, _dt.timedelta]
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_JSON: Any = None
+
+
+def _json() -> Any:
+    """The json module, imported at the first value encoded or decoded: a
+    process that only checks the wallpaper cache never loads it (nor re)."""
+    global _JSON
+    if _JSON is None:
+        import json
+        _JSON = json
+    return _JSON
 
 
 def encode(value: Any) -> str:
@@ -23,8 +36,9 @@ def encode(value: Any) -> str:
     infinities, integers beyond 64 bits, non-string dict keys, other types,
     lone surrogates."""
     try:
-        return json.dumps(_checked(value), ensure_ascii=False,
-                          allow_nan=False, separators=(",", ":"))
+        text: str = _json().dumps(_checked(value), ensure_ascii=False,
+                                  allow_nan=False, separators=(",", ":"))
+        return text
     except (TypeError, ValueError, RecursionError) as e:
         raise InvalidArgument(f"value is not JSON: {e}") from None
 
@@ -57,7 +71,7 @@ def _checked(value: Any) -> Any:
 
 def decode(text: str) -> Any:
     """The Python object for stored JSON text."""
-    return _DECODER.decode(text)
+    return _json().loads(text)
 
 
 def key_text(key: str) -> str:
@@ -108,7 +122,7 @@ def from_rfc3339(text: str) -> _dt.datetime:
     return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def path_text(path: Union[str, os.PathLike]) -> str:
+def path_text(path: Union[str, os.PathLike[str]]) -> str:
     """`path` as an absolute str."""
     try:
         return os.path.abspath(os.path.expanduser(os.fsdecode(os.fspath(path))))
@@ -116,3 +130,11 @@ def path_text(path: Union[str, os.PathLike]) -> str:
         raise InvalidArgument(
             f"path must be str or os.PathLike, not {type(path).__name__}"
         ) from None
+
+
+def as_path(text: str) -> pathlib.Path:
+    """`text` as a pathlib.Path. pathlib is imported here, at the first path
+    handed back, rather than by importing dotlog: a short-lived process that
+    only checks the cache never pays for it."""
+    from pathlib import Path
+    return Path(text)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import collections
 import time
-from typing import Deque, Iterator, Optional
-
 from . import _dotlog
 from ._closing import Closing
 from ._types import Change
 from ._values import decode, from_micros, from_rfc3339
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Deque, Iterator, Optional, Tuple
+
 # Longest single wait, so that Ctrl-C is handled within this many seconds.
 _WAIT_SLICE = 0.25
 
 
-def _change(raw: tuple) -> Change:
+def _change(raw: Tuple[Any, ...]) -> Change:
     is_delete, key, value, ts, seq, expires_us = raw
     return Change("delete" if is_delete else "put", key,
                   None if is_delete else decode(value), from_rfc3339(ts), seq,

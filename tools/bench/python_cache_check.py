@@ -10,85 +10,18 @@ wallpapers, and the median wall time of a whole `python3 -c` process that
 imports, opens and checks one wallpaper, loading the modules from bytecode
 compiled by an untimed first run, as an installed package's are.
 
-Usage: PYTHONPATH=build/python /usr/bin/python3 tools/bench/python_cache_check.py [N]
+Usage (a release build, as pip builds the module):
+  PYTHONPATH=build-release/python /usr/bin/python3 tools/bench/python_cache_check.py [N]
 """
 
-import hashlib
-import json
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS wallpaper_cache (
-  wallpaper_path TEXT PRIMARY KEY, wallpaper_hash TEXT, size INTEGER,
-  mtime_ns INTEGER, effects_dir TEXT, colorscheme_dir TEXT, backend TEXT,
-  metadata TEXT, cached_at REAL, expires_at REAL, valid INTEGER)
-"""
-
-
-class SqliteState:
-    def __init__(self, db_path):
-        self.db = sqlite3.connect(db_path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(SCHEMA)
-
-    def cache_wallpaper(self, path, metadata):
-        st = os.stat(path)
-        now = time.time()
-        with self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO wallpaper_cache VALUES "
-                "(?,?,?,?,?,?,?,?,?,?,1)",
-                (path, "", st.st_size, st.st_mtime_ns, "", "",
-                 metadata.get("backend", ""), json.dumps(metadata), now,
-                 now + 30 * 86400))
-
-    def is_wallpaper_cached(self, path):
-        row = self.db.execute(
-            "SELECT size, mtime_ns FROM wallpaper_cache WHERE wallpaper_path=?"
-            " AND valid=1 AND expires_at>?", (path, time.time())).fetchone()
-        if row is None:
-            return False
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            return False
-        return (st.st_size, st.st_mtime_ns) == tuple(row)
-
-
-class JsonFilesState:
-    def __init__(self, directory):
-        self.dir = directory
-        os.makedirs(directory, exist_ok=True)
-
-    def _file(self, path):
-        return os.path.join(self.dir, hashlib.sha1(path.encode()).hexdigest() + ".json")
-
-    def cache_wallpaper(self, path, metadata):
-        st = os.stat(path)
-        now = time.time()
-        entry = dict(metadata, path=path, size=st.st_size,
-                     mtime_ns=st.st_mtime_ns, cached_at=now,
-                     expires_at=now + 30 * 86400, valid=True)
-        tmp = self._file(path) + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(entry, f)
-        os.replace(tmp, self._file(path))
-
-    def is_wallpaper_cached(self, path):
-        try:
-            with open(self._file(path)) as f:
-                entry = json.load(f)
-            st = os.stat(path)
-        except FileNotFoundError:
-            return False
-        return (entry["valid"] and entry["expires_at"] > time.time()
-                and (st.st_size, st.st_mtime_ns) == (entry["size"], entry["mtime_ns"]))
+from cache_check_peers import JsonFilesState, SqliteState
 
 
 def per_call(check, paths, rounds):
@@ -150,11 +83,11 @@ def main():
             f"assert StateManager({os.path.join(root, 'dotlog')!r}).is_wallpaper_cached({one!r})", pycache),
         "sqlite3": whole_process(
             "import sys; sys.path.insert(0, %r)\n" % os.path.dirname(os.path.abspath(__file__)) +
-            "from python_cache_check import SqliteState\n"
+            "from cache_check_peers import SqliteState\n"
             f"assert SqliteState({os.path.join(root, 'state.db')!r}).is_wallpaper_cached({one!r})", pycache),
         "json files": whole_process(
             "import sys; sys.path.insert(0, %r)\n" % os.path.dirname(os.path.abspath(__file__)) +
-            "from python_cache_check import JsonFilesState\n"
+            "from cache_check_peers import JsonFilesState\n"
             f"assert JsonFilesState({os.path.join(root, 'json')!r}).is_wallpaper_cached({one!r})", pycache),
     }
     print(f"is_wallpaper_cached over {n} cached wallpapers "
