@@ -6,7 +6,7 @@
 #include "format/timestamp.h"
 #include "format/pretty_json.h"
 #include "store/store_directory.h"
-#include "tools_lib/change_json.h"
+#include "tools_lib/change_fields.h"
 
 namespace dotlog {
 namespace {

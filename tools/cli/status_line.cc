@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"
 #include "store/mutation.h"
-#include "tools_lib/change_json.h"
+#include "tools_lib/change_fields.h"
 #include "cli/verb_output.h"
 #include "util/strings.h"
 

@@ -1,4 +1,4 @@
-#include "tools_lib/change_json.h"
+#include "tools_lib/change_fields.h"
 
 #include "absl/strings/str_cat.h"
 #include "format/json_text.h"

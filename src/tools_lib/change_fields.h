@@ -1,6 +1,6 @@
 // The fields of a Change as the history dump and `dotlog watch` write them.
-#ifndef DOTLOG_TOOLS_LIB_CHANGE_JSON_H_
-#define DOTLOG_TOOLS_LIB_CHANGE_JSON_H_
+#ifndef DOTLOG_TOOLS_LIB_CHANGE_FIELDS_H_
+#define DOTLOG_TOOLS_LIB_CHANGE_FIELDS_H_
 
 #include <string>
 
@@ -19,4 +19,4 @@ void AppendExpiresField(const Change& change, std::string* out);
 
 }  // namespace dotlog
 
-#endif  // DOTLOG_TOOLS_LIB_CHANGE_JSON_H_
+#endif  // DOTLOG_TOOLS_LIB_CHANGE_FIELDS_H_
