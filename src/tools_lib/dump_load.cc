@@ -28,9 +28,10 @@ absl::Status JsonError(std::string_view where, simdjson::error_code e) {
   return Invalid(where, simdjson::error_message(e));
 }
 
-// The exact text of `v` within its (minified) document.
-absl::Status RawValue(od::value v, std::string_view where,
-                      std::string_view* raw) {
+// The exact text of `v` within its (minified) document (RawJson, with the
+// loader's InvalidArgument naming `where`).
+absl::Status ValueText(od::value v, std::string_view where,
+                       std::string_view* raw) {
   od::json_type type;
   if (auto e = v.type().get(type)) return JsonError(where, e);
   // Minified: no whitespace follows a scalar.
@@ -91,7 +92,7 @@ absl::StatusOr<Item> ParseJsonlLine(std::string_view line,
           return absl::OkStatus();
         }
         std::string_view raw;
-        if (absl::Status r = RawValue(v, where, &raw); !r.ok()) return r;
+        if (absl::Status r = ValueText(v, where, &raw); !r.ok()) return r;
         if (name == "value") {
           item.value = std::string(raw);
         } else if (raw != "null") {
@@ -133,7 +134,7 @@ absl::StatusOr<std::vector<Item>> ParseJson(std::string_view text) {
   absl::Status s = ForEachMember(
       text, "json dump", [&](const std::string& name, od::value v) {
         std::string_view raw;
-        if (absl::Status r = RawValue(v, "json dump", &raw); !r.ok()) return r;
+        if (absl::Status r = ValueText(v, "json dump", &raw); !r.ok()) return r;
         items.push_back(Item{name, std::string(raw), std::nullopt, 0});
         return absl::OkStatus();
       });
