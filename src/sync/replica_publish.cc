@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dotlog/sync/replica.h"
+#include "sync/replica_counters.h"
 #include "sync/replica_impl.h"
 
 namespace dotlog {
@@ -48,14 +49,20 @@ SharedChange ToShared(const Change& change, const std::string& item,
 
 // Folds one record's changes into `pending`. A record that carries the
 // replica position is an applied batch of remote changes: its items are
-// no longer local news.
+// no longer local news. A change of a counter's key, local or applied,
+// marks its contribution for a look (`counters`: item -> key): the value
+// is filled in once the feed is read.
 void FoldRecord(const std::vector<Change>& record, const SharedItems& shared,
-                std::map<std::string, Pending>* pending) {
+                std::map<std::string, Pending>* pending,
+                std::map<std::string, std::string>* counters) {
   bool remote = false;
   for (const Change& change : record) remote |= change.key == kPositionKey;
   for (const Change& change : record) {
     for (const sync_internal::ItemOfKey& item : shared.ItemsOf(change.key)) {
-      if (remote) {
+      if (item.counter) {
+        (*pending)[item.item] = {change.seq, SharedChange{.item = item.item}};
+        (*counters)[item.item] = change.key;
+      } else if (remote) {
         pending->erase(item.item);
       } else {
         (*pending)[item.item] = {change.seq,
@@ -76,17 +83,27 @@ absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
 
   FeedPosition feed = r.feed_position;
   std::map<std::string, Pending> pending;
+  std::map<std::string, std::string> counter_items;
   std::vector<Change> record;
   absl::Status s = r.feed.ReadAfter(&feed, [&](const Change& change) {
     if (!record.empty() && record.front().seq != change.seq) {
-      FoldRecord(record, r.shared, &pending);
+      FoldRecord(record, r.shared, &pending, &counter_items);
       record.clear();
     }
     record.push_back(change);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  FoldRecord(record, r.shared, &pending);
+  FoldRecord(record, r.shared, &pending, &counter_items);
+  // A counter's contribution is read off the store as it is now, not
+  // summed from the log: it cannot tell an applied change from a local
+  // one wrong, whatever compaction did to the records.
+  sync_internal::CounterStates counters(r.store);
+  for (const auto& [item, key] : counter_items) {
+    absl::StatusOr<int64_t> own = counters.Own(key);
+    if (!own.ok()) return own.status();
+    pending[item].change.value = absl::StrCat(*own);
+  }
 
   // Items whose store value already is the version published (an applied
   // remote field, a value put again) need no entry.
@@ -105,6 +122,13 @@ absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
     }
     metas[item] = {.machine = r.machine, .deleted = p.change.deleted,
                    .hash = hash};
+    if (auto counter = counter_items.find(item);
+        counter != counter_items.end()) {
+      absl::StatusOr<sync_internal::CounterState*> state =
+          counters.Get(counter->second);
+      if (!state.ok()) return state.status();
+      (*state)->own = sync_internal::CountOf(p.change.value);
+    }
     by_record[p.seq].push_back(std::move(p.change));
   }
 
@@ -124,9 +148,10 @@ absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
     outbox.entries.push_back(std::move(entry));
   }
   outbox.hlc = r.clock.last();
-  // The entries, their items' meta and the feed position in one record:
-  // after a crash either all of them are written (and the outbox is sent
-  // again) or none (and the feed is read again).
+  counters.PutAll(&batch);
+  // The entries, their items' meta, the counters' contributions published
+  // and the feed position in one record: after a crash either all of them are written
+  // (and the outbox is sent again) or none (and the feed is read again).
   batch.Put(sync_internal::kOutboxKey, sync_internal::EncodeOutbox(outbox));
   s = r.store->Write(batch);
   if (!s.ok()) return s;
