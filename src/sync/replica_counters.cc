@@ -84,16 +84,10 @@ absl::StatusOr<CounterState*> CounterStates::Get(const std::string& key) {
   return &states_.emplace(key, std::move(state)).first->second;
 }
 
-absl::StatusOr<int64_t> CounterStates::Own(const std::string& key) {
+absl::StatusOr<int64_t> CounterStates::Own(
+    const std::string& key, const std::optional<std::string>& value) {
   absl::StatusOr<CounterState*> state = Get(key);
   if (!state.ok()) return state.status();
-  std::optional<std::string> value;
-  absl::StatusOr<std::string> stored = store_->Get(key);
-  if (stored.ok()) {
-    value = *std::move(stored);
-  } else if (!absl::IsNotFound(stored.status())) {
-    return stored.status();
-  }
   int64_t own = CountOf(value);
   for (const auto& [machine, contribution] : (*state)->peers) {
     own = WrappingSub(own, contribution);

@@ -52,11 +52,11 @@ class CounterStates {
   // pointer stays valid until Clear. Errors: the store's, and DataLoss for
   // a malformed sync/count/KEY.
   absl::StatusOr<CounterState*> Get(const std::string& key);
-  // This machine's contribution to counter `key` now: the key's value
-  // (CountOf) less every peer's contribution. Only the replica writes the
-  // peers', so a local increment landing meanwhile is counted as it should
-  // be. Errors: Get's.
-  absl::StatusOr<int64_t> Own(const std::string& key);
+  // This machine's contribution to counter `key` when it holds `value`
+  // (nullopt: deleted): CountOf(value) less every peer's contribution.
+  // Errors: Get's.
+  absl::StatusOr<int64_t> Own(const std::string& key,
+                              const std::optional<std::string>& value);
   // Adds a put of every state asked for to `batch`.
   void PutAll(WriteBatch* batch) const;
   bool empty() const { return states_.empty(); }

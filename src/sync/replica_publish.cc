@@ -47,21 +47,31 @@ SharedChange ToShared(const Change& change, const std::string& item,
   return out;
 }
 
+// A counter whose key the feed showed changed: the key, and its value in
+// the last change read (nullopt: deleted).
+struct CounterChange {
+  std::string key = {};
+  std::optional<std::string> value = {};
+};
+
 // Folds one record's changes into `pending`. A record that carries the
 // replica position is an applied batch of remote changes: its items are
 // no longer local news. A change of a counter's key, local or applied,
-// marks its contribution for a look (`counters`: item -> key): the value
-// is filled in once the feed is read.
+// goes to `counters` (item -> change): its contribution is worked out
+// once the feed is read.
 void FoldRecord(const std::vector<Change>& record, const SharedItems& shared,
                 std::map<std::string, Pending>* pending,
-                std::map<std::string, std::string>* counters) {
+                std::map<std::string, CounterChange>* counters) {
   bool remote = false;
   for (const Change& change : record) remote |= change.key == kPositionKey;
   for (const Change& change : record) {
     for (const sync_internal::ItemOfKey& item : shared.ItemsOf(change.key)) {
       if (item.counter) {
         (*pending)[item.item] = {change.seq, SharedChange{.item = item.item}};
-        (*counters)[item.item] = change.key;
+        (*counters)[item.item] = {
+            change.key, change.op == Change::Op::kDelete
+                            ? std::nullopt
+                            : std::optional<std::string>(change.value)};
       } else if (remote) {
         pending->erase(item.item);
       } else {
@@ -83,7 +93,7 @@ absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
 
   FeedPosition feed = r.feed_position;
   std::map<std::string, Pending> pending;
-  std::map<std::string, std::string> counter_items;
+  std::map<std::string, CounterChange> counter_items;
   std::vector<Change> record;
   absl::Status s = r.feed.ReadAfter(&feed, [&](const Change& change) {
     if (!record.empty() && record.front().seq != change.seq) {
@@ -95,12 +105,16 @@ absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
   });
   if (!s.ok()) return s;
   FoldRecord(record, r.shared, &pending, &counter_items);
-  // A counter's contribution is read off the store as it is now, not
-  // summed from the log: it cannot tell an applied change from a local
-  // one wrong, whatever compaction did to the records.
+  // A counter's contribution is its value as the feed left it less the
+  // other machines' contributions, not a sum of the log's changes: it
+  // cannot take an applied change for a local one, whatever compaction did
+  // to the records. The value is the feed's, not the store's: the feed may
+  // already show a record another process has not finished committing,
+  // and moves past it. Only this replica writes the contributions, and
+  // every batch it wrote is in the feed, so the stored ones match.
   sync_internal::CounterStates counters(r.store);
-  for (const auto& [item, key] : counter_items) {
-    absl::StatusOr<int64_t> own = counters.Own(key);
+  for (const auto& [item, change] : counter_items) {
+    absl::StatusOr<int64_t> own = counters.Own(change.key, change.value);
     if (!own.ok()) return own.status();
     pending[item].change.value = absl::StrCat(*own);
   }
@@ -125,7 +139,7 @@ absl::StatusOr<std::vector<StreamEntry>> Replica::PrepareOutgoing() {
     if (auto counter = counter_items.find(item);
         counter != counter_items.end()) {
       absl::StatusOr<sync_internal::CounterState*> state =
-          counters.Get(counter->second);
+          counters.Get(counter->second.key);
       if (!state.ok()) return state.status();
       (*state)->own = sync_internal::CountOf(p.change.value);
     }

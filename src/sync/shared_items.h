@@ -21,6 +21,10 @@ inline constexpr std::string_view kPositionKey = "sync/position";
 // next (kept until the stream has them, so a restart resends them as they
 // were).
 inline constexpr std::string_view kOutboxKey = "sync/outbox";
+// Never written: deleting it writes nothing, but takes the store's write
+// lock, under which the store reads everything in its files (see
+// Replica::Open).
+inline constexpr std::string_view kViewKey = "sync/view";
 // Followed by an item: the version of the item the store holds.
 inline constexpr std::string_view kMetaPrefix = "sync/meta/";
 
