@@ -85,6 +85,11 @@ class SharedItems {
   // The key (and field, or counter's machine) `item` names, or nullopt if
   // this machine does not share it.
   std::optional<KeyOfItem> Find(std::string_view item) const;
+  // True if `item` is a machine's contribution to a counter shared here.
+  bool IsCounterItem(std::string_view item) const {
+    std::optional<KeyOfItem> found = Find(item);
+    return found.has_value() && !found->machine.empty();
+  }
 
   const std::vector<SharedRule>& rules() const { return rules_; }
 

@@ -88,5 +88,45 @@ TEST_CASE("A counter's contributions survive a catch-up from the snapshot") {
   CHECK(b.Get(kClicks) == "320");
 }
 
+// b counts 10 and syncs, then loses its store; a counts 1 and syncs
+// `rounds` times (with a stream of `max_length`, it may forget b's entry).
+// A new store for b syncs once (from the snapshot or not) and must hold
+// both contributions, then b's next increment must reach a.
+void CheckRejoin(uint64_t max_length, int rounds, bool from_snapshot) {
+  RedisServer server;
+  Machine a("a", server.port(), max_length);
+  {
+    Machine b("b", server.port(), max_length);
+    b.Increment(kClicks, 10);
+    b.Round();
+  }
+  a.Increment(kClicks, 1);
+  for (int i = 0; i < rounds; ++i) {
+    a.Put("state/colorscheme", std::to_string(i));
+    a.Round();
+  }
+  REQUIRE(a.Get(kClicks) == "11");
+  Machine b("b", server.port(), max_length);  // a new store, the same name
+  CHECK(b.Round().from_snapshot == from_snapshot);
+  CHECK(b.Get(kClicks) == "11");
+  b.Increment(kClicks, 2);
+  b.Round();
+  a.Round();
+  CHECK(a.Get(kClicks) == "13");
+  CHECK(b.Get(kClicks) == "13");
+}
+
+TEST_CASE(
+    "A machine that lost its store gets its own contribution back from the "
+    "snapshot") {
+  CheckRejoin(/*max_length=*/1, /*rounds=*/200, /*from_snapshot=*/true);
+}
+
+TEST_CASE(
+    "A machine that lost its store gets its own contribution back from the "
+    "stream") {
+  CheckRejoin(/*max_length=*/100000, /*rounds=*/1, /*from_snapshot=*/false);
+}
+
 }  // namespace
 }  // namespace dotlog

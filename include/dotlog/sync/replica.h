@@ -131,8 +131,9 @@ class Replica {
 
   // Applies `entries`, read from the stream in stream order after
   // position().stream_id, in one batch with the new position. Entries of
-  // this machine and entries already applied (per-machine sequence number)
-  // are skipped; malformed and newer-version ones are reported and skipped.
+  // this machine (but for their counters' contributions, which a store
+  // that lost them takes back) and entries already applied (per-machine
+  // sequence number) are skipped; malformed and newer-version ones are reported and skipped.
   // Errors: the store's (then nothing of this call is applied, except that a
   // field of a JSON object may already have been updated; applying it again
   // gives the same result).
