@@ -3,6 +3,7 @@
 #define DOTLOG_WRITE_BATCH_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,15 @@ class WriteBatch {
            const PutOptions& options = {});
   // Adds a delete of `key`.
   void Delete(std::string_view key);
+  // Adds an addition of `by` to the integer under `key`, computed by
+  // Store::Write while it holds the write lock, so that no write by anyone
+  // lands between the read of the key and the batch: the record stores the
+  // sum as a put (with no expiry). Unlike Store::Increment, a key that is
+  // absent, expired or holds anything but an integer counts as 0. An
+  // earlier operation of the same batch on the key is what the addition
+  // starts from. Store::Write fails with OutOfRange, writing nothing, if
+  // the sum overflows a 64-bit integer.
+  void Add(std::string_view key, int64_t by);
   // Removes every operation.
   void Clear() { ops_.clear(); }
 
@@ -39,6 +49,7 @@ class WriteBatch {
     std::string key;
     std::string value;  // JSON text as given; validated by Store::Write
     PutOptions options;
+    bool is_add = false;  // `value` is then the addend, as decimal text
   };
   std::vector<Op> ops_;
 };

@@ -56,8 +56,9 @@ absl::Status BatchingStore::Write(const WriteBatch& batch) {
     return m.status();
   }
   for (const auto& op : WriteBatchInternal::Ops(batch)) {
-    absl::Status s =
-        op.is_delete ? Delete(op.key) : Put(op.key, op.value, op.options);
+    absl::Status s = op.is_add      ? Add(op.key, op.value)
+                     : op.is_delete ? Delete(op.key)
+                                    : Put(op.key, op.value, op.options);
     if (!s.ok()) return s;
   }
   return absl::OkStatus();
@@ -109,6 +110,25 @@ absl::StatusOr<int64_t> BatchingStore::Increment(std::string_view key,
   value += by;
   if (absl::Status s = Put(key, absl::StrCat(value), {}); !s.ok()) return s;
   return value;
+}
+
+absl::Status BatchingStore::Add(std::string_view key,
+                                std::string_view addend) {
+  int64_t by = 0, value = 0, sum = 0;
+  if (!absl::SimpleAtoi(AV(addend), &by)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("key ", QuoteKey(key), ": addend is not an integer"));
+  }
+  auto current = Get(key);
+  if (!current.ok() && !absl::IsNotFound(current.status())) {
+    return current.status();
+  }
+  if (!current.ok() || !absl::SimpleAtoi(AV(*current), &value)) value = 0;
+  if (__builtin_add_overflow(value, by, &sum)) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "adding ", by, " to key ", QuoteKey(key), " overflows"));
+  }
+  return Put(key, absl::StrCat(sum), {});
 }
 
 absl::StatusOr<std::vector<Item>> BatchingStore::List(std::string_view prefix) {

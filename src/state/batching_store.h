@@ -66,6 +66,10 @@ class BatchingStore final : public Store {
   absl::Status Close() override { return absl::OkStatus(); }
 
  private:
+  // A WriteBatch::Add of `addend` (decimal text) to `key`: a value that is
+  // not an integer counts as 0. OutOfRange on overflow, nothing changed.
+  absl::Status Add(std::string_view key, std::string_view addend);
+
   using Pending = std::map<std::string, std::optional<Item>, std::less<>>;
 
   Store* const base_;

@@ -120,7 +120,9 @@ absl::StatusOr<std::vector<Mutation>> MakeBatch(const WriteBatch& batch,
           "batch operation ", i, ": ", m.status().message()));
     }
     // Escaping at most sextuples a key byte.
-    bytes += 6 * m->key.size() + m->value.size() + kRecordOverheadBytes;
+    // An addition's sum has at most 20 digits and sign.
+    bytes += 6 * m->key.size() + (op.is_add ? 20 : m->value.size()) +
+             kRecordOverheadBytes;
     if (bytes > kMaxRecordBytes) {
       return absl::InvalidArgumentError(absl::StrCat(
           "batch exceeds the record limit of ", kMaxRecordBytes, " bytes"));

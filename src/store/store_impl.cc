@@ -8,6 +8,7 @@
 #include "store/read_only_region.h"
 #include "store/segment.h"
 #include "store/store_directory.h"
+#include "store/write_batch_internal.h"
 
 namespace dotlog {
 
@@ -361,6 +362,9 @@ absl::Status StoreImpl::Delete(std::string_view key) {
 absl::Status StoreImpl::Write(const WriteBatch& batch) {
   auto ops = MakeBatch(batch, NowMs());
   if (!ops.ok()) return ops.status();
+  for (const WriteBatchInternal::Op& op : WriteBatchInternal::Ops(batch)) {
+    if (op.is_add) return WriteWithAdds(batch, *std::move(ops));
+  }
   return Commit(std::move(*ops));
 }
 

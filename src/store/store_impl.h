@@ -167,6 +167,12 @@ class StoreImpl final : public Store {
   // whose decision failed, and returns what fails the others.
   absl::Status AppendGroup(const std::vector<PendingWrite*>& group)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(mu_);
+  // Store::Write of a batch with WriteBatch::Add operations (`ops`, from
+  // MakeBatch, hold each addition's addend): resolves each addition to a
+  // put of the sum under the write lock (read_modify_write.cc).
+  absl::Status WriteWithAdds(const WriteBatch& batch,
+                             std::vector<Mutation> ops)
+      ABSL_LOCKS_EXCLUDED(write_mu_, mu_, queue_mu_);
   // The live entry of `key`, or nullptr.
   const IndexEntry* FindLive(std::string_view key, int64_t now_ms) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);

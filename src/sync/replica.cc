@@ -49,6 +49,16 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(
     lock = *std::move(opened);
   }
 
+  // A sync process killed while appending leaves its last record in the
+  // files but unseen by readers until a writer takes the store's lock.
+  // The bookkeeping read here and later (the counters' contributions most
+  // of all, which are read, changed and written back) must include it, so
+  // take the lock once: deleting a key that never exists writes nothing.
+  if (options.replicate) {
+    if (absl::Status s = store->Delete(sync_internal::kViewKey); !s.ok()) {
+      return s;
+    }
+  }
   ReplicaPosition position;
   absl::StatusOr<std::string> json = store->Get(sync_internal::kPositionKey);
   if (json.ok()) {

@@ -15,8 +15,10 @@ absl::Status Replica::Impl::Applier::Add(std::string_view where, Hlc hlc,
                                          const std::string& machine,
                                          const SharedChange& change,
                                          ApplyReport* report) {
-  std::string key, field;
-  if (!r_.shared.Find(change.item, &key, &field)) return absl::OkStatus();
+  std::optional<sync_internal::KeyOfItem> found = r_.shared.Find(change.item);
+  if (!found.has_value()) return absl::OkStatus();
+  const std::string& key = found->key;
+  const std::string& field = found->field;
   if (key.size() > kMaxKeyBytes || change.value.size() > kMaxValueBytes) {
     report->problems.push_back(absl::StrCat(
         AV(where), ": item ", change.item,
@@ -44,6 +46,7 @@ absl::Status Replica::Impl::Applier::Add(std::string_view where, Hlc hlc,
   batch_.Put(MetaKey(change.item), sync_internal::EncodeMeta(won));
   overlay_[change.item] = std::move(won);
   ++report->applied;
+  if (!found->machine.empty()) return AddCounter(key, found->machine, change);
   if (!field.empty()) {
     field_updates_[change.item] = {
         key, field,
@@ -59,6 +62,24 @@ absl::Status Replica::Impl::Applier::Add(std::string_view where, Hlc hlc,
     }
     batch_.Put(key, change.value, options);
   }
+  return absl::OkStatus();
+}
+
+absl::Status Replica::Impl::Applier::AddCounter(const std::string& key,
+                                                const std::string& machine,
+                                                const SharedChange& change) {
+  absl::StatusOr<sync_internal::CounterState*> state = counters_.Get(key);
+  if (!state.ok()) return state.status();
+  const int64_t contribution = sync_internal::CountOf(
+      change.deleted ? std::nullopt : std::optional<std::string>(change.value));
+  // This machine's own contribution comes back (a catch-up from the
+  // snapshot into a store that lost it): it replaces the one kept here.
+  int64_t& kept =
+      machine == r_.machine ? (*state)->own : (*state)->peers[machine];
+  int64_t& add = counter_adds_[key];
+  add = sync_internal::WrappingAdd(
+      add, sync_internal::WrappingSub(contribution, kept));
+  kept = contribution;
   return absl::OkStatus();
 }
 
@@ -88,14 +109,21 @@ absl::Status Replica::Impl::Applier::Commit(const ReplicaPosition& position,
       return updated.status();
     }
   }
-  // The changes, their metas and the new position in one record: a restart
-  // resumes after the last version applied, never applying one twice.
+  for (const auto& [key, add] : counter_adds_) {
+    if (add != 0) batch_.Add(key, add);
+  }
+  counters_.PutAll(&batch_);
+  // The changes, their metas, the counters' contributions and the new
+  // position in one record: a restart resumes after the last version
+  // applied, never applying one twice.
   batch_.Put(sync_internal::kPositionKey,
              sync_internal::EncodePosition(position));
   absl::Status s = r_.store->Write(batch_);
   batch_.Clear();
   overlay_.clear();
   field_updates_.clear();
+  counters_.Clear();
+  counter_adds_.clear();
   if (!s.ok()) return s;
   r_.position = position;
   return absl::OkStatus();

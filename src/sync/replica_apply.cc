@@ -27,14 +27,26 @@ absl::StatusOr<ApplyReport> Replica::Apply(
       continue;
     }
     r.clock.Observe(entry->hlc);
-    if (entry->machine == r.machine) continue;
+    const std::string where = absl::StrCat("stream entry ", raw.id);
+    if (entry->machine == r.machine) {
+      // This machine's own entries are not applied, except its counters'
+      // contributions: a store that lost them (a machine set up again
+      // under its old name) takes them back, and one that has them finds
+      // them outvoted by their own version.
+      for (const SharedChange& change : entry->changes) {
+        if (!r.shared.IsCounterItem(change.item)) continue;
+        absl::Status s =
+            applier.Add(where, entry->hlc, entry->machine, change, &report);
+        if (!s.ok()) return s;
+      }
+      continue;
+    }
     auto peer = next.peers.find(entry->machine);
     // A resent entry (its machine crashed before it knew the stream had
     // it): already applied.
     if (peer != next.peers.end() && entry->seq <= peer->second) continue;
     next.peers[entry->machine] = entry->seq;
 
-    const std::string where = absl::StrCat("stream entry ", raw.id);
     for (const SharedChange& change : entry->changes) {
       absl::Status s =
           applier.Add(where, entry->hlc, entry->machine, change, &report);

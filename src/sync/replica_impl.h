@@ -9,6 +9,7 @@
 #include "dotlog/change_feed.h"
 #include "dotlog/file_system.h"
 #include "dotlog/sync/replica.h"
+#include "sync/replica_counters.h"
 #include "sync/replica_records.h"
 #include "sync/shared_items.h"
 
@@ -31,7 +32,7 @@ struct Replica::Impl {
   // through it, so they follow one rule.
   class Applier {
    public:
-    explicit Applier(Impl& r) : r_(r) {}
+    explicit Applier(Impl& r) : r_(r), counters_(r.store) {}
     // Adds the version of `change` written at (`hlc`, `machine`). `where`
     // names its origin in problems (a stream entry, the snapshot). Errors:
     // the store's.
@@ -44,6 +45,11 @@ struct Replica::Impl {
     absl::Status Commit(const ReplicaPosition& position, ApplyReport* report);
 
    private:
+    // Adds the contribution of `machine` to counter `key` that `change`
+    // carries (its integer; 0 for a delete or anything else) to the batch.
+    // Errors: the store's.
+    absl::Status AddCounter(const std::string& key, const std::string& machine,
+                            const SharedChange& change);
     struct FieldUpdate {
       std::string key = {};
       std::string field = {};
@@ -55,6 +61,12 @@ struct Replica::Impl {
     // one batch are decided as if applied one after the other.
     std::map<std::string, sync_internal::ItemMeta> overlay_;
     std::map<std::string, FieldUpdate> field_updates_;
+    // Counters' contributions as this batch leaves them, and what the
+    // batch adds to each counter key (WriteBatch::Add: the store adds it
+    // under its write lock, so an increment another process commits
+    // meanwhile is never lost).
+    sync_internal::CounterStates counters_;
+    std::map<std::string, int64_t> counter_adds_;
   };
 
   // FailedPrecondition unless the replica holds the store's sync lock.

@@ -16,13 +16,18 @@ absl::StatusOr<SharedItems> SharedItems::Parse(
     if (absl::StartsWith(AV(text), AV(kPerMachineMark))) {
       rule.per_machine = true;
       text.remove_prefix(kPerMachineMark.size());
+    } else if (absl::StartsWith(AV(text), AV(kCounterMark))) {
+      rule.counter = true;
+      text.remove_prefix(kCounterMark.size());
     }
     const size_t hash = text.find('#');
     rule.prefix = std::string(text.substr(0, hash));
-    if (rule.per_machine && hash != std::string_view::npos) {
+    if ((rule.per_machine || rule.counter) &&
+        hash != std::string_view::npos) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "shared item \"", spec, "\": a per-machine (log:) rule is a key "
-          "prefix, without '#'"));
+          "shared item \"", spec, "\": a ",
+          rule.counter ? "counter (count:)" : "per-machine (log:)",
+          " rule is a key prefix, without '#'"));
     }
     if (hash != std::string::npos) {
       rule.field = std::string(text.substr(hash + 1));
@@ -53,13 +58,15 @@ std::vector<ItemOfKey> SharedItems::ItemsOf(std::string_view key) const {
       if (absl::StartsWith(AV(key), rule.prefix)) {
         std::string item(key);
         // A key of this machine's log travels with the machine's name; a
-        // copy of another machine's already carries it.
-        if (rule.per_machine &&
-            key.find(kMachineSeparator, rule.prefix.size()) ==
-                std::string_view::npos) {
+        // copy of another machine's already carries it. A counter's
+        // contribution always does.
+        if (rule.counter ||
+            (rule.per_machine &&
+             key.find(kMachineSeparator, rule.prefix.size()) ==
+                 std::string_view::npos)) {
           absl::StrAppend(&item, std::string(1, kMachineSeparator), machine_);
         }
-        out.push_back({std::move(item), ""});
+        out.push_back({std::move(item), "", rule.counter});
         return out;  // the whole key: no field rule adds anything
       }
     } else if (key == rule.prefix) {
@@ -69,31 +76,36 @@ std::vector<ItemOfKey> SharedItems::ItemsOf(std::string_view key) const {
   return out;
 }
 
-bool SharedItems::Find(std::string_view item, std::string* key,
-                       std::string* field) const {
+std::optional<KeyOfItem> SharedItems::Find(std::string_view item) const {
   // Field rules first: "KEY#FIELD" may also start with a shared prefix.
   for (const SharedRule& rule : rules_) {
     if (!rule.field.empty() &&
         item == absl::StrCat(rule.prefix, "#", rule.field)) {
-      *key = rule.prefix;
-      *field = rule.field;
-      return true;
+      return KeyOfItem{.key = rule.prefix, .field = rule.field};
     }
   }
   for (const SharedRule& rule : rules_) {
     if (!rule.field.empty() || !absl::StartsWith(AV(item), rule.prefix)) {
       continue;
     }
-    *key = std::string(item);
-    field->clear();
-    if (!rule.per_machine) return true;
+    KeyOfItem found{.key = std::string(item)};
+    if (!rule.per_machine && !rule.counter) return found;
     const size_t at = item.rfind(kMachineSeparator);
-    if (at == std::string_view::npos || at < rule.prefix.size()) return false;
-    // This machine's own key comes back without its name.
-    if (item.substr(at + 1) == machine_) key->resize(at);
-    return true;
+    if (at == std::string_view::npos || at < rule.prefix.size()) {
+      return std::nullopt;
+    }
+    if (rule.counter) {
+      // Every machine's contribution goes to the one local counter.
+      found.key.resize(at);
+      found.machine = std::string(item.substr(at + 1));
+      if (found.machine.empty()) return std::nullopt;
+    } else if (item.substr(at + 1) == machine_) {
+      // This machine's own key comes back without its name.
+      found.key.resize(at);
+    }
+    return found;
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace dotlog::sync_internal

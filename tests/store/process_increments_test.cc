@@ -1,5 +1,5 @@
 // Several real processes on one store directory: read-modify-writes are
-// atomic across processes. Increments of one counter from several
+// atomic across processes, WriteBatch::Add's included. Increments of one counter from several
 // processes return every value from 1 to the total exactly once and leave
 // the counter at the total, with or without syncing, and while another
 // process compacts the store in a loop.
@@ -151,6 +151,45 @@ TEST_CASE(
     "[process]") {
   CheckConcurrentIncrements(
       {.processes = 8, .per_process = 250, .sync = SyncMode::kAlways});
+}
+
+TEST_CASE(
+    "4 processes adding in batches and 4 incrementing, 300 times each, give "
+    "exactly 2400",
+    "[process]") {
+  TempDir tmp;
+  const std::string dir = tmp.Join("store");
+  Options options;
+  options.lock_timeout = 120s;
+  auto observer = OpenOrDie(dir, options);
+  constexpr int kProcesses = 8, kEach = 300;
+  Pipe start;  // end of file is the start signal
+  std::vector<ChildProcess> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    children.push_back(ChildProcess::Start([&, p] {
+      start.CloseWrite();
+      auto store = Store::Open(dir, options);
+      if (!store.ok()) return 2;
+      if (ReadByte(start.read_fd())) return 3;
+      for (int n = 0; n < kEach; ++n) {
+        if (p % 2 == 0) {
+          if (!(*store)->Increment("counter", 1).ok()) return 4;
+          continue;
+        }
+        // The addition is decided under the lock, with the batch's put.
+        WriteBatch batch;
+        batch.Add("counter", 1);
+        batch.Put("adder/" + std::to_string(p), std::to_string(n));
+        if (!(*store)->Write(batch).ok()) return 5;
+      }
+      return 0;
+    }));
+  }
+  start.CloseWrite();
+  for (ChildProcess& child : children) CHECK(ExitedWith(child.Wait(), 0));
+  CHECK(observer->Get("counter").value_or("") ==
+        std::to_string(kProcesses * kEach));
+  CHECK(observer->Damage().empty());
 }
 
 }  // namespace

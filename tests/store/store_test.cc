@@ -2,6 +2,7 @@
 #include "dotlog/store.h"
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <thread>
@@ -121,6 +122,62 @@ TEST_CASE("a batch with one invalid operation writes nothing", "[store]") {
   CHECK(std::string(s.message()).find("batch operation 1") != std::string::npos);
   CHECK(absl::IsNotFound(store->Get("a").status()));
   CHECK(store->GetStats()->total_bytes == 0);
+}
+
+TEST_CASE("a batch's addition starts from the key's integer, else from 0",
+          "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  REQUIRE_OK(store->Put("n", "40"));
+  REQUIRE_OK(store->Put("text", "\"x\""));
+  WriteBatch batch;
+  batch.Add("n", 2);
+  batch.Add("absent", -3);
+  batch.Add("text", 5);
+  batch.Put("set", "10");
+  batch.Add("set", 1);  // from the batch's own earlier put
+  batch.Delete("n");
+  batch.Add("n", 7);  // from the batch's own delete: 0
+  REQUIRE_OK(store->Write(batch));
+  CHECK(testing::Value(store->Get("absent")) == "-3");
+  CHECK(testing::Value(store->Get("text")) == "5");
+  CHECK(testing::Value(store->Get("set")) == "11");
+  CHECK(testing::Value(store->Get("n")) == "7");
+  CHECK(store->GetStats()->records == 3);
+}
+
+TEST_CASE("a batch whose addition overflows writes nothing", "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  REQUIRE_OK(store->Put("n", std::to_string(INT64_MAX)));
+  WriteBatch batch;
+  batch.Put("other", "1");
+  batch.Add("n", 1);
+  const absl::Status s = store->Write(batch);
+  CHECK(absl::IsOutOfRange(s));
+  CHECK(std::string(s.message()).find("batch operation 1") != std::string::npos);
+  CHECK(absl::IsNotFound(store->Get("other").status()));
+  CHECK(testing::Value(store->Get("n")) == std::to_string(INT64_MAX));
+}
+
+TEST_CASE("a batch's addition loses no increment another thread commits",
+          "[store]") {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path());
+  constexpr int kEach = 500;
+  int failed = 0;  // Catch2 assertions are for the test's own thread
+  std::thread incrementing([&] {
+    for (int i = 0; i < kEach; ++i) failed += !store->Increment("n", 1).ok();
+  });
+  for (int i = 0; i < kEach; ++i) {
+    WriteBatch batch;
+    batch.Add("n", 2);
+    batch.Put("other", std::to_string(i));
+    REQUIRE_OK(store->Write(batch));
+  }
+  incrementing.join();
+  CHECK(failed == 0);
+  CHECK(testing::Value(store->Get("n")) == std::to_string(3 * kEach));
 }
 
 TEST_CASE("listing returns live keys under a prefix in byte order", "[store]") {

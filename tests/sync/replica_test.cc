@@ -247,5 +247,146 @@ TEST_CASE("Bookkeeping keys cannot be shared") {
       Replica::Open(a.store.get(), a.dir.path(), {.machine = ""}).status()));
 }
 
+// Machines sharing the counters under "state/count/".
+struct CountingMachine : testing::LocalMachine {
+  explicit CountingMachine(std::string name)
+      : LocalMachine(std::move(name), {"count:state/count/"}) {}
+  void Increment(int64_t by) { REQUIRE_OK(store->Increment(kCount, by)); }
+  static constexpr const char* kCount = "state/count/n";
+};
+
+// Publishes what `a` and `b` changed, then delivers it to both.
+void Exchange(CountingMachine& a, CountingMachine& b, MemoryStream& stream) {
+  stream.Publish(*a.replica);
+  stream.Publish(*b.replica);
+  stream.Deliver(*a.replica);
+  stream.Deliver(*b.replica);
+}
+
+TEST_CASE("A counter rule is a key prefix, without '#'") {
+  Machine a("a");
+  a.replica.reset();
+  CHECK(absl::IsInvalidArgument(
+      Replica::Open(a.store.get(), a.dir.path(),
+                    {.machine = "a", .shared = {"count:state/x#f"}})
+          .status()));
+}
+
+TEST_CASE("A counter travels as this machine's contribution") {
+  CountingMachine a("a");
+  MemoryStream stream;
+  a.Increment(2);
+  a.Increment(3);
+  stream.Publish(*a.replica);
+  REQUIRE(stream.size() == 1);
+  const StreamEntry entry = Value(DecodeEntry(stream.entries()[0].fields));
+  CHECK(entry.changes == std::vector<SharedChange>{
+                             {.item = "state/count/n@a", .value = "5"}});
+}
+
+TEST_CASE(
+    "An increment committed between an apply and the publisher's pass counts "
+    "as this machine's once, the applied one as the other's") {
+  CountingMachine a("a"), b("b");
+  MemoryStream stream;
+  a.Increment(5);
+  stream.Publish(*a.replica);
+  b.Increment(2);  // before the apply, not yet read by b's publisher
+  stream.Deliver(*b.replica);
+  b.Increment(1);  // after it
+  CHECK(b.Get(CountingMachine::kCount) == "8");
+  stream.Publish(*b.replica);
+  const StreamEntry entry = Value(DecodeEntry(stream.entries().back().fields));
+  CHECK(entry.changes == std::vector<SharedChange>{
+                             {.item = "state/count/n@b", .value = "3"}});
+  stream.Deliver(*a.replica);
+  CHECK(a.Get(CountingMachine::kCount) == "8");
+  // Nothing of a's comes back to a as b's.
+  stream.Publish(*a.replica);
+  stream.Deliver(*b.replica);
+  CHECK(b.Get(CountingMachine::kCount) == "8");
+}
+
+TEST_CASE(
+    "Deleting a counter zeroes it everywhere, keeping increments made "
+    "elsewhere meanwhile") {
+  CountingMachine a("a"), b("b");
+  MemoryStream stream;
+  a.Increment(3);
+  b.Increment(2);
+  Exchange(a, b, stream);
+  REQUIRE(a.Get(CountingMachine::kCount) == "5");
+  REQUIRE(b.Get(CountingMachine::kCount) == "5");
+  REQUIRE_OK(a.store->Delete(CountingMachine::kCount));
+  b.Increment(4);
+  Exchange(a, b, stream);
+  CHECK(a.Get(CountingMachine::kCount) == "4");
+  CHECK(b.Get(CountingMachine::kCount) == "4");
+}
+
+TEST_CASE(
+    "Putting an integer sets the counter everywhere; anything else counts "
+    "as 0") {
+  CountingMachine a("a"), b("b");
+  MemoryStream stream;
+  a.Increment(3);
+  b.Increment(2);
+  Exchange(a, b, stream);
+  a.Put(CountingMachine::kCount, "10");
+  stream.Publish(*a.replica);
+  stream.Deliver(*b.replica);
+  CHECK(b.Get(CountingMachine::kCount) == "10");
+
+  b.Put(CountingMachine::kCount, R"("reset")");
+  stream.Publish(*b.replica);
+  stream.Deliver(*a.replica);
+  CHECK(a.Get(CountingMachine::kCount) == "0");
+  // b keeps its text until another machine's change adds to it.
+  CHECK(b.Get(CountingMachine::kCount) == R"("reset")");
+  a.Increment(1);
+  stream.Publish(*a.replica);
+  stream.Deliver(*b.replica);
+  CHECK(b.Get(CountingMachine::kCount) == "1");
+  CHECK(a.Get(CountingMachine::kCount) == "1");
+}
+
+TEST_CASE("An applied contribution is kept in the batch that moves the position") {
+  CountingMachine a("a"), b("b");
+  MemoryStream stream;
+  a.Increment(4);
+  stream.Publish(*a.replica);
+  stream.Deliver(*b.replica);
+  // One record holds the counter, its bookkeeping and the position.
+  const auto counter = Value(b.store->Lookup(CountingMachine::kCount));
+  CHECK(Value(b.store->Lookup("sync/count/state/count/n")).seq == counter.seq);
+  CHECK(Value(b.store->Lookup("sync/position")).seq == counter.seq);
+  CHECK(b.Get("sync/count/state/count/n") ==
+        R"({"own":0,"peers":{"a":4}})");
+  // Delivered again after a restart: skipped, not added twice.
+  b.Restart();
+  REQUIRE(Value(b.replica->Apply(stream.entries())).applied == 0);
+  CHECK(b.Get(CountingMachine::kCount) == "4");
+}
+
+TEST_CASE(
+    "An applied count stays the other machine's after a compaction merged "
+    "its record") {
+  CountingMachine a("a"), b("b");
+  MemoryStream stream;
+  a.Increment(5);
+  stream.Publish(*a.replica);
+  stream.Deliver(*b.replica);
+  // A second apply supersedes the position the first one's record held,
+  // and the compaction drops it: the counter's version is left alone.
+  REQUIRE_OK(a.store->Increment("state/count/other", 1));
+  stream.Publish(*a.replica);
+  stream.Deliver(*b.replica);
+  REQUIRE_OK(b.store->Compact());
+  stream.Publish(*b.replica);
+  stream.Deliver(*a.replica);
+  CHECK(a.Get(CountingMachine::kCount) == "5");
+  CHECK(b.Get(CountingMachine::kCount) == "5");
+}
+
 }  // namespace
 }  // namespace dotlog

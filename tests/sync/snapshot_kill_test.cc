@@ -1,6 +1,7 @@
 // A sync process killed with SIGKILL at random points while it catches up
 // from the snapshot: after restarts, the machine holds exactly the other
-// machine's shared state, each key written once.
+// machine's shared state, each key written once, and every increment of a
+// shared counter, on either machine, counted once.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -26,6 +27,7 @@ using testing::Machine;
 using testing::Pipe;
 
 const std::string kFav = "state/wallpaper/favourite/";
+std::string Counter(int k) { return "state/count/" + std::to_string(k); }
 
 // A child that runs one sync round on the store in `dir`, writing a byte
 // to `pipe` after each batch of snapshot items; exits 0 when the round
@@ -50,7 +52,9 @@ ChildProcess StartCatchUp(const std::string& dir, int port, Pipe& pipe) {
   });
 }
 
-TEST_CASE("A catch-up from the snapshot killed at random points converges") {
+TEST_CASE(
+    "A catch-up from the snapshot killed at random points converges, and "
+    "counts every increment once") {
   const uint64_t seed = testing::TestSeed();
   INFO("seed " << seed << " (replay: DOTLOG_TEST_SEED=" << seed << ")");
   std::mt19937_64 random(seed);
@@ -58,6 +62,7 @@ TEST_CASE("A catch-up from the snapshot killed at random points converges") {
   Machine a("a", server.port(), /*max_length=*/1), b("b", server.port());
   for (int i = 0; i < 400; ++i) {
     a.Put(kFav + std::to_string(i), std::to_string(i));
+    a.Increment(Counter(i % 10), 1);  // 40 each
     if (i % 20 == 19) a.Round();
     if (i == 39) b.Round();  // then b is away
   }
@@ -89,6 +94,7 @@ TEST_CASE("A catch-up from the snapshot killed at random points converges") {
       const int status = child.Kill();
       CHECK_FALSE(testing::ExitedWith(status, 1));  // it did not fail
       ++kills;
+      b.Increment(Counter(0), 2);  // between two catch-ups' batches
     }
   }
   INFO(kills << " kills");
@@ -101,6 +107,13 @@ TEST_CASE("A catch-up from the snapshot killed at random points converges") {
   for (const auto& [key, value] : a.Shared()) {
     INFO(key);
     CHECK(b.VersionsOf(key) == 1);
+  }
+  // Each contribution counted once, whichever batch it was in when killed.
+  for (int k = 0; k < 10; ++k) {
+    const std::string total = std::to_string(40 + (k == 0 ? 2 * kills : 0));
+    INFO(Counter(k));
+    CHECK(a.Get(Counter(k)) == total);
+    CHECK(b.Get(Counter(k)) == total);
   }
 }
 

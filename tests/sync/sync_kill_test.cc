@@ -1,6 +1,7 @@
 // Sync processes killed with SIGKILL at random points lose and repeat
 // nothing: after restarts, the other machine holds every shared change
-// exactly once.
+// exactly once, and a counter both machines increment counts every
+// increment once.
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -23,6 +24,8 @@ namespace {
 
 using testing::ChildProcess;
 using testing::Machine;
+
+const std::string kCount = "state/count/n";
 
 // A child running sync rounds on the store in `dir` until killed; exits 1
 // on the first error other than a lost connection.
@@ -58,6 +61,8 @@ TEST_CASE("Sync processes killed at random points lose and repeat nothing") {
     a.Put("state/wallpaper/favourite/" + std::to_string(i),
           std::to_string(i));
     b.Put("state/colorscheme", std::to_string(i));  // b's own, published
+    a.Increment(kCount, 1);
+    b.Increment(kCount, 2);
     if (random() % 20 == 0) {
       Machine& m = random() % 2 ? a : b;
       std::optional<ChildProcess>& victim = &m == &a ? sync_a : sync_b;
@@ -84,6 +89,11 @@ TEST_CASE("Sync processes killed at random points lose and repeat nothing") {
   CHECK(b.Shared() == a.Shared());
   CHECK(b.Shared().size() == 401);
   CHECK(a.Get("state/colorscheme") == "399");
+  // An increment lost or applied twice on either side would show here.
+  INFO("a: " << a.Get("sync/count/" + kCount) << ", b: "
+             << b.Get("sync/count/" + kCount));
+  CHECK(a.Get(kCount) == "1200");
+  CHECK(b.Get(kCount) == "1200");
   // Each favourite was written once on a; a second apply on b would have
   // left a second version in b's log.
   for (int i = 0; i < 400; ++i) {

@@ -20,7 +20,8 @@ namespace dotlog::testing {
 
 inline const std::vector<std::string> kTestShared = {
     "state/wallpaper/favourite/", "state/colorscheme",
-    "state/wallpaper/current#recent", "log:state/event/"};
+    "state/wallpaper/current#recent", "log:state/event/",
+    "count:state/count/"};
 
 struct Machine : LocalMachine {
   Machine(std::string name, int port, uint64_t max_length = 100000)
@@ -52,6 +53,10 @@ struct Machine : LocalMachine {
   // How many versions of `key` the log holds (no compaction runs here).
   size_t VersionsOf(const std::string& key) {
     return Value(store->History(key, 1000)).size();
+  }
+  // Adds `by` to the shared counter `key`, as `dotlog incr` does.
+  void Increment(const std::string& key, int64_t by) {
+    REQUIRE_OK(store->Increment(key, by));
   }
   std::vector<RawStreamEntry> StreamEntries() {
     return Value(client->ReadAfter(options.stream, "0-0", 1000000));

@@ -30,6 +30,12 @@ struct ReplicaOptions {
   // event log, whose ids every store hands out for itself): this machine's
   // key KEY travels as item "KEY@MACHINE", and another machine's is kept
   // here under that name, so equal keys of two machines never collide.
+  // "count:PREFIX": the keys under the prefix are counters: this machine's
+  // contribution to key KEY travels as item "KEY@MACHINE" (an integer),
+  // and the local KEY holds the sum of every machine's contribution. A
+  // key's value counts as its integer, and as 0 when deleted or holding
+  // anything else; this machine's contribution is the key's value less the
+  // other machines'.
   // Everything else never leaves the store, and remote changes to it are
   // ignored.
   std::vector<std::string> shared = {};
@@ -87,6 +93,11 @@ struct ReplicaPosition {
 //                    clock, machine, deleted, value hash. A delete keeps its
 //                    meta as a tombstone, so an older change arriving late
 //                    loses to it.
+//   sync/count/KEY   a counter's contributions: this machine's as last
+//                    published, and each other machine's as last applied
+//                    (written by Apply with the position and the addition
+//                    to KEY). This machine's contribution now is KEY less
+//                    the others'.
 //
 // Conflict rule: a change is applied only if its (clock, machine) wins over
 // the item's meta by WinsOver; so every machine ends with the value of the
@@ -120,8 +131,9 @@ class Replica {
 
   // Applies `entries`, read from the stream in stream order after
   // position().stream_id, in one batch with the new position. Entries of
-  // this machine and entries already applied (per-machine sequence number)
-  // are skipped; malformed and newer-version ones are reported and skipped.
+  // this machine (but for their counters' contributions, which a store
+  // that lost them takes back) and entries already applied (per-machine
+  // sequence number) are skipped; malformed and newer-version ones are reported and skipped.
   // Errors: the store's (then nothing of this call is applied, except that a
   // field of a JSON object may already have been updated; applying it again
   // gives the same result).
