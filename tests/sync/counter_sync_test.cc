@@ -4,6 +4,7 @@
 // snapshot.
 #include <catch2/catch.hpp>
 
+#include <initializer_list>
 #include <string>
 
 #include "dotlog/sync/sync_round.h"
@@ -19,6 +20,11 @@ using testing::RedisServer;
 
 const std::string kClicks = "state/count/clicks";
 const std::string kRuns = "state/count/runs";
+
+// One sync round of each machine, in this order.
+void Rounds(std::initializer_list<Machine*> order) {
+  for (Machine* m : order) m->Round();
+}
 
 TEST_CASE("Increments made on three machines while apart all count on each") {
   RedisServer server;
@@ -57,9 +63,7 @@ TEST_CASE("A counter's contributions survive a catch-up from the snapshot") {
   Machine a("a", server.port(), 1), b("b", server.port(), 1);
   a.Increment(kClicks, 1);
   b.Increment(kClicks, 10);
-  a.Round();
-  b.Round();
-  a.Round();
+  Rounds({&a, &b, &a});
   REQUIRE(a.Get(kClicks) == "11");
   REQUIRE(b.Get(kClicks) == "11");
 
@@ -81,9 +85,7 @@ TEST_CASE("A counter's contributions survive a catch-up from the snapshot") {
   CHECK(c.Round().from_snapshot);
   CHECK(c.Get(kClicks) == "318");
   c.Increment(kClicks, 2);
-  c.Round();
-  a.Round();
-  b.Round();
+  Rounds({&c, &a, &b});
   CHECK(a.Get(kClicks) == "320");
   CHECK(b.Get(kClicks) == "320");
 }

@@ -263,6 +263,27 @@ void Exchange(CountingMachine& a, CountingMachine& b, MemoryStream& stream) {
   stream.Deliver(*b.replica);
 }
 
+// a counted 3 and b 2, and they exchanged: both hold 5.
+struct CountedOnBoth {
+  CountedOnBoth() {
+    a.Increment(3);
+    b.Increment(2);
+    Exchange(a, b, stream);
+  }
+  CountingMachine a{"a"}, b{"b"};
+  MemoryStream stream;
+};
+
+// a counted 5 and published it; b has not seen it yet.
+struct FivePublishedByA {
+  FivePublishedByA() {
+    a.Increment(5);
+    stream.Publish(*a.replica);
+  }
+  CountingMachine a{"a"}, b{"b"};
+  MemoryStream stream;
+};
+
 TEST_CASE("A counter rule is a key prefix, without '#'") {
   Machine a("a");
   a.replica.reset();
@@ -284,13 +305,10 @@ TEST_CASE("A counter travels as this machine's contribution") {
                              {.item = "state/count/n@a", .value = "5"}});
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    FivePublishedByA,
     "An increment committed between an apply and the publisher's pass counts "
     "as this machine's once, the applied one as the other's") {
-  CountingMachine a("a"), b("b");
-  MemoryStream stream;
-  a.Increment(5);
-  stream.Publish(*a.replica);
   b.Increment(2);  // before the apply, not yet read by b's publisher
   stream.Deliver(*b.replica);
   b.Increment(1);  // after it
@@ -307,14 +325,10 @@ TEST_CASE(
   CHECK(b.Get(CountingMachine::kCount) == "8");
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    CountedOnBoth,
     "Deleting a counter zeroes it everywhere, keeping increments made "
     "elsewhere meanwhile") {
-  CountingMachine a("a"), b("b");
-  MemoryStream stream;
-  a.Increment(3);
-  b.Increment(2);
-  Exchange(a, b, stream);
   REQUIRE(a.Get(CountingMachine::kCount) == "5");
   REQUIRE(b.Get(CountingMachine::kCount) == "5");
   REQUIRE_OK(a.store->Delete(CountingMachine::kCount));
@@ -324,14 +338,10 @@ TEST_CASE(
   CHECK(b.Get(CountingMachine::kCount) == "4");
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    CountedOnBoth,
     "Putting an integer sets the counter everywhere; anything else counts "
     "as 0") {
-  CountingMachine a("a"), b("b");
-  MemoryStream stream;
-  a.Increment(3);
-  b.Increment(2);
-  Exchange(a, b, stream);
   a.Put(CountingMachine::kCount, "10");
   stream.Publish(*a.replica);
   stream.Deliver(*b.replica);
@@ -368,13 +378,10 @@ TEST_CASE("An applied contribution is kept in the batch that moves the position"
   CHECK(b.Get(CountingMachine::kCount) == "4");
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    FivePublishedByA,
     "An applied count stays the other machine's after a compaction merged "
     "its record") {
-  CountingMachine a("a"), b("b");
-  MemoryStream stream;
-  a.Increment(5);
-  stream.Publish(*a.replica);
   stream.Deliver(*b.replica);
   // A second apply supersedes the position the first one's record held,
   // and the compaction drops it: the counter's version is left alone.
