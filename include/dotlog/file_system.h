@@ -86,6 +86,19 @@ class ReadableFile {
     if (*got != n) return absl::DataLossError("file was cut short");
     return absl::OkStatus();
   }
+  // Runs `read` over `n` bytes at `offset` of the view the last Map
+  // returned, where they lie, without copying them. DataLoss, never a
+  // signal, if another program cut the file short under the view (`read`
+  // then stops part-way, so it must only read: no allocation, lock,
+  // exception, or object whose destructor must run). REQUIRES: offset + n
+  // <= the size mapped. By default it runs `read` over a CopyMapped copy.
+  virtual absl::Status ReadMapped(uint64_t offset, size_t n,
+                                  absl::FunctionRef<void(std::string_view)> read) {
+    std::string copy(n, '\0');
+    if (absl::Status s = CopyMapped(offset, n, copy.data()); !s.ok()) return s;
+    read(copy);
+    return absl::OkStatus();
+  }
   // What the open file is now, wherever its name went since it was opened.
   // Unimplemented by default, for file systems that cannot tell.
   virtual absl::StatusOr<FileInfo> Stat() {

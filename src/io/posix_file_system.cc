@@ -290,10 +290,18 @@ class PosixReadableFile final : public ReadableFile {
   }
 
   absl::Status CopyMapped(uint64_t offset, size_t n, char* dst) override {
-    // Invariant: callers copy only what the last Map covered.
+    return ReadMapped(offset, n, [&](std::string_view bytes) {
+      std::memcpy(dst, bytes.data(), bytes.size());
+    });
+  }
+
+  absl::Status ReadMapped(
+      uint64_t offset, size_t n,
+      absl::FunctionRef<void(std::string_view)> read) override {
+    // Invariant: callers read only what the last Map covered.
     assert(offset + n <= map_size_);
-    const char* from = static_cast<const char*>(map_) + offset;
-    if (!GuardMapped([&] { std::memcpy(dst, from, n); })) {
+    const std::string_view bytes(static_cast<const char*>(map_) + offset, n);
+    if (!GuardMapped([&] { read(bytes); })) {
       return absl::DataLossError(
           absl::StrCat(path_, ": cut short by another program while mapped; ",
                        n, " bytes at offset ", offset, " are gone"));

@@ -51,18 +51,31 @@ absl::Status ReadExactly(const Source& src, uint64_t begin, uint64_t end,
   return absl::OkStatus();
 }
 
+// Runs `find` over [begin, end) of the segment: where the bytes lie when
+// the mapping holds them, else over a copy read into `scratch`. `find`
+// must only read (see ReadableFile::ReadMapped).
+absl::Status Scan(const Source& src, uint64_t begin, uint64_t end, std::string* scratch,
+                  absl::FunctionRef<void(std::string_view)> find) {
+  if (end <= src.mapped) return src.file->ReadMapped(begin, end - begin, find);
+  scratch->resize(end - begin);
+  if (absl::Status s = ReadExactly(src, begin, end, scratch->data()); !s.ok()) return s;
+  find(*scratch);
+  return absl::OkStatus();
+}
+
 // The offset where the line holding byte `at` begins: just after the
 // nearest '\n' before it, or 0.
 absl::StatusOr<uint64_t> LineStart(const Source& src, uint64_t at,
                                    std::string* scratch) {
   while (at > 0) {
     const uint64_t from = at > kProbeBytes ? at - kProbeBytes : 0;
-    scratch->resize(at - from);
-    if (absl::Status s = ReadExactly(src, from, at, scratch->data()); !s.ok()) {
-      return s;
-    }
-    const void* nl = memrchr(scratch->data(), '\n', scratch->size());
-    if (nl != nullptr) return from + (static_cast<const char*>(nl) - scratch->data()) + 1;
+    std::optional<size_t> after_nl;
+    absl::Status s = Scan(src, from, at, scratch, [&](std::string_view bytes) {
+      const void* nl = memrchr(bytes.data(), '\n', bytes.size());
+      if (nl != nullptr) after_nl = static_cast<const char*>(nl) - bytes.data() + 1;
+    });
+    if (!s.ok()) return s;
+    if (after_nl) return from + *after_nl;
     at = from;
   }
   return 0;
@@ -73,61 +86,85 @@ absl::StatusOr<uint64_t> LineEnd(const Source& src, uint64_t at, uint64_t size,
                                  std::string* scratch) {
   while (at < size) {
     const uint64_t to = std::min(size, at + kProbeBytes);
-    scratch->resize(to - at);
-    if (absl::Status s = ReadExactly(src, at, to, scratch->data()); !s.ok()) {
-      return s;
-    }
-    const size_t nl = scratch->find('\n');
-    if (nl != std::string::npos) return at + nl;
+    size_t nl = std::string_view::npos;
+    absl::Status s = Scan(src, at, to, scratch, [&](std::string_view bytes) {
+      nl = bytes.find('\n');
+    });
+    if (!s.ok()) return s;
+    if (nl != std::string_view::npos) return at + nl;
     at = to;
   }
   return size;
 }
 
+// What MatchesEncodedBatchPut looks for around the value of `key`, made
+// before the line is read, so that the check itself (Found) only reads: it
+// may run over a mapping, where another program can cut it short.
+class EncodedBatchPut {
+ public:
+  EncodedBatchPut(std::string_view key, const IndexEntry& entry)
+      : head_(absl::StrCat("{\"seq\":", entry.seq, ",\"ts\":\"")) {
+    EncodeBatchPutAround(key, entry.expires_ms, &before_, &after_);
+    // `"key":<the key>`, as `before` holds it ahead of `,"value":`.
+    constexpr std::string_view kValueField = ",\"value\":";
+    const size_t key_at = before_.find("\"key\":");
+    named_ = std::string_view(before_).substr(
+        key_at, before_.size() - kValueField.size() - key_at);
+  }
+
+  EncodedBatchPut(const EncodedBatchPut&) = delete;
+  EncodedBatchPut& operator=(const EncodedBatchPut&) = delete;
+
+  // True if `line`, starting at offset `begin` of its file, holds the
+  // value `entry` names, as MatchesEncodedBatchPut says. Reads only.
+  bool Found(std::string_view line, uint64_t begin, const IndexEntry& entry) const {
+    const std::optional<uint64_t> stored = StoredChecksum(line);
+    if (!stored) return false;
+    const std::string_view covered = line.substr(0, line.size() - kChecksumTrailerBytes);
+    // The head, as EncodeRecord writes it: seq, a time of the writer's
+    // fixed width, and the start of the operation list.
+    constexpr size_t kTimeBytes = 24;  // YYYY-MM-DDThh:mm:ss.mmmZ
+    constexpr std::string_view kList = "\",\"op\":\"batch\",\"ops\":[";
+    const size_t list_start = head_.size() + kTimeBytes + kList.size();
+    if (covered.size() < list_start || !covered.starts_with(head_) ||
+        covered.substr(head_.size() + kTimeBytes, kList.size()) != kList) {
+      return false;
+    }
+    if (entry.value_offset < begin) return false;
+    const uint64_t at = entry.value_offset - begin;
+    const uint64_t end = at + entry.value_size;
+    if (at < list_start + before_.size() || end + after_.size() >= covered.size() ||
+        covered.substr(at - before_.size(), before_.size()) != before_ ||
+        covered.substr(end, after_.size()) != after_) {
+      return false;
+    }
+    // The operation starts the list or follows another's closing brace, and
+    // is followed by another operation or the list's end.
+    const std::string_view preceding = covered.substr(0, at - before_.size());
+    const char next = covered[end + after_.size()];
+    if (!(preceding.size() == list_start || preceding.ends_with("},")) ||
+        !(next == ',' || next == ']')) {
+      return false;
+    }
+    // A later operation on the key would be the one that counts.
+    const std::string_view rest = covered.substr(end);
+    if (memmem(rest.data(), rest.size(), named_.data(), named_.size()) != nullptr) {
+      return false;
+    }
+    return RecordChecksum(covered) == *stored;
+  }
+
+ private:
+  const std::string head_;
+  std::string before_, after_;
+  std::string_view named_;  // in before_
+};
+
 }  // namespace
 
 bool MatchesEncodedBatchPut(std::string_view line, uint64_t begin,
                             std::string_view key, const IndexEntry& entry) {
-  const std::optional<uint64_t> stored = StoredChecksum(line);
-  if (!stored) return false;
-  const std::string_view covered = line.substr(0, line.size() - kChecksumTrailerBytes);
-  // The head, as EncodeRecord writes it: seq, a time of the writer's
-  // fixed width, and the start of the operation list.
-  const std::string head = absl::StrCat("{\"seq\":", entry.seq, ",\"ts\":\"");
-  constexpr size_t kTimeBytes = 24;  // YYYY-MM-DDThh:mm:ss.mmmZ
-  constexpr std::string_view kList = "\",\"op\":\"batch\",\"ops\":[";
-  if (!covered.starts_with(head) ||
-      covered.substr(head.size() + kTimeBytes, kList.size()) != kList) {
-    return false;
-  }
-  thread_local std::string before, after;
-  EncodeBatchPutAround(key, entry.expires_ms, &before, &after);
-  if (entry.value_offset < begin) return false;
-  const uint64_t at = entry.value_offset - begin;
-  const uint64_t end = at + entry.value_size;
-  const size_t list_start = head.size() + kTimeBytes + kList.size();
-  if (at < list_start + before.size() || end + after.size() >= covered.size() ||
-      covered.substr(at - before.size(), before.size()) != before ||
-      covered.substr(end, after.size()) != after) {
-    return false;
-  }
-  // The operation starts the list or follows another's closing brace, and
-  // is followed by another operation or the list's end.
-  const std::string_view preceding = covered.substr(0, at - before.size());
-  const char next = covered[end + after.size()];
-  if (!(preceding.size() == list_start || preceding.ends_with("},")) ||
-      !(next == ',' || next == ']')) {
-    return false;
-  }
-  // A later operation on the key would be the one that counts: look for
-  // `"key":<the key>`, as `before` holds it ahead of `,"value":`.
-  constexpr std::string_view kValueField = ",\"value\":";
-  const size_t key_at = before.find("\"key\":");
-  const std::string_view named =
-      std::string_view(before).substr(key_at, before.size() - kValueField.size() - key_at);
-  const std::string_view rest = covered.substr(end);
-  if (memmem(rest.data(), rest.size(), named.data(), named.size()) != nullptr) return false;
-  return RecordChecksum(covered) == *stored;
+  return EncodedBatchPut(key, entry).Found(line, begin, entry);
 }
 
 absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
@@ -150,6 +187,33 @@ absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
   if (!end.ok()) return end.status();
   line.begin = *begin;
   line.end = *end;
+  if (encoded_key != nullptr && line.end <= src.mapped) {
+    // A batch line is checked where it is mapped, and only the value is
+    // copied: a fresh process's get of one value of a large batch then
+    // touches no new memory for the line. The copy is taken first and
+    // compared after the check, so that what is served is what was checked.
+    const EncodedBatchPut expected(*encoded_key, entry);
+    line.bytes.resize(entry.value_size);
+    line.bytes_at = entry.value_offset;
+    bool found = false;
+    absl::Status s = file->ReadMapped(
+        line.begin, line.end - line.begin, [&](std::string_view bytes) {
+          const std::string_view value =
+              bytes.substr(entry.value_offset - line.begin, entry.value_size);
+          std::memcpy(line.bytes.data(), value.data(), value.size());
+          found = expected.Found(bytes, line.begin, entry) &&
+                  std::memcmp(line.bytes.data(), value.data(), value.size()) == 0;
+        });
+    if (!s.ok()) return s;
+    if (found) {
+      line.seq = entry.seq;
+      line.decoded = false;
+      return line;
+    }
+    line.bytes.clear();
+    encoded_key = nullptr;  // decoded below, as any other line
+  }
+  line.bytes_at = line.begin;
   char* bytes = buffer.Resize(line.end - line.begin);
   if (absl::Status s = ReadExactly(src, line.begin, line.end, bytes); !s.ok()) {
     return s;
@@ -186,11 +250,11 @@ absl::Status CopyMatchingValue(const VerifiedLine& line, ReadableFile* file,
   }
   if (!line.decoded) {
     // Checked as encoded for this very key and entry.
-    if (line.bytes.empty() || entry.value_offset < line.begin ||
-        entry.value_offset + entry.value_size > line.end) {
+    if (entry.value_offset < line.bytes_at ||
+        entry.value_offset + entry.value_size > line.bytes_at + line.bytes.size()) {
       return absl::InternalError("an undecoded line serves only the value it was checked for");
     }
-    out->assign(std::string_view(line.bytes).substr(entry.value_offset - line.begin,
+    out->assign(std::string_view(line.bytes).substr(entry.value_offset - line.bytes_at,
                                                     entry.value_size));
     return absl::OkStatus();
   }
@@ -204,7 +268,7 @@ absl::Status CopyMatchingValue(const VerifiedLine& line, ReadableFile* file,
     return Mismatch(path, entry, absl::StrCat("holds another value of key ", QuoteKey(key)));
   }
   if (!line.bytes.empty()) {
-    out->assign(std::string_view(line.bytes).substr(o.value_offset - line.begin, o.value_size));
+    out->assign(std::string_view(line.bytes).substr(o.value_offset - line.bytes_at, o.value_size));
     return absl::OkStatus();
   }
   out->resize(o.value_size);

@@ -34,7 +34,10 @@ struct VerifiedLine {
   // was for may be served from it.
   bool decoded = true;
   absl::flat_hash_map<uint64_t, Op> ops;
-  std::string bytes;  // the line, while fresh; emptied before it is kept
+  // While fresh (emptied before the line is kept): the line, or, of an
+  // undecoded line checked where it is mapped, only the value checked for.
+  std::string bytes;
+  uint64_t bytes_at = 0;  // the file offset of bytes[0]
 };
 
 // Reads the whole line of `file` (at `path`, `size` bytes known to the
@@ -43,7 +46,9 @@ struct VerifiedLine {
 // Bytes below `mapped` (what the file's last Map covered) are copied from
 // the mapping, the rest read with ReadAt. Thread-safe.
 // With `encoded_key`, a batch line that MatchesEncodedBatchPut for that key
-// is returned undecoded (VerifiedLine::decoded false), its bytes kept.
+// is returned undecoded (VerifiedLine::decoded false), its bytes kept: a
+// line below `mapped` is checked in place (ReadableFile::ReadMapped), and
+// only the value's bytes are kept.
 absl::StatusOr<VerifiedLine> ReadVerifiedLine(
     ReadableFile* file, const std::string& path, uint64_t size,
     uint64_t mapped, const IndexEntry& entry,
