@@ -33,6 +33,7 @@
 #include "store/mutation.h"
 #include "store/segment.h"
 #include "store/store_impl.h"
+#include "util/fork_count.h"
 #include "util/strings.h"
 
 namespace dotlog {
@@ -55,7 +56,7 @@ absl::Status StoreImpl::AcquireWriteLock() {
     lock_->Unlock();
     return held;
   }
-  shared_.set_writer_pid(static_cast<uint64_t>(getpid()));
+  shared_.set_writer_pid(ProcessId());
   return absl::OkStatus();
 }
 
@@ -288,7 +289,7 @@ void StoreImpl::MaybeWriteSnapshot(SnapshotWhen when) {
   // A failure only means the next open reads more of the log.
   // Not on a write's path, a snapshot waits out the clock tick of the
   // last append, so that the next open recognises the newest segment.
-  view_.WriteSnapshot(static_cast<uint64_t>(getpid()),
+  view_.WriteSnapshot(ProcessId(),
                       /*wait_for_file_clock=*/when != SnapshotWhen::kAfterWrite)
       .IgnoreError();
 }

@@ -1,6 +1,7 @@
 #include "util/fork_count.h"
 
 #include <pthread.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -20,6 +21,17 @@ uint64_t ForkCount() {
   std::call_once(registered,
                  [] { pthread_atfork(nullptr, nullptr, &CountFork); });
   return fork_count.load(std::memory_order_relaxed);
+}
+
+uint64_t ProcessId() {
+  thread_local uint64_t pid = 0;
+  thread_local uint64_t forks = ~uint64_t{0};
+  const uint64_t now = ForkCount();
+  if (forks != now) {
+    pid = static_cast<uint64_t>(getpid());
+    forks = now;
+  }
+  return pid;
 }
 
 }  // namespace dotlog

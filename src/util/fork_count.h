@@ -15,6 +15,10 @@ namespace dotlog {
 // child. Thread-safe.
 uint64_t ForkCount();
 
+// getpid(), with the system call made once per process and thread: again
+// only when ForkCount() says the caller now runs in a forked child.
+uint64_t ProcessId();
+
 }  // namespace dotlog
 
 #endif  // DOTLOG_UTIL_FORK_COUNT_H_

@@ -1,5 +1,5 @@
 // ForkCount: how a process tells that it is a forked child without asking
-// for its pid.
+// for its pid; ProcessId, the pid asked for once.
 #include "util/fork_count.h"
 
 #include <sys/wait.h>
@@ -35,6 +35,22 @@ TEST_CASE(
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(ForkCount() == before);
+}
+
+TEST_CASE("ProcessId is the process's pid, in a forked child the child's",
+          "[fork_count]") {
+  CHECK(ProcessId() == static_cast<uint64_t>(getpid()));
+  const uint64_t parent = ProcessId();
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    _exit(ProcessId() == static_cast<uint64_t>(getpid()) && ProcessId() != parent ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(ProcessId() == parent);
 }
 
 }  // namespace

@@ -39,6 +39,21 @@ TEST_CASE("a time before the epoch is formatted as a positive fraction",
   CHECK(FormatTimestamp(-1) == "1969-12-31T23:59:59.999Z");
 }
 
+TEST_CASE("every millisecond across seconds, days and years formats as absl does",
+          "[timestamp]") {
+  // One thread's successive records mostly share a second; these walk
+  // within and across seconds, forwards and backwards, as clocks may.
+  for (const int64_t start : {kNewYear2026Ms - 1500, int64_t{-2500}, kLastMs - 2999}) {
+    for (int64_t ms : {start, start + 1, start + 999, start + 1000, start + 1, start + 2001,
+                       start + 2001, start + 1999, start + 2998}) {
+      INFO(ms);
+      CHECK(FormatTimestamp(ms) == absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ",
+                                                    absl::FromUnixMillis(ms),
+                                                    absl::UTCTimeZone()));
+    }
+  }
+}
+
 TEST_CASE("AppendTimestamp appends and keeps what was there", "[timestamp]") {
   std::string out = "ts=";
   AppendTimestamp(&out, kNewYear2026Ms);
