@@ -230,8 +230,11 @@ void MeasureDiskFloors(const Config& c, uint64_t n, const std::string& dir,
       MeasureAppends(dir, static_cast<int>(c.puts), false);
   const AppendFigures synced =
       MeasureAppends(dir, static_cast<int>(c.durable_puts), true);
+  const AppendFigures locked =
+      MeasureAppends(dir, static_cast<int>(c.puts), false, /*locked=*/true);
   results->Add(kPutOffOps, n, kFloor, plain.ops_per_s);
   results->Add(kPutOffUs, n, kFloor, plain.median_us);
+  results->Add(kLockedAppendOps, n, kFloor, locked.ops_per_s);
   results->Add(kPutOnOps, n, kFloor, synced.ops_per_s);
   results->Add(kPutOnUs, n, kFloor, synced.median_us);
   if (n == c.key_counts.back()) {  // the multi-writer figure's N
@@ -335,10 +338,15 @@ int Run(const Flags& flags) {
   std::printf(
       "\nnotes: key %.1f B, value %.1f B on average. Get p99 includes one "
       "steady_clock::now(). Floor for %d threads appending+fdatasync to one "
-      "file: %s ops/s. The dotlog store opened via its snapshot held %llu of "
+      "file: %s ops/s. An append of 200 B under an exclusive flock (lock, "
+      "write(), unlock: the least a put needs that every other process sees "
+      "at once and never interleaves with its own): %s ops/s at N=%llu. The "
+      "dotlog store opened via its snapshot held %llu of "
       "%llu keys in index.snapshot.\n\n",
       MeanKeyBytes(entries), MeanValueBytes(entries), c.threads,
       FormatValue(Median(concurrent_syncs)).c_str(),
+      FormatValue(results.Median(kLockedAppendOps, largest, kFloor)).c_str(),
+      (unsigned long long)largest,
       (unsigned long long)snapshot_probe.snapshot_keys,
       (unsigned long long)snapshot_probe.live_keys);
   PrintTargets(c, MeanKeyBytes(entries), peers, results);

@@ -1,6 +1,7 @@
 #include "measure.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -182,11 +183,14 @@ double MeasureMapInsertMs(const std::vector<Entry>& entries) {
   return map.size() == entries.size() ? ns / 1e6 : NAN;
 }
 
-AppendFigures MeasureAppends(const std::string& dir, int ops, bool sync) {
+AppendFigures MeasureAppends(const std::string& dir, int ops, bool sync,
+                             bool locked) {
   const std::string path = dir + "/floor-append.tmp";
+  const std::string lock_path = dir + "/floor-append.lock";
   const int fd =
       open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_APPEND, 0600);
-  if (fd < 0) return {NAN, NAN};
+  const int lock_fd = locked ? open(lock_path.c_str(), O_CREAT | O_RDWR, 0600) : -1;
+  if (fd < 0 || (locked && lock_fd < 0)) return {NAN, NAN};
   std::string record(199, 'x');
   record += '\n';
   std::vector<double> ns(static_cast<size_t>(ops));
@@ -194,14 +198,20 @@ AppendFigures MeasureAppends(const std::string& dir, int ops, bool sync) {
   const auto all = BenchClock::now();
   for (double& t : ns) {
     const auto start = BenchClock::now();
+    if (locked) ok &= flock(lock_fd, LOCK_EX) == 0;
     ok &= write(fd, record.data(), record.size()) ==
           static_cast<ssize_t>(record.size());
     if (sync) ok &= fdatasync(fd) == 0;
+    if (locked) ok &= flock(lock_fd, LOCK_UN) == 0;
     t = NsSince(start);
   }
   const double total_ns = NsSince(all);
   close(fd);
   unlink(path.c_str());
+  if (locked) {
+    close(lock_fd);
+    unlink(lock_path.c_str());
+  }
   if (!ok) return {NAN, NAN};
   return {ops / (total_ns / 1e9), Median(std::move(ns)) / 1e3};
 }

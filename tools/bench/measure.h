@@ -107,13 +107,16 @@ absl::Status TimeGets(const std::vector<Entry>& entries,
 double MeasureMapInsertMs(const std::vector<Entry>& entries);
 
 // Append floor: `ops` appends of 200 bytes to a new file in `dir`, each
-// followed by fdatasync when `sync`. Per-operation latencies in ns, and
-// the total throughput.
+// followed by fdatasync when `sync`, and each taken under an exclusive
+// flock of another file in `dir` when `locked` (what an append needs for
+// other processes to see it at once and never interleave with theirs).
+// Per-operation latencies in ns, and the total throughput.
 struct AppendFigures {
   double ops_per_s = 0;
   double median_us = 0;
 };
-AppendFigures MeasureAppends(const std::string& dir, int ops, bool sync);
+AppendFigures MeasureAppends(const std::string& dir, int ops, bool sync,
+                             bool locked = false);
 // `threads` threads each doing `ops_per_thread` appends+fdatasync to one
 // shared O_APPEND file: what the file system gives concurrent syncs.
 double MeasureConcurrentSyncedAppends(const std::string& dir, int threads,

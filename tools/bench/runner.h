@@ -34,6 +34,9 @@ inline constexpr char kGetP99Ns[] = "get_p99";
 inline constexpr char kGetFreshNs[] = "get_fresh";
 inline constexpr char kPutOffOps[] = "put_off_ops";
 inline constexpr char kPutOffUs[] = "put_off_us";
+// Not a row: the floor of a put other processes see at once (flock, write
+// of 200 B, unlock), for the notes and targets.
+inline constexpr char kLockedAppendOps[] = "locked_append_ops";
 inline constexpr char kPutOnOps[] = "put_on_ops";
 inline constexpr char kPutOnUs[] = "put_on_us";
 inline constexpr char kMultiPutOnOps[] = "multi_put_on_ops";
