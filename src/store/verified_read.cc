@@ -250,7 +250,7 @@ absl::Status CopyMatchingValue(const VerifiedLine& line, ReadableFile* file,
   }
   if (!line.decoded) {
     // Checked as encoded for this very key and entry.
-    if (entry.value_offset < line.bytes_at ||
+    if (line.bytes.empty() || entry.value_offset < line.bytes_at ||
         entry.value_offset + entry.value_size > line.bytes_at + line.bytes.size()) {
       return absl::InternalError("an undecoded line serves only the value it was checked for");
     }
