@@ -447,9 +447,8 @@ TEST_CASE("open and get of a 100,000-key store read a bounded number of pages",
   REQUIRE(longest_line < log_bytes / 50);
   CHECK(fs.times.read_bytes.load() < 64 * 1024 + 2 * longest_line);
   // Pages: those of the record read (mapped, and checked where they lie)
-  // and a fixed number more (under
-  // AddressSanitizer, its shadow of them too), ten times below the
-  // store's own pages.
+  // and a fixed number more (under AddressSanitizer, its shadow of them
+  // too), ten times below the store's own pages.
   const int64_t page_bound = 200 + 4 * static_cast<int64_t>(longest_line / 4096);
   REQUIRE(page_bound * 10 < static_cast<int64_t>((log_bytes + snapshot_bytes) / 4096));
   CHECK(touched < page_bound);

@@ -189,8 +189,13 @@ AppendFigures MeasureAppends(const std::string& dir, int ops, bool sync,
   const std::string lock_path = dir + "/floor-append.lock";
   const int fd =
       open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_APPEND, 0600);
+  if (fd < 0) return {NAN, NAN};
   const int lock_fd = locked ? open(lock_path.c_str(), O_CREAT | O_RDWR, 0600) : -1;
-  if (fd < 0 || (locked && lock_fd < 0)) return {NAN, NAN};
+  if (locked && lock_fd < 0) {
+    close(fd);
+    unlink(path.c_str());
+    return {NAN, NAN};
+  }
   std::string record(199, 'x');
   record += '\n';
   std::vector<double> ns(static_cast<size_t>(ops));

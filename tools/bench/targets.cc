@@ -14,8 +14,10 @@ bool Has(const std::vector<std::string>& peers, const std::string& name) {
 // One line: what the target asks, N, the two figures compared, and whether
 // dotlog's `value` is within `limit` (at most when `at_most`, else at
 // least), with the shortfall when not.
+// `value` is `who`'s figure: dotlog's, or a floor's.
 void Line(const std::string& target, uint64_t n, double value, double limit,
-          bool at_most, const std::string& unit, const std::string& limit_is) {
+          bool at_most, const std::string& unit, const std::string& limit_is,
+          const char* who = "dotlog") {
   std::string verdict;
   if (std::isnan(value) || std::isnan(limit)) {
     verdict = "not measured";
@@ -28,8 +30,8 @@ void Line(const std::string& target, uint64_t n, double value, double limit,
                   miss < 10 ? "MISSED by %.1f%%" : "MISSED by %.0f%%", miss);
     verdict = buf;
   }
-  std::printf("  %-50s N=%-7llu dotlog %9s %-5s %s %9s (%s): %s\n",
-              target.c_str(), static_cast<unsigned long long>(n),
+  std::printf("  %-50s N=%-7llu %-6s %9s %-5s %s %9s (%s): %s\n",
+              target.c_str(), static_cast<unsigned long long>(n), who,
               FormatValue(value).c_str(), unit.c_str(),
               at_most ? "<=" : ">=", FormatValue(limit).c_str(),
               limit_is.c_str(), verdict.c_str());
@@ -60,7 +62,8 @@ void PrintTargets(const Config& config, double mean_key_bytes,
            false, "ops/s", "leveldb/2");
       Line("  the same, for an append under flock alone", n,
            r.Median(kLockedAppendOps, n, kFloor),
-           r.Median(kPutOffOps, n, "leveldb") / 2, false, "ops/s", "leveldb/2");
+           r.Median(kPutOffOps, n, "leveldb") / 2, false, "ops/s", "leveldb/2",
+           "floor");
     }
     const double durable = r.Median(kPutOnOps, n, kDotlog);
     Line("put sync=on within 15% of append+fdatasync", n, durable,
