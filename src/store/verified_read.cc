@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -97,13 +98,35 @@ absl::StatusOr<uint64_t> LineEnd(const Source& src, uint64_t at, uint64_t size,
   return size;
 }
 
+// The length of the head EncodeRecord writes for a batch record with
+// sequence number `seq` (the seq, a time of the writer's fixed width, and
+// the start of the operation list) if `line` starts with it; 0 otherwise.
+// Reads only, and allocates nothing.
+size_t BatchHeadSize(std::string_view line, uint64_t seq) {
+  constexpr std::string_view kSeq = "{\"seq\":";
+  constexpr std::string_view kTime = ",\"ts\":\"";
+  constexpr size_t kTimeBytes = 24;  // YYYY-MM-DDThh:mm:ss.mmmZ
+  constexpr std::string_view kList = "\",\"op\":\"batch\",\"ops\":[";
+  char digits[20];  // the most a uint64_t takes
+  const char* const digits_end = std::to_chars(digits, digits + sizeof(digits), seq).ptr;
+  const std::string_view number(digits, static_cast<size_t>(digits_end - digits));
+  const size_t time_at = kSeq.size() + number.size() + kTime.size();
+  const size_t size = time_at + kTimeBytes + kList.size();
+  if (line.size() < size || !line.starts_with(kSeq) ||
+      line.substr(kSeq.size(), number.size()) != number ||
+      line.substr(kSeq.size() + number.size(), kTime.size()) != kTime ||
+      line.substr(time_at + kTimeBytes, kList.size()) != kList) {
+    return 0;
+  }
+  return size;
+}
+
 // What MatchesEncodedBatchPut looks for around the value of `key`, made
 // before the line is read, so that the check itself (Found) only reads: it
 // may run over a mapping, where another program can cut it short.
 class EncodedBatchPut {
  public:
-  EncodedBatchPut(std::string_view key, const IndexEntry& entry)
-      : head_(absl::StrCat("{\"seq\":", entry.seq, ",\"ts\":\"")) {
+  EncodedBatchPut(std::string_view key, const IndexEntry& entry) {
     EncodeBatchPutAround(key, entry.expires_ms, &before_, &after_);
     // `"key":<the key>`, as `before` holds it ahead of `,"value":`.
     constexpr std::string_view kValueField = ",\"value\":";
@@ -121,15 +144,8 @@ class EncodedBatchPut {
     const std::optional<uint64_t> stored = StoredChecksum(line);
     if (!stored) return false;
     const std::string_view covered = line.substr(0, line.size() - kChecksumTrailerBytes);
-    // The head, as EncodeRecord writes it: seq, a time of the writer's
-    // fixed width, and the start of the operation list.
-    constexpr size_t kTimeBytes = 24;  // YYYY-MM-DDThh:mm:ss.mmmZ
-    constexpr std::string_view kList = "\",\"op\":\"batch\",\"ops\":[";
-    const size_t list_start = head_.size() + kTimeBytes + kList.size();
-    if (covered.size() < list_start || !covered.starts_with(head_) ||
-        covered.substr(head_.size() + kTimeBytes, kList.size()) != kList) {
-      return false;
-    }
+    const size_t list_start = BatchHeadSize(covered, entry.seq);
+    if (list_start == 0) return false;
     if (entry.value_offset < begin) return false;
     const uint64_t at = entry.value_offset - begin;
     const uint64_t end = at + entry.value_size;
@@ -155,7 +171,6 @@ class EncodedBatchPut {
   }
 
  private:
-  const std::string head_;
   std::string before_, after_;
   std::string_view named_;  // in before_
 };
@@ -164,6 +179,9 @@ class EncodedBatchPut {
 
 bool MatchesEncodedBatchPut(std::string_view line, uint64_t begin,
                             std::string_view key, const IndexEntry& entry) {
+  // Most lines a get meets are not batches: those are told by their head,
+  // before the key's encoding is worked out.
+  if (BatchHeadSize(line, entry.seq) == 0) return false;
   return EncodedBatchPut(key, entry).Found(line, begin, entry);
 }
 
@@ -187,11 +205,13 @@ absl::StatusOr<VerifiedLine> ReadVerifiedLine(ReadableFile* file,
   if (!end.ok()) return end.status();
   line.begin = *begin;
   line.end = *end;
-  if (encoded_key != nullptr && line.end <= src.mapped) {
-    // A batch line is checked where it is mapped, and only the value is
-    // copied: a fresh process's get of one value of a large batch then
-    // touches no new memory for the line. The copy is taken first and
+  if (encoded_key != nullptr && line.end <= src.mapped &&
+      line.end - line.begin > kProbeBytes) {
+    // A long line (a batch) is checked where it is mapped, and only the
+    // value is copied: a fresh process's get of one value of a large batch
+    // then touches no new memory for the line. The copy is taken first and
     // compared after the check, so that what is served is what was checked.
+    // A short line costs less to copy, below, than this check to prepare.
     const EncodedBatchPut expected(*encoded_key, entry);
     line.bytes.resize(entry.value_size);
     line.bytes_at = entry.value_offset;

@@ -47,8 +47,8 @@ struct VerifiedLine {
 // the mapping, the rest read with ReadAt. Thread-safe.
 // With `encoded_key`, a batch line that MatchesEncodedBatchPut for that key
 // is returned undecoded (VerifiedLine::decoded false), its bytes kept: a
-// line below `mapped` is checked in place (ReadableFile::ReadMapped), and
-// only the value's bytes are kept.
+// line over 4096 bytes below `mapped` is checked in place
+// (ReadableFile::ReadMapped), and only the value's bytes are kept.
 absl::StatusOr<VerifiedLine> ReadVerifiedLine(
     ReadableFile* file, const std::string& path, uint64_t size,
     uint64_t mapped, const IndexEntry& entry,
