@@ -97,7 +97,8 @@ void LogView::ReportDamage(const Segment& seg, const DamagedLine& d) {
 }
 
 absl::StatusOr<bool> LogView::Replaced(Segment* seg,
-                                       std::optional<uint64_t>* size) {
+                                       std::optional<uint64_t>* size,
+                                       std::optional<uint64_t> names) {
   auto open = seg->file->Stat();
   if (absl::IsUnimplemented(open.status())) return false;
   if (!open.ok()) return open.status();
@@ -106,17 +107,17 @@ absl::StatusOr<bool> LogView::Replaced(Segment* seg,
   if (open->size < seg->scanned_end) return true;
   // The name still names the open file if it did when last looked up and
   // no name in the directory has changed since.
-  const uint64_t names = names_ != nullptr ? names_->Current() : 0;
-  if (names != 0 && names == seg->name_checked) return false;
+  if (!names) names = names_ != nullptr ? names_->Current() : 0;
+  if (*names != 0 && *names == seg->name_checked) return false;
   auto named = fs_->Stat(seg->path);
   if (absl::IsNotFound(named.status())) return true;
   if (!named.ok()) return named.status();
   if (!named->SameFile(*open)) return true;
-  seg->name_checked = names;
+  seg->name_checked = *names;
   return false;
 }
 
-absl::Status LogView::CatchUp() {
+absl::Status LogView::CatchUp(std::optional<uint64_t> names) {
   Segment* seg = newest();
   if (index_.base_damaged()) distrust_snapshot_.store(true);
   if (seg == nullptr || needs_full_read()) return Load();
@@ -125,7 +126,7 @@ absl::Status LogView::CatchUp() {
   // store, and appending to the old file would write into nothing. Read
   // everything again from the files as they are now.
   std::optional<uint64_t> size;
-  auto replaced = Replaced(seg, &size);
+  auto replaced = Replaced(seg, &size, names);
   if (!replaced.ok()) return replaced.status();
   if (*replaced) return Reload();
   if (absl::Status s = ScanFrom(seg, TailPolicy::kWithholdTail, size);

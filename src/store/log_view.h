@@ -53,13 +53,17 @@ class LogView {
 
   // Reads what was appended since the last call: the newest segment's new
   // lines and any segments created after it. Reloads instead if the newest
-  // segment was replaced, removed or cut short since it was read.
-  absl::Status CatchUp();
+  // segment was replaced, removed or cut short since it was read. `names`:
+  // NameCheck::Current() as the caller read it under the store's lock, if
+  // it did (then it is not read again).
+  absl::Status CatchUp(std::optional<uint64_t> names = std::nullopt);
 
   // True if `seg`'s name no longer names the file this view read (replaced
   // or removed), or that file is shorter than what was read of it. Records
   // the open file's identity in `seg`, and its size in `*size` when known.
-  absl::StatusOr<bool> Replaced(Segment* seg, std::optional<uint64_t>* size);
+  // `names` as for CatchUp.
+  absl::StatusOr<bool> Replaced(Segment* seg, std::optional<uint64_t>* size,
+                                std::optional<uint64_t> names = std::nullopt);
 
   // Applies the lines in `bytes`, which this process appended at `offset`
   // of segment `number`, unless CatchUp has already read them.

@@ -150,7 +150,8 @@ std::optional<std::pair<uint64_t, uint64_t>> StoreImpl::DurableLimit() const {
   return std::make_pair(pending.segment, pending.offset);
 }
 
-absl::Status StoreImpl::CatchUpLocked(bool force, bool holds_write_lock) {
+absl::Status StoreImpl::CatchUpLocked(bool force,
+                                       std::optional<uint64_t> write_lock_names) {
   constexpr int kAttempts = 5;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     const uint64_t counter = shared_.commit_counter();
@@ -162,8 +163,8 @@ absl::Status StoreImpl::CatchUpLocked(bool force, bool holds_write_lock) {
     // Outside the write lock an append may be in progress: a reader sees
     // only what precedes it, so never a record before it is durable. A
     // writer reads everything (a mark a dead writer left included).
-    view_.set_read_limit(holds_write_lock ? std::nullopt : DurableLimit());
-    absl::Status s = compacted ? view_.Reload() : view_.CatchUp();
+    view_.set_read_limit(write_lock_names ? std::nullopt : DurableLimit());
+    absl::Status s = compacted ? view_.Reload() : view_.CatchUp(write_lock_names);
     view_.set_read_limit(std::nullopt);
     if (!s.ok()) return s;
     if (shared_.generation() == generation) {

@@ -84,9 +84,11 @@ class StoreImpl final : public Store {
   bool LockReplaced();
   // Brings the view up to date: reads new records if the commit counter
   // moved (or always, with `force`), reloads if a compaction published.
-  // `holds_write_lock`: the caller holds the store's write lock, so no
-  // append is in progress and everything in the files is read.
-  absl::Status CatchUpLocked(bool force, bool holds_write_lock = false)
+  // `write_lock_names`, given only by a caller that holds the store's write
+  // lock: no append is in progress, so everything in the files is read, and
+  // it is names_.Current() as read under that lock (not read again).
+  absl::Status CatchUpLocked(
+      bool force, std::optional<uint64_t> write_lock_names = std::nullopt)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Where the append in progress of any process began, if one is: readers
   // outside the write lock read nothing from there on.
@@ -177,12 +179,16 @@ class StoreImpl final : public Store {
   const IndexEntry* FindLive(std::string_view key, int64_t now_ms) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Takes the store's file lock, failing (with who holds it) after
-  // Options::lock_timeout, and checks it is still the store's LOCK.
-  absl::Status AcquireWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Options::lock_timeout, and checks it is still the store's LOCK. Sets
+  // `*names` to names_.Current() as read once the lock is held.
+  absl::Status AcquireWriteLock(uint64_t* names)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void ReleaseWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // OK if the locked file is still the store's LOCK, whole; otherwise the
-  // handle refuses every later write (writer_.Fail).
-  absl::Status CheckLockFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // handle refuses every later write (writer_.Fail). `names`:
+  // names_.Current(), read after the lock was taken.
+  absl::Status CheckLockFile(uint64_t names)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   // Compaction steps (store_compact.cc).
   // Step 1: under the write lock, seals the newest segment by starting the

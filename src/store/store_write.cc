@@ -38,7 +38,7 @@
 
 namespace dotlog {
 
-absl::Status StoreImpl::AcquireWriteLock() {
+absl::Status StoreImpl::AcquireWriteLock(uint64_t* names) {
   if (lock_ == nullptr) {
     return absl::PermissionDeniedError(absl::StrCat(
         "store ", dir_, " can be read but not written by this process (",
@@ -52,7 +52,10 @@ absl::Status StoreImpl::AcquireWriteLock() {
         "; another process is writing to ", dir_));
   }
   if (!s.ok()) return s;
-  if (absl::Status held = CheckLockFile(); !held.ok()) {
+  // One look at whether any name changed serves every check made under this
+  // lock: LOCK's name here, the newest segment's in the catch-up.
+  *names = names_.Current();
+  if (absl::Status held = CheckLockFile(*names); !held.ok()) {
     lock_->Unlock();
     return held;
   }
@@ -60,7 +63,7 @@ absl::Status StoreImpl::AcquireWriteLock() {
   return absl::OkStatus();
 }
 
-absl::Status StoreImpl::CheckLockFile() {
+absl::Status StoreImpl::CheckLockFile(uint64_t names) {
   // flock excludes only the processes that opened the same file. If LOCK
   // was removed or replaced since this handle opened it, the others lock a
   // different file (or will, once one of them opens the store again), and
@@ -75,7 +78,6 @@ absl::Status StoreImpl::CheckLockFile() {
   const FileInfo* held = &*lock_identity_;
   // While no name in the directory has changed since LOCK was last found to
   // name the held file, it still does: its handle tells the rest.
-  const uint64_t names = names_.Current();
   auto named = names == lock_name_checked_ ? lock_->Stat() : fs_->Stat(path);
   if (absl::IsUnimplemented(named.status())) return absl::OkStatus();
   if (!named.ok() && !absl::IsNotFound(named.status())) return named.status();
@@ -109,12 +111,13 @@ StoreImpl::WriteLock::WriteLock(StoreImpl* store) : store_(store) {
   store_->write_mu_.Lock();
   if (status_ = store_->CheckOpen(); !status_.ok()) return;
   if (status_ = store_->writer_.error(); !status_.ok()) return;
-  if (status_ = store_->AcquireWriteLock(); !status_.ok()) return;
+  uint64_t names;
+  if (status_ = store_->AcquireWriteLock(&names); !status_.ok()) return;
   file_locked_ = true;
   absl::MutexLock l(&store_->mu_);
   // Step 3. The shared counter is only a hint: under the lock, read the
   // files.
-  status_ = store_->CatchUpLocked(/*force=*/true, /*holds_write_lock=*/true);
+  status_ = store_->CatchUpLocked(/*force=*/true, names);
 }
 
 StoreImpl::WriteLock::~WriteLock() {

@@ -1,5 +1,6 @@
 // What a write costs in calls on the file system: a put reads each file's
-// metadata a fixed number of times, however many puts came before.
+// metadata, and looks at whether a name changed, a fixed number of times,
+// however many puts came before.
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
@@ -41,6 +42,20 @@ TEST_CASE(
     REQUIRE_OK(store->Put("k/" + std::to_string(i), std::to_string(i)));
   }
   CHECK(fs.stat_count() == 2 * kPuts);
+}
+
+TEST_CASE(
+    "a put looks twice at whether a name changed: once under the lock for "
+    "both files' names, once after its append",
+    "[store]") {
+  FaultFileSystem fs;
+  auto store = OpenWritten(&fs);
+  constexpr int kPuts = 100;
+  fs.ResetLargestIo();
+  for (int i = 0; i < kPuts; ++i) {
+    REQUIRE_OK(store->Put("k/" + std::to_string(i), std::to_string(i)));
+  }
+  CHECK(fs.name_look_count() == 2 * kPuts);
 }
 
 TEST_CASE(

@@ -209,6 +209,7 @@ class FaultFileSystem::NameWatcherHandle final : public NameWatcher {
 
   bool NamesChanged() override {
     absl::MutexLock lock(&fs_->mu_);
+    ++fs_->name_look_count_;
     const bool changed = fs_->name_change_count_ != seen_;
     seen_ = fs_->name_change_count_;
     return changed;
@@ -419,6 +420,11 @@ uint64_t FaultFileSystem::stat_count() const {
   return stat_count_;
 }
 
+uint64_t FaultFileSystem::name_look_count() const {
+  absl::MutexLock lock(&mu_);
+  return name_look_count_;
+}
+
 size_t FaultFileSystem::largest_read() const {
   absl::MutexLock lock(&mu_);
   return largest_read_;
@@ -432,7 +438,7 @@ size_t FaultFileSystem::largest_append() const {
 void FaultFileSystem::ResetLargestIo() {
   absl::MutexLock lock(&mu_);
   largest_read_ = largest_append_ = 0;
-  stat_count_ = 0;
+  stat_count_ = name_look_count_ = 0;
 }
 
 uint64_t FaultFileSystem::mutation_count() const {

@@ -106,6 +106,9 @@ class FaultFileSystem final : public FileSystem {
   // ResetLargestIo: Stat of a path or a handle, and Size of a handle (each
   // an fstat on POSIX).
   uint64_t stat_count() const;
+  // Looks by NameWatchers at whether any name changed (NamesChanged; a read
+  // of the inotify queue on POSIX), since construction or ResetLargestIo.
+  uint64_t name_look_count() const;
   void ResetLargestIo();
   // Describes mutation point `n` (1-based), e.g. "append 57 bytes to
   // /s/segment-000001.jsonl", or says that it has not been reached.
@@ -212,6 +215,7 @@ class FaultFileSystem final : public FileSystem {
   std::vector<std::string> points_ ABSL_GUARDED_BY(mu_);  // [n - 1] is n.
   size_t largest_read_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t stat_count_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t name_look_count_ ABSL_GUARDED_BY(mu_) = 0;
   size_t largest_append_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<uint64_t> crash_at_ ABSL_GUARDED_BY(mu_);
   bool crashed_ ABSL_GUARDED_BY(mu_) = false;
