@@ -15,6 +15,7 @@
 #include "format/record.h"
 #include "format/segment_scanner.h"
 #include "format/timestamp.h"
+#include "store/compaction_reading.h"
 #include "store/segment.h"
 #include "util/strings.h"
 
@@ -122,49 +123,6 @@ void SelectVersions(std::vector<VersionRef>& versions, const HistoryRule* rule,
 }
 
 
-// Reads the inputs one piece at a time, handing each intact record and each
-// damaged line to the caller, and sums each input's bytes.
-class InputReader {
- public:
-  explicit InputReader(FileSystem* fs) : fs_(fs) {}
-
-  // Reads `in` whole; returns the checksum of its bytes.
-  absl::StatusOr<uint64_t> Read(
-      const CompactionInput& in,
-      absl::FunctionRef<absl::Status(const ScannedLine&)> on_record,
-      absl::FunctionRef<void(const DamagedLine&, std::string_view line)>
-          on_damage) {
-    auto file = fs_->OpenReadableFile(in.path);
-    if (!file.ok()) return file.status();
-    auto size = (*file)->Size();
-    if (!size.ok()) return size.status();
-    RunningChecksum sum;
-    uint64_t next_line = 1;
-    absl::Status s = ReadInLinePieces(
-        file->get(), in.path, 0, *size, &buffer_,
-        [&](uint64_t offset, const PaddedBuffer& piece) -> absl::Status {
-          const std::string_view bytes = piece.view();
-          sum.Update(bytes);
-          auto end = scanner_.Scan(
-              piece, offset, next_line, /*after_unterminated=*/false,
-              TailPolicy::kReportAll, on_record, [&](const DamagedLine& d) {
-                const std::string_view rest = bytes.substr(d.offset - offset);
-                on_damage(d, rest.substr(0, rest.find('\n')));
-              });
-          if (!end.ok()) return end.status();
-          next_line = end->next_line;
-          return absl::OkStatus();
-        });
-    if (!s.ok()) return s;
-    return sum.Digest();
-  }
-
- private:
-  FileSystem* const fs_;
-  SegmentScanner scanner_;
-  PaddedBuffer buffer_;
-};
-
 // Copies of keys, packed into large blocks: one allocation per block
 // instead of one per key, and every block given back when it goes.
 class KeyCopies {
@@ -187,10 +145,20 @@ class KeyCopies {
   size_t used_ = 0;
 };
 
-// The first reading: which operations survive, by ordinal, ascending.
+// A damaged line of an input, carried over verbatim.
+struct DamagedRange {
+  size_t input;
+  uint64_t offset, size;
+};
+
+// The first reading: which operations survive, by ordinal, ascending; how
+// many operations each line holds, so that the second reading finds them
+// without decoding a line again; the damaged lines.
 struct Survivors {
   std::vector<uint64_t> ordinals;
   std::vector<uint64_t> input_sums;
+  std::vector<LineOps> line_ops;  // per input
+  std::vector<DamagedRange> damaged;
   uint64_t last_seq = 0;  // the highest sequence number the inputs hold
 };
 
@@ -206,13 +174,16 @@ absl::StatusOr<Survivors> ChooseSurvivors(
   absl::flat_hash_map<std::string, std::vector<VersionRef>> ruled;
   uint64_t ordinal = 0;
   NewestTime newest;
+  out.line_ops.resize(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
+    LineOps& line_ops = out.line_ops[i];
     auto sum = reader.Read(
         inputs[i],
         [&](const ScannedLine& line) {
           const DecodedLine& d = *line.decoded;
           if (d.is_header) out.last_seq = std::max(out.last_seq, d.last_seq);
           if (d.is_header || d.is_seal) return absl::OkStatus();
+          line_ops.Set(line.line_number, d.ops.size());
           out.last_seq = std::max(out.last_seq, d.seq);
           newest.Add(d.ts);
           // A keep_for rule needs the time; an unreadable one is the oldest.
@@ -234,7 +205,9 @@ absl::StatusOr<Survivors> ChooseSurvivors(
           }
           return absl::OkStatus();
         },
-        [](const DamagedLine&, std::string_view) {});
+        [&](const DamagedLine& d, std::string_view line) {
+          out.damaged.push_back(DamagedRange{i, d.offset, line.size()});
+        });
     if (!sum.ok()) return sum.status();
     out.input_sums.push_back(*sum);
     if (progress) progress("segments read", i + 1, inputs.size());
@@ -250,44 +223,6 @@ absl::StatusOr<Survivors> ChooseSurvivors(
   }
   std::sort(out.ordinals.begin(), out.ordinals.end());
   return out;
-}
-
-// Bytes gathered before they are appended to the base file.
-constexpr size_t kWriteChunkBytes = kLinePieceBytes;
-
-// The surviving operations of record `d` (its line `line`), whose first
-// operation has ordinal `*ordinal`, appended to `out` as one record: the
-// line itself when every operation survives, otherwise a record of the
-// survivors with the original sequence number and time, so that the
-// operations of a batch stay one record and compaction never makes a store
-// bigger. Returns whether a record was written; advances `*ordinal` and
-// `*next` (the next survivor to meet).
-bool AppendSurvivors(const DecodedLine& d, std::string_view line,
-                     const std::vector<uint64_t>& survivors, uint64_t* ordinal,
-                     size_t* next, std::string* out) {
-  std::vector<Mutation> kept;
-  size_t count = 0;
-  for (const DecodedOp& op : d.ops) {
-    const bool survives =
-        *next < survivors.size() && survivors[*next] == (*ordinal)++;
-    if (!survives) continue;
-    ++*next;
-    ++count;
-    Mutation m;
-    m.is_delete = op.is_delete;
-    m.key = std::string(op.key);
-    if (!op.is_delete) m.value = std::string(line.substr(op.value_offset, op.value_size));
-    m.expires_ms = op.expires_ms;
-    kept.push_back(std::move(m));
-  }
-  if (count == 0) return false;
-  if (count == d.ops.size()) {
-    out->append(line);
-    out->push_back('\n');
-  } else {
-    EncodeRecord(d.seq, ParseTimestamp(d.ts).value_or(0), kept, out);
-  }
-  return true;
 }
 
 }  // namespace
@@ -315,27 +250,16 @@ absl::StatusOr<BaseSegment> WriteBase(FileSystem* fs,
   // numbers of dropped records (deletes, say) are never handed out again.
   EncodeHeader(number, max_bytes, now_ms, &chunk, /*base=*/true,
                survivors->last_seq);
-  struct Damaged {
-    size_t input;
-    uint64_t offset, size;
-  };
-  std::vector<Damaged> damaged;
-  uint64_t ordinal = 0;
-  size_t next = 0;
+  SurvivorCopier copier(survivors->ordinals, &chunk);
   for (size_t i = 0; i < inputs.size(); ++i) {
-    auto sum = reader.Read(
-        inputs[i],
-        [&](const ScannedLine& line) {
-          const DecodedLine& d = *line.decoded;
-          if (d.is_header || d.is_seal) return absl::OkStatus();
-          if (AppendSurvivors(d, line.bytes, survivors->ordinals, &ordinal,
-                              &next, &chunk)) {
-            ++base.records;
-          }
-          return chunk.size() < kWriteChunkBytes ? absl::OkStatus() : flush();
-        },
-        [&](const DamagedLine& d, std::string_view line) {
-          damaged.push_back(Damaged{i, d.offset, line.size()});
+    uint64_t line_number = 1;
+    auto sum = reader.ReadPieces(
+        inputs[i], [&](uint64_t, const PaddedBuffer& piece) -> absl::Status {
+          auto records = copier.Copy(inputs[i].path, survivors->line_ops[i],
+                                     piece, &line_number, flush);
+          if (!records.ok()) return records.status();
+          base.records += *records;
+          return absl::OkStatus();
         });
     if (!sum.ok()) return sum.status();
     // The survivors were chosen by position: bytes changed since (a hand
@@ -348,7 +272,7 @@ absl::StatusOr<BaseSegment> WriteBase(FileSystem* fs,
   }
   // Damaged lines last, as they are, so that they stay on disk and reported.
   PaddedBuffer line;
-  for (const Damaged& d : damaged) {
+  for (const DamagedRange& d : survivors->damaged) {
     auto file = fs->OpenReadableFile(inputs[d.input].path);
     if (!file.ok()) return file.status();
     absl::Status s = ReadRange(file->get(), inputs[d.input].path, d.offset, d.size, &line);

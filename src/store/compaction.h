@@ -46,11 +46,13 @@ inline constexpr int64_t kMaxClockLeadMs = 24 * 60 * 60 * 1000;
 // clock far ahead of the log drops nothing the log does not show expired.
 //
 // The inputs are read twice, in pieces (ReadInLinePieces): once to choose
-// the surviving versions, once to write them. Memory holds the piece being
-// read, up to about a piece of output not yet appended, and per key only
-// what chooses its versions, never a value; it does not grow
-// with the size of the values. Aborted if an input's bytes changed between
-// the two reads. `progress` (may be empty) hears of each input read.
+// the surviving versions (every line decoded and its checksum verified),
+// once to write them (a line decoded again only if some but not all of its
+// operations survive). Memory holds the piece being read, up to about a
+// piece of output not yet appended, per key only what chooses its
+// versions, never a value, and one byte per line; it does not grow with
+// the size of the values. Aborted if an input's bytes changed between the
+// two reads. `progress` (may be empty) hears of each input read.
 absl::StatusOr<BaseSegment> WriteBase(FileSystem* fs,
                                       const std::vector<CompactionInput>& inputs,
                                       uint64_t number, uint64_t max_bytes,

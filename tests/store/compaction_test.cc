@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "dotlog/store.h"
+#include "dotlog/write_batch.h"
 #include "format/record.h"
 #include "support/fake_clock.h"
 #include "support/fault_file_system.h"
@@ -35,6 +36,13 @@ Options SmallSegments() {
   Options options;
   options.sync = SyncMode::kNone;
   options.segment_bytes = 4096;
+  options.auto_compact = false;
+  return options;
+}
+
+Options Unsynced() {
+  Options options;
+  options.sync = SyncMode::kNone;
   options.auto_compact = false;
   return options;
 }
@@ -203,6 +211,68 @@ TEST_CASE("damaged records are carried into the base and still reported", "[comp
   CHECK(reopened->Damage()[0].reason.find("checksum") != std::string::npos);
   CHECK(absl::IsNotFound(reopened->Get("b").status()));
   CHECK(testing::Value(reopened->Get("c")) == "3");
+}
+
+TEST_CASE("compaction writes each batch whole, in part or not at all, "
+          "among blank and damaged lines",
+          "[compaction]") {
+  TempDir tmp;
+  std::map<std::string, std::string> expected;
+  {
+    auto store = OpenOrDie(tmp.path(), Unsynced());
+    // Batches of more operations than a byte counts and of fewer; then
+    // half of the first two overwritten, the third left whole, the fourth
+    // overwritten entirely.
+    for (const auto& [prefix, n] : std::vector<std::pair<std::string, int>>{
+             {"a/", 300}, {"b/", 10}, {"c/", 300}, {"d/", 4}}) {
+      WriteBatch batch;
+      for (int i = 0; i < n; ++i) {
+        batch.Put(prefix + std::to_string(i), "1");
+        expected[prefix + std::to_string(i)] = "1";
+      }
+      REQUIRE_OK(store->Write(batch));
+      REQUIRE_OK(store->Put("single/" + prefix, "1"));
+      expected["single/" + prefix] = "1";
+    }
+    for (const auto& [prefix, n] : std::vector<std::pair<std::string, int>>{
+             {"a/", 150}, {"b/", 5}, {"d/", 4}}) {
+      for (int i = 0; i < n; ++i) {
+        REQUIRE_OK(store->Put(prefix + std::to_string(i), "2"));
+        expected[prefix + std::to_string(i)] = "2";
+      }
+    }
+  }
+  // A blank line and a damaged one after the first batch.
+  const std::string seg = tmp.Join("segment-000001.jsonl");
+  std::string bytes = testing::ReadFileBytes(seg);
+  const size_t first_batch_end = bytes.find('\n', bytes.find("\"a/0\""));
+  REQUIRE(first_batch_end != std::string::npos);
+  bytes.insert(first_batch_end + 1, "\n{\"seq\":7,\"not\":\"a record\"}\n");
+  testing::WriteFileBytes(seg, bytes);
+
+  auto store = OpenOrDie(tmp.path(), Unsynced());
+  const size_t damaged = store->Damage().size();
+  REQUIRE(damaged == 2);
+  REQUIRE(Contents(*store) == expected);
+  REQUIRE_OK(store->Compact());
+  CHECK(Contents(*store) == expected);
+  store.reset();
+  auto reopened = OpenOrDie(tmp.path(), Unsynced());
+  CHECK(Contents(*reopened) == expected);
+  CHECK(reopened->Damage().size() == damaged);
+  // The batch none of whose operations was overwritten is its line, byte
+  // for byte; the first, in part overwritten, is not.
+  std::string after;
+  for (const auto& e : std::filesystem::directory_iterator(tmp.path())) {
+    if (e.path().extension() == ".jsonl") after += testing::ReadFileBytes(e.path());
+  }
+  const auto line_with = [&](std::string_view text) {
+    const size_t at = bytes.find(text);
+    const size_t begin = bytes.rfind('\n', at) + 1;
+    return bytes.substr(begin, bytes.find('\n', at) + 1 - begin);
+  };
+  CHECK(after.find(line_with("\"c/0\"")) != std::string::npos);
+  CHECK(after.find(line_with("\"a/0\"")) == std::string::npos);
 }
 
 TEST_CASE("compaction runs by itself once dead bytes pass the ratio", "[compaction]") {
