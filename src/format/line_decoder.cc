@@ -178,13 +178,14 @@ absl::Status LineDecoder::Decode(std::string_view line, size_t readable,
   if (auto e = parser_.iterate(line.data(), line.size(), readable).get(doc)) {
     return JsonError("not JSON", e);
   }
-  // The object must span the whole line: nothing may follow it.
+  // The object must span the whole line. It ends where the line does (the
+  // checksum trailer closes it), so nothing may come before it, and once
+  // its fields are read nothing may follow them (checked below, in the one
+  // pass over the line).
+  if (line.empty() || line.front() != '{') {
+    return Damaged("text before the JSON object");
+  }
   od::object obj;
-  std::string_view whole;
-  if (auto e = doc.get_object().get(obj)) return JsonError("not a JSON object", e);
-  if (auto e = obj.raw_json().get(whole)) return JsonError("not a JSON object", e);
-  if (whole.size() != line.size()) return Damaged("text after the JSON object");
-  doc.rewind();
   if (auto e = doc.get_object().get(obj)) return JsonError("not a JSON object", e);
 
   MutationFields single;
@@ -223,6 +224,10 @@ absl::Status LineDecoder::Decode(std::string_view line, size_t readable,
     return absl::OkStatus();
   });
   if (!fields.ok()) return fields;
+  // Past the object's last field, the document holds no more tokens.
+  if (!doc.current_location().error()) {
+    return Damaged("text after the JSON object");
+  }
   if (out->is_header || out->is_seal) return absl::OkStatus();
   if (!has_seq) return Damaged("missing \"seq\"");
   if (single.op_name == kOpBatch) {

@@ -499,6 +499,29 @@ TEST_CASE("text after the JSON object is damaged", "[line_decoder][damage]") {
                "text after the JSON object");
 }
 
+TEST_CASE("text before the JSON object is damaged", "[line_decoder][damage]") {
+  for (const std::string before : {" ", "\t", "x", "[", "1 "}) {
+    INFO(before);
+    CheckDamaged(Seal(before + "{\"seq\":1," + kTsField +
+                      ",\"op\":\"put\",\"key\":\"k\",\"value\":1"),
+                 "text before the JSON object");
+  }
+}
+
+TEST_CASE("anything after the fields of the object is damaged, whatever the "
+          "record",
+          "[line_decoder][damage]") {
+  for (const std::string& body : std::vector<std::string>{
+           "{\"seq\":1," + kTsField + ",\"op\":\"put\",\"key\":\"k\",\"value\":1}1,{\"a\":1",
+           "{\"seq\":1," + kTsField + ",\"op\":\"del\",\"key\":\"k\"} {\"a\":1",
+           "{\"seq\":1," + kTsField + ",\"op\":\"batch\",\"ops\":[{\"op\":\"del\",\"key\":\"k\"}]}[],{\"a\":1",
+           "{\"dotlog\":1,\"segment\":1,\"max_bytes\":4096}{\"a\":1",
+       }) {
+    INFO(body);
+    CheckDamaged(Seal(body), "text after the JSON object");
+  }
+}
+
 TEST_CASE("invalid JSON with a correct checksum is damaged",
           "[line_decoder][damage]") {
   for (const std::string& body : std::vector<std::string>{
