@@ -5,6 +5,7 @@
 #include <xxh_x86dispatch.h>  // XXH3 on the widest vector unit, chosen at run time
 #endif
 
+#include <array>
 #include <cassert>
 
 #include "absl/strings/str_cat.h"
@@ -83,15 +84,26 @@ std::optional<uint64_t> StoredChecksum(std::string_view line) {
           kChecksumPrefix) {
     return std::nullopt;
   }
+  // Each byte's value as a lowercase hex digit, or kNotHex. A lookup, not
+  // a branch per digit: which of the two ranges a digit falls in is as
+  // good as random.
+  static constexpr uint8_t kNotHex = 0xff;
+  static constexpr std::array<uint8_t, 256> kNibble = [] {
+    std::array<uint8_t, 256> t{};
+    t.fill(kNotHex);
+    for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<uint8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<uint8_t>(c - 'a' + 10);
+    return t;
+  }();
   uint64_t sum = 0;
+  uint8_t seen = 0;  // every nibble ORed: kNotHex's high bits if one was
   for (char c : line.substr(line.size() - kChecksumDigits - kChecksumSuffix.size(),
                             kChecksumDigits)) {
-    const int nibble = c >= '0' && c <= '9'   ? c - '0'
-                       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                              : -1;
-    if (nibble < 0) return std::nullopt;
-    sum = sum << 4 | static_cast<uint64_t>(nibble);
+    const uint8_t nibble = kNibble[static_cast<unsigned char>(c)];
+    seen |= nibble;
+    sum = sum << 4 | (nibble & 0x0f);
   }
+  if (seen & 0xf0) return std::nullopt;
   return sum;
 }
 

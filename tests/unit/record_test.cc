@@ -222,6 +222,26 @@ TEST_CASE("StoredChecksum rejects a malformed trailer without verifying",
   CHECK_FALSE(StoredChecksum(ok + " ").has_value());
 }
 
+TEST_CASE("StoredChecksum reads each lowercase hex digit at every place and "
+          "rejects any other byte there",
+          "[record]") {
+  const std::string digits = "0123456789abcdef";
+  for (size_t place = 0; place < 16; ++place) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string hex(16, '0');
+      hex[place] = static_cast<char>(byte);
+      const auto stored = StoredChecksum("{\"a\":1,\"xxh3\":\"" + hex + "\"}");
+      const size_t digit = digits.find(static_cast<char>(byte));
+      INFO("place " << place << ", byte " << byte);
+      if (digit == std::string::npos) {
+        CHECK_FALSE(stored.has_value());
+      } else {
+        CHECK(stored == std::optional<uint64_t>(uint64_t{digit} << (4 * (15 - place))));
+      }
+    }
+  }
+}
+
 TEST_CASE("a value is written exactly as given", "[record]") {
   const std::string value = "{\"n\":1.50,\"e\":2E3,\"s\":\"\\u00e9\"}";
   const std::string line = Record({Put("k", value)});
