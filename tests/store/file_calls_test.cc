@@ -32,7 +32,9 @@ std::unique_ptr<Store> OpenWritten(FaultFileSystem* fs) {
 
 TEST_CASE(
     "while no name in the store's directory changes, a put reads file "
-    "metadata twice: the lock file's handle and the newest segment's",
+    "metadata twice (the lock file's handle and the newest segment's) and "
+    "looks twice at whether a name changed (under the lock, for both "
+    "names; after its append)",
     "[store]") {
   FaultFileSystem fs;
   auto store = OpenWritten(&fs);
@@ -41,21 +43,8 @@ TEST_CASE(
   for (int i = 0; i < kPuts; ++i) {
     REQUIRE_OK(store->Put("k/" + std::to_string(i), std::to_string(i)));
   }
-  CHECK(fs.stat_count() == 2 * kPuts);
-}
-
-TEST_CASE(
-    "a put looks twice at whether a name changed: once under the lock for "
-    "both files' names, once after its append",
-    "[store]") {
-  FaultFileSystem fs;
-  auto store = OpenWritten(&fs);
-  constexpr int kPuts = 100;
-  fs.ResetLargestIo();
-  for (int i = 0; i < kPuts; ++i) {
-    REQUIRE_OK(store->Put("k/" + std::to_string(i), std::to_string(i)));
-  }
-  CHECK(fs.name_look_count() == 2 * kPuts);
+  CHECK(fs.metadata_calls().stats == 2 * kPuts);
+  CHECK(fs.metadata_calls().name_looks == 2 * kPuts);
 }
 
 TEST_CASE(
@@ -69,10 +58,10 @@ TEST_CASE(
   fs.ResetLargestIo();
   REQUIRE_OK(store->Put("third", "0"));
   // Three names and the segment's handle.
-  CHECK(fs.stat_count() == 4);
+  CHECK(fs.metadata_calls().stats == 4);
   fs.ResetLargestIo();
   REQUIRE_OK(store->Put("fourth", "0"));
-  CHECK(fs.stat_count() == 2);
+  CHECK(fs.metadata_calls().stats == 2);
 }
 
 }  // namespace

@@ -415,14 +415,9 @@ absl::StatusOr<std::unique_ptr<NameWatcher>> FaultFileSystem::WatchNames(
   return std::make_unique<NameWatcherHandle>(this, name_change_count_);
 }
 
-uint64_t FaultFileSystem::stat_count() const {
+FaultFileSystem::MetadataCalls FaultFileSystem::metadata_calls() const {
   absl::MutexLock lock(&mu_);
-  return stat_count_;
-}
-
-uint64_t FaultFileSystem::name_look_count() const {
-  absl::MutexLock lock(&mu_);
-  return name_look_count_;
+  return MetadataCalls{stat_count_, name_look_count_};
 }
 
 size_t FaultFileSystem::largest_read() const {

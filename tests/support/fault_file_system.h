@@ -102,13 +102,17 @@ class FaultFileSystem final : public FileSystem {
   // writer held at once.
   size_t largest_read() const;
   size_t largest_append() const;
-  // Reads of a file's metadata since construction or the last
-  // ResetLargestIo: Stat of a path or a handle, and Size of a handle (each
-  // an fstat on POSIX).
-  uint64_t stat_count() const;
-  // Looks by NameWatchers at whether any name changed (NamesChanged; a read
-  // of the inotify queue on POSIX), since construction or ResetLargestIo.
-  uint64_t name_look_count() const;
+  // Calls that ask about files rather than read or write them, since
+  // construction or the last ResetLargestIo.
+  struct MetadataCalls {
+    // Stat of a path or a handle, and Size of a handle (each an fstat on
+    // POSIX).
+    uint64_t stats = 0;
+    // Looks by NameWatchers at whether any name changed (NamesChanged; a
+    // read of the inotify queue on POSIX).
+    uint64_t name_looks = 0;
+  };
+  MetadataCalls metadata_calls() const;
   void ResetLargestIo();
   // Describes mutation point `n` (1-based), e.g. "append 57 bytes to
   // /s/segment-000001.jsonl", or says that it has not been reached.
